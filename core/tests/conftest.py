@@ -1,0 +1,25 @@
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def reference_dir():
+    """The shared, read-only GİB/integrator artefacts; never copied into the project."""
+    return Path(os.environ.get("L10N_TR_EDOC_REFERENCE", REPO.parent / "shared" / "reference"))
+
+
+def reference_path(*parts):
+    path = reference_dir().joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: set L10N_TR_EDOC_REFERENCE to the shared reference directory"
+        )
+    return path
+
+
+@pytest.fixture(scope="session", name="reference_dir")
+def reference_dir_fixture():
+    return reference_path()
