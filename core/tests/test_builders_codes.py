@@ -1,0 +1,56 @@
+"""The Python code tables must agree with the schematron codelist GİB enforces."""
+
+import json
+
+import pytest
+
+from core import codes
+from core.tests.conftest import reference_path
+
+
+@pytest.fixture(scope="module")
+def codelist():
+    path = reference_path("gib-codelists", "UBL-TR_Codelist.values.json")
+    return json.loads(path.read_text(encoding="utf-8"))["lists"]
+
+
+@pytest.mark.parametrize(
+    ("values", "list_name"),
+    [
+        ({p.value for p in codes.EINVOICE_PROFILES}, "ProfileIDType"),
+        ({p.value for p in codes.DespatchProfileID}, "ProfileIDTypeDespatchAdvice"),
+        ({t.value for t in codes.InvoiceTypeCode}, "InvoiceTypeCodeList"),
+        ({t.value for t in codes.DespatchAdviceTypeCode}, "DespatchAdviceTypeCodeList"),
+        ({t.value for t in codes.ResponseCode}, "ResponseCodeType"),
+        (codes.TAX_TYPE_CODES, "TaxType"),
+        (set(codes.TAX_TYPE_NAMES), "TaxType"),
+        (codes.WITHHOLDING_TYPE_CODES - {"650"}, "WithholdingTaxType"),
+        (codes.EXEMPTION_CODES, "TaxExemptionReasonCodeType"),
+        (codes.PARTY_IDENTIFICATION_SCHEMES, "PartyIdentificationIDType"),
+        (codes.INCOTERMS, "DeliveryTermCodeList"),
+        (codes.SGK_ACCOUNTING_COSTS, "AccountingCostCodeList"),
+    ],
+)
+def test_code_table_matches_codelist(codelist, values, list_name):
+    assert set(values) == set(codelist[list_name])
+
+
+def test_withholding_percents_match_codelist(codelist):
+    # 650 ("other", free ratio) exists only in the code+percent list of the schematron.
+    pairs = {
+        f"{code}{percent}" for code, percents in codes.WITHHOLDING_PERCENTS.items() for percent in percents
+    }
+    assert pairs == set(codelist["WithholdingTaxTypeWithPercent"])
+
+
+def test_every_named_exemption_and_withholding_is_a_known_code():
+    assert set(codes.EXEMPTIONS) <= codes.EXEMPTION_CODES
+    assert set(codes.WITHHOLDING_NAMES) <= codes.WITHHOLDING_TYPE_CODES
+    assert codes.exemption_text("301") == "11/1-a Mal İhracatı"
+    assert codes.exemption_text("555") is None
+
+
+def test_profiles_cover_every_invoice_type():
+    used = set().union(*codes.INVOICE_TYPES_BY_PROFILE.values())
+    assert used == set(codes.InvoiceTypeCode)
+    assert codes.InvoiceTypeCode.IADE not in codes.INVOICE_TYPES_BY_PROFILE[codes.ProfileID.TICARIFATURA]
