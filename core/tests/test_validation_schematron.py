@@ -1,0 +1,269 @@
+"""GİB's schematron through our own compiler and Saxon, on GİB's samples and on small hand-made schemas."""
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+
+from core.errors import ConfigurationError, EdocError
+from core.tests.conftest import reference_path
+from core.validation.sch_compiler import compile_schematron
+from core.validation.schematron import CompiledSchematron, SchematronValidator
+
+UBL = reference_path("gib-ubl-tr", "UBLTR_1.2.1_Paketi", "xml")
+EFATURA_PKG = reference_path("gib-ubl-tr", "e-FaturaPaketi", "xml")
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+
+# The reference README lists these as passing GİB's schematron 20260312 with zero failed asserts.
+GOLDEN_EFATURA = [
+    UBL / "TicariFaturaOrnegi.xml",
+    UBL / "IDIS_Fatura.xml",
+    UBL / "IDIS_Irsaliye.xml",
+    UBL / "HKS-Ornek1.xml",
+    UBL / "HKS-Ornek2.xml",
+    UBL / "SARJ.xml",
+    UBL / "SARJANLIK.xml",
+    *sorted(UBL.glob("YTB_*_Efatura.xml")),
+    *sorted(UBL.glob("IrsaliyeYaniti-Ornek*.xml")),
+    UBL / "IHRACAT_GTB_UygulamaYaniti_KABUL.xml",
+    UBL / "IHRACAT_GTB_UygulamaYaniti_RED.xml",
+    UBL / "YOLCUBERABER_UygulamaYaniti.xml",
+    EFATURA_PKG / "1_SISTEM_YANITI_GTB_POSTA_KUTUSU.xml",
+    EFATURA_PKG / "4_KULLANICI_ACMA.xml",
+    EFATURA_PKG / "5_KULLANICI_SILME.xml",
+    EFATURA_PKG / "8_FATURA_SAKLAMA_KULLANICI_ACMA.xml",
+    EFATURA_PKG / "9_FATURA_SAKLAMA_KULLANICI_SILME.xml",
+]
+GOLDEN_EARCHIVE = [
+    *sorted(p for p in UBL.glob("YTB_*.xml") if "EAr" in p.name),
+    EFATURA_PKG / "TEKNOLOJI_DESTEK.xml",
+]
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return SchematronValidator(reference_path("gib-ubl-tr"))
+
+
+def _rules(issues):
+    return sorted({i.params["rule"] for i in issues})
+
+
+def test_golden_lists_are_complete():
+    assert len(GOLDEN_EFATURA) == 25 and all(p.is_file() for p in GOLDEN_EFATURA)
+    assert len(GOLDEN_EARCHIVE) == 7 and all(p.is_file() for p in GOLDEN_EARCHIVE)
+
+
+@pytest.mark.parametrize("path", GOLDEN_EFATURA, ids=lambda p: p.name)
+def test_golden_efatura_samples_have_no_failed_assert(validator, path):
+    assert validator.validate(path.read_bytes(), doc_type="efatura") == []
+
+
+@pytest.mark.parametrize("path", GOLDEN_EARCHIVE, ids=lambda p: p.name)
+def test_golden_earchive_samples_pass_only_as_earchive(validator, path):
+    assert validator.validate(path.read_bytes(), doc_type="earchive") == []
+    as_efatura = validator.validate(path.read_bytes(), doc_type="efatura")
+    assert "ProfileIDCheck" in _rules(as_efatura)
+
+
+def test_temel_fatura_sample_fails_on_its_invoice_number(validator):
+    issues = validator.validate((UBL / "TemelFaturaOrnegi.xml").read_bytes())
+    id_issues = [i for i in issues if i.code == "tr_edoc.sch.InvoiceIDCheck"]
+    assert len(id_issues) == 1
+    issue = id_issues[0]
+    assert issue.source == "schematron" and issue.severity == "error"
+    assert issue.path == "/Invoice[1]"
+    assert "ABC2009123456789" in issue.params["text"]
+    assert issue.message.startswith("GİB schematron check InvoiceIDCheck failed: ")
+    assert issue.params["pattern"] == "invoice" and issue.params["kind"] == "assert"
+
+
+def _ticari():
+    return etree.fromstring((UBL / "TicariFaturaOrnegi.xml").read_bytes())
+
+
+def test_value_of_in_the_message_shows_the_bad_value(validator):
+    root = _ticari()
+    root.find(f"{{{CBC}}}CustomizationID").text = "TR9.9"
+    issues = [i for i in validator.validate(root) if i.params["rule"] == "CustomizationIDCheck"]
+    assert len(issues) == 1 and "'TR9.9'" in issues[0].message
+
+
+def test_rule_outside_any_pattern_fires(validator):
+    """GİB's 'General Rules' (IssueDate, currencyID, unitCode) sit directly under sch:schema."""
+    root = _ticari()
+    root.find(f"{{{CBC}}}IssueDate").text = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    issues = [i for i in validator.validate(root) if i.params["rule"] == "TimeCheck"]
+    assert issues and issues[0].params["pattern"] == "general"
+    assert issues[0].path == "/Invoice[1]/cbc:IssueDate[1]"
+
+
+def test_attribute_context_reports_the_attribute_path(validator):
+    root = _ticari()
+    amount = root.find(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}PayableAmount")
+    amount.set("currencyID", "QQQ")
+    issues = [i for i in validator.validate(root) if i.params["rule"] == "GeneralCurrencyIDCheck"]
+    assert [i.path for i in issues] == [
+        "/Invoice[1]/cac:LegalMonetaryTotal[1]/cbc:PayableAmount[1]/@currencyID"
+    ]
+
+
+def test_several_drivers_do_not_break_string_functions(validator):
+    """Irsaliye-Ornek1 has two drivers; GİB's rules call string() on them, which XPath 1.0 mode allows."""
+    issues = validator.validate((UBL / "Irsaliye-Ornek1.xml").read_bytes())
+    assert _rules(issues) == ["DespatchAddressCheck"]
+
+
+def test_doc_type_is_checked(validator):
+    with pytest.raises(ValueError):
+        validator.validate(_ticari(), doc_type="eirsaliye")
+
+
+def test_missing_package_is_a_configuration_error(tmp_path):
+    with pytest.raises(ConfigurationError) as caught:
+        SchematronValidator(tmp_path)
+    assert caught.value.code == "tr_edoc.config.gib_package_missing"
+    assert "e-FaturaPaketi.zip" in caught.value.message
+
+
+def test_compiled_once_per_process():
+    first = SchematronValidator(reference_path("gib-ubl-tr"))
+    second = SchematronValidator(reference_path("gib-ubl-tr"))
+    assert first.compiled._executable is second.compiled._executable
+
+
+# Hand-made schemas: each feature of the compiler on its own.
+
+SCH_HEAD = (
+    '<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron"{binding}><sch:ns prefix="t" uri="urn:t"/>'
+)
+
+
+def _schema(tmp_path, body, name="s.sch", binding=""):
+    path = tmp_path / name
+    path.write_text(SCH_HEAD.format(binding=binding) + body + "</sch:schema>", encoding="utf-8")
+    return path
+
+
+def _run(path, xml, parameters=None):
+    return CompiledSchematron(path).run(etree.fromstring(xml), parameters)
+
+
+def test_assert_report_value_of_and_name(tmp_path):
+    path = _schema(
+        tmp_path,
+        '<sch:pattern id="p"><sch:rule context="t:item">'
+        '<sch:assert test="@qty &gt; 0">Item <sch:value-of select="@code"/> in <sch:name path=".."/> '
+        "needs a quantity.</sch:assert>"
+        '<sch:report test="@qty &gt; 100" role="warning">Large: <sch:name/>.</sch:report>'
+        "</sch:rule></sch:pattern>",
+    )
+    issues = _run(
+        path, '<t:list xmlns:t="urn:t"><t:item code="A" qty="0"/><t:item code="B" qty="500"/></t:list>'
+    )
+    assert [(i.code, i.severity, i.params["kind"]) for i in issues] == [
+        ("tr_edoc.sch.p", "error", "assert"),
+        ("tr_edoc.sch.p", "warning", "report"),
+    ]
+    assert issues[0].params["text"] == "Item A in t:list needs a quantity."
+    assert issues[1].params["text"] == "Large: t:item."
+    assert [i.path for i in issues] == ["/t:list[1]/t:item[1]", "/t:list[1]/t:item[2]"]
+
+
+def test_lets_at_three_levels_and_parameter_override(tmp_path):
+    path = _schema(
+        tmp_path,
+        '<sch:let name="mode" value="strict"/>'
+        '<sch:pattern id="p"><sch:let name="limit" value="10"/>'
+        '<sch:rule context="t:item"><sch:let name="q" value="number(@qty)"/>'
+        '<sch:assert id="Limit" test="$q le $limit or $mode = \'lenient\'">'
+        'over <sch:value-of select="$q"/></sch:assert>'
+        "</sch:rule></sch:pattern>",
+    )
+    xml = '<t:list xmlns:t="urn:t"><t:item qty="11"/><t:item qty="3"/></t:list>'
+    issues = _run(path, xml)
+    assert [(i.code, i.params["text"]) for i in issues] == [("tr_edoc.sch.Limit", "over 11")]
+    assert _run(path, xml, {"mode": "lenient"}) == []
+
+
+def test_include_fragment_abstract_rules_and_extends(tmp_path):
+    (tmp_path / "lib.sch").write_text(
+        '<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron">'
+        '<sch:pattern id="codes"><sch:let name="Units" value="\',KGM,C62,\'"/></sch:pattern>'
+        '<sch:pattern id="abstracts">'
+        '<sch:rule abstract="true" id="UnitCheck">'
+        "<sch:assert test=\"contains($Units, concat(',', @unit, ','))\">bad unit</sch:assert></sch:rule>"
+        '<sch:rule abstract="true" id="NamedCheck"><sch:extends rule="UnitCheck"/>'
+        '<sch:assert test="@name">no name</sch:assert></sch:rule>'
+        "</sch:pattern></sch:schema>",
+        encoding="utf-8",
+    )
+    path = _schema(
+        tmp_path,
+        '<sch:include href="lib.sch#codes"/><sch:include href="lib.sch#abstracts"/>'
+        '<sch:pattern id="p"><sch:rule context="t:item"><sch:extends rule="NamedCheck"/></sch:rule>'
+        "</sch:pattern>",
+    )
+    issues = _run(path, '<t:list xmlns:t="urn:t"><t:item unit="XYZ"/><t:item unit="KGM" name="n"/></t:list>')
+    assert [(i.code, i.params["number"]) for i in issues] == [
+        ("tr_edoc.sch.UnitCheck", 1),
+        ("tr_edoc.sch.NamedCheck", 1),
+    ]
+
+
+def test_first_matching_rule_of_a_pattern_wins_and_patterns_are_independent(tmp_path):
+    path = _schema(
+        tmp_path,
+        '<sch:pattern id="one">'
+        '<sch:rule context="t:item[@special]"><sch:assert test="false()">special</sch:assert></sch:rule>'
+        '<sch:rule context="t:item"><sch:assert test="false()">plain</sch:assert></sch:rule>'
+        "</sch:pattern>"
+        '<sch:pattern id="two"><sch:rule context="t:item">'
+        '<sch:assert test="false()">two</sch:assert></sch:rule>'
+        "</sch:pattern>",
+    )
+    issues = _run(path, '<t:list xmlns:t="urn:t"><t:item special="1"/><t:item/></t:list>')
+    assert [i.params["text"] for i in issues] == ["special", "plain", "two", "two"]
+
+
+def test_abstract_pattern_with_parameters(tmp_path):
+    path = _schema(
+        tmp_path,
+        '<sch:pattern abstract="true" id="required">'
+        '<sch:rule context="$parent"><sch:assert test="$child">missing</sch:assert></sch:rule></sch:pattern>'
+        '<sch:pattern id="items" is-a="required"><sch:param name="parent" value="t:item"/>'
+        '<sch:param name="child" value="t:name"/></sch:pattern>',
+    )
+    issues = _run(path, '<t:list xmlns:t="urn:t"><t:item><t:name/></t:item><t:item/></t:list>')
+    assert [(i.code, i.path) for i in issues] == [("tr_edoc.sch.items", "/t:list[1]/t:item[2]")]
+
+
+def test_xslt2_binding_keeps_strict_typing(tmp_path):
+    body = (
+        '<sch:pattern id="p"><sch:rule context="t:list">'
+        '<sch:assert test="string(t:item)">x</sch:assert></sch:rule></sch:pattern>'
+    )
+    xml = '<t:list xmlns:t="urn:t"><t:item>a</t:item><t:item>b</t:item></t:list>'
+    assert _run(_schema(tmp_path, body, "lax.sch"), xml) == []
+    strict = _schema(tmp_path, body, "strict.sch", binding=' queryBinding="xslt2"')
+    with pytest.raises(EdocError) as caught:
+        _run(strict, xml)
+    assert caught.value.code == "tr_edoc.validation.schematron_runtime"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ('<sch:include href="nowhere.sch#x"/>', "cannot be read"),
+        (
+            '<sch:pattern id="p"><sch:rule context="t:a"><sch:extends rule="Nope"/></sch:rule></sch:pattern>',
+            "Nope",
+        ),
+        ('<sch:pattern id="p" is-a="ghost"/>', "ghost"),
+    ],
+)
+def test_broken_schemas_are_configuration_errors(tmp_path, body, detail):
+    with pytest.raises(ConfigurationError) as caught:
+        compile_schematron(_schema(tmp_path, body))
+    assert detail in caught.value.message
