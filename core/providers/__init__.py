@@ -1,0 +1,1 @@
+"""Clients of the private integrators (özel entegratör) behind one interface (:mod:`.base`)."""

@@ -1,0 +1,233 @@
+"""zeep plumbing shared by the SOAP integrators: WSDL loading, timeouts, wire capture, typed failures.
+
+Where a call failed decides what the caller may do next. A connection that was never made is a
+:class:`TransportError` (safe to retry). Once the request bytes may have reached the server, a
+timeout, a dropped connection or an HTTP 5xx without a SOAP answer is :class:`UnknownOutcome`
+for submitting operations (query status before any resend) and a retryable
+:class:`TransportError` for reads, which change nothing remotely.
+"""
+
+import threading
+import time
+from pathlib import Path
+
+import requests
+import zeep
+import zeep.cache
+import zeep.exceptions
+import zeep.transports
+import zeep.wsdl
+from lxml import etree
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from ..errors import ConfigurationError, TransportError, UnknownOutcome, ValidationFailed
+from .base import Exchange, redact
+
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+
+_DOCUMENTS = {}
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+class SoapTransport(zeep.transports.Transport):
+    """A zeep transport with one timeout for everything, wire capture and failure classification.
+
+    ``offline`` forbids any remote WSDL/XSD fetch, so a local WSDL folder that still points at a
+    remote schema fails at load time rather than reaching the internet.
+    """
+
+    def __init__(self, *, timeout, offline=False, cache=None):
+        super().__init__(cache=cache, timeout=timeout, operation_timeout=timeout)
+        self.offline = offline
+        self._local = threading.local()
+
+    def _load_remote_data(self, url):
+        if self.offline:
+            raise ConfigurationError(
+                f"Remote loading of {url} is blocked: the WSDL folder must be self-contained",
+                code="tr_edoc.soap.remote_blocked",
+                params={"url": url},
+            )
+        try:
+            return super()._load_remote_data(url)
+        except requests.RequestException as exc:
+            raise TransportError(
+                f"Could not load the service description {url}: {exc}",
+                code="tr_edoc.soap.wsdl_unreachable",
+                params={"url": url},
+            ) from exc
+
+    def begin(self, operation, submit):
+        self._local.call = {"operation": operation, "submit": submit, "exchange": None}
+
+    def last_exchange(self):
+        call = getattr(self._local, "call", None)
+        return call and call["exchange"]
+
+    def _record(self, message, response, started, status=None):
+        call = self._local.call
+        call["exchange"] = Exchange(
+            operation=call["operation"],
+            request=redact(message),
+            response=redact(response),
+            duration=time.perf_counter() - started,
+            http_status=status,
+        )
+
+    def post(self, address, message, headers):
+        call = getattr(self._local, "call", None) or {"operation": "?", "submit": True, "exchange": None}
+        self._local.call = call
+        started = time.perf_counter()
+        try:
+            response = self.session.post(
+                address, data=message, headers=headers, timeout=self.operation_timeout
+            )
+        except requests.RequestException as exc:
+            self._record(message, b"", started)
+            raise self._classify(exc, call) from exc
+        self._record(message, response.content, started, response.status_code)
+        if response.status_code >= 500 and not _is_soap_envelope(response.content):
+            raise self._after_send(
+                call,
+                f"HTTP {response.status_code} from {address} without a SOAP answer",
+                response.status_code,
+            )
+        return response
+
+    def _classify(self, exc, call):
+        if _never_connected(exc):
+            return TransportError(
+                f"Could not connect to the integrator: {exc}",
+                code="tr_edoc.soap.unreachable",
+                params={"operation": call["operation"]},
+            )
+        return self._after_send(call, f"No complete answer from the integrator: {exc}", None)
+
+    @staticmethod
+    def _after_send(call, message, status):
+        params = {"operation": call["operation"], "http_status": status}
+        if call["submit"]:
+            return UnknownOutcome(message, code="tr_edoc.soap.unknown_outcome", params=params)
+        return TransportError(message, code="tr_edoc.soap.no_answer", params=params)
+
+
+def _never_connected(exc):
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        return False
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+def _is_soap_envelope(content):
+    head = (content or b"")[:2048]
+    return b"Envelope" in head and SOAP11_ENV.encode() in head
+
+
+def make_transport(*, timeout, offline, cache_dir=None):
+    cache = None
+    if cache_dir and not offline:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        cache = zeep.cache.SqliteCache(path=str(Path(cache_dir) / "zeep-wsdl.sqlite"), timeout=86400)
+    return SoapTransport(timeout=timeout, offline=offline, cache=cache)
+
+
+def load_document(location, transport, settings):
+    """Parse a WSDL once per process when it is a local file; remote ones go through the cache."""
+    local = not str(location).startswith(("http://", "https://"))
+    if not local:
+        return zeep.wsdl.Document(str(location), transport, settings=settings)
+    key = str(Path(location).resolve())
+    with _DOCUMENTS_LOCK:
+        document = _DOCUMENTS.get(key)
+        if document is None:
+            if not Path(key).is_file():
+                raise ConfigurationError(
+                    f"WSDL file {key} does not exist",
+                    code="tr_edoc.soap.wsdl_missing",
+                    params={"path": key},
+                )
+            document = zeep.wsdl.Document(key, transport, settings=settings)
+            _DOCUMENTS[key] = document
+    return document
+
+
+class SoapService:
+    """One WSDL service bound to an address of our choosing (test, production or sandbox)."""
+
+    def __init__(self, location, address, transport, plugins=()):
+        settings = zeep.Settings(strict=False, xml_huge_tree=False, forbid_entities=True, forbid_dtd=True)
+        self.transport = transport
+        document = load_document(location, transport, settings)
+        self.client = zeep.Client(document, transport=transport, settings=settings, plugins=list(plugins))
+        port = next(iter(next(iter(self.client.wsdl.services.values())).ports.values()))
+        self.binding = port.binding
+        self.service = self.client.create_service(port.binding.name, address)
+        self.address = address
+
+    def call(self, operation, *, submit, **kwargs):
+        """Run one operation; returns ``(result, exchange)`` or raises with the exchange attached."""
+        self.transport.begin(operation, submit)
+        try:
+            result = getattr(self.service, operation)(**kwargs)
+        except zeep.exceptions.Fault as fault:
+            fault.exchange = self.transport.last_exchange()
+            raise
+        except (TransportError, UnknownOutcome) as exc:
+            exc.params["exchange"] = self.transport.last_exchange()
+            raise
+        except zeep.exceptions.TransportError as exc:
+            error = self.transport._after_send(
+                {"operation": operation, "submit": submit}, str(exc), exc.status_code
+            )
+            error.params["exchange"] = self.transport.last_exchange()
+            raise error from exc
+        return result, self.transport.last_exchange()
+
+
+class RequestSchemaCheck(zeep.Plugin):
+    """Validate each outgoing SOAP body against the service's own XSDs before it leaves.
+
+    Meant for tests and for diagnosing an integrator's "invalid request" answers: it proves that
+    what we send is what the WSDL promises, independently of zeep's serializer.
+    """
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.checked = 0
+
+    @classmethod
+    def for_wsdl_folder(cls, folder):
+        """Build one schema from every XSD in a WSDL folder (the files import each other locally)."""
+        folder = Path(folder)
+        xsd = "http://www.w3.org/2001/XMLSchema"
+        wrapper = etree.Element(f"{{{xsd}}}schema", nsmap={"xsd": xsd})
+        seen = set()
+        for path in sorted(folder.glob("*.xsd")):
+            namespace = etree.parse(str(path)).getroot().get("targetNamespace")
+            if namespace in seen:
+                continue
+            seen.add(namespace)
+            etree.SubElement(
+                wrapper, f"{{{xsd}}}import", namespace=namespace, schemaLocation=path.resolve().as_uri()
+            )
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        return cls(
+            etree.XMLSchema(etree.fromstring(etree.tostring(wrapper), parser, base_url=str(folder) + "/"))
+        )
+
+    def egress(self, envelope, http_headers, operation, binding_options):
+        body = envelope.find(f"{{{SOAP11_ENV}}}Body")
+        for payload in body:
+            if not self.schema.validate(payload):
+                errors = "; ".join(str(error) for error in self.schema.error_log)
+                raise ValidationFailed(
+                    f"{operation.name} request breaks the WSDL schema: {errors}",
+                    code="tr_edoc.soap.request_schema",
+                    params={"operation": operation.name},
+                    issues=tuple(str(error) for error in self.schema.error_log),
+                )
+            self.checked += 1
+        return envelope, http_headers
