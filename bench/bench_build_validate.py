@@ -1,0 +1,65 @@
+"""Build, serialise, XSD-validate and schematron-validate N invoices of 20 lines; print throughput.
+
+Usage: python bench/bench_build_validate.py [--n 200] [--reference DIR]
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from core.tests import factories as f  # noqa: E402
+from core.ubl import build_invoice, serialize  # noqa: E402
+from core.validation.schematron import SchematronValidator  # noqa: E402
+from core.validation.xsd import XsdValidator  # noqa: E402
+
+
+def _invoices(count):
+    lines = [f.line(i, i % 7 + 1, f"{100 + i}.25") for i in range(1, 21)]
+    return [f.invoice(lines, number=n + 1) for n in range(count)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=200)
+    default_reference = os.environ.get("L10N_TR_EDOC_REFERENCE", str(REPO.parent / "shared" / "reference"))
+    parser.add_argument("--reference", default=default_reference)
+    args = parser.parse_args()
+    package = Path(args.reference) / "gib-ubl-tr"
+    invoices = _invoices(args.n)
+    xsd, schematron = XsdValidator(package), SchematronValidator(package)
+    schematron.validate(build_invoice(invoices[0]))  # compile once, outside the timings
+
+    timings = dict.fromkeys(("build", "serialise", "xsd", "schematron"), 0.0)
+    failures = 0
+    for invoice in invoices:
+        start = time.perf_counter()
+        root = build_invoice(invoice)
+        built = time.perf_counter()
+        data = serialize(root)
+        serialised = time.perf_counter()
+        failures += bool(xsd.validate(data))
+        checked = time.perf_counter()
+        failures += bool(schematron.validate(data))
+        done = time.perf_counter()
+        timings["build"] += built - start
+        timings["serialise"] += serialised - built
+        timings["xsd"] += checked - serialised
+        timings["schematron"] += done - checked
+    total = sum(timings.values())
+    print(f"{args.n} invoices x 20 lines, {len(data)} bytes each, {failures} with issues")
+    for step, seconds in timings.items():
+        print(
+            f"  {step:<11} {seconds:8.3f} s  {args.n / seconds:9.1f} docs/s  {100 * seconds / total:5.1f} %"
+        )
+    print(f"  {'total':<11} {total:8.3f} s  {args.n / total:9.1f} docs/s")
+    without = total - timings["schematron"]
+    print(f"  build+serialise+xsd only: {args.n / without:.1f} docs/s")
+
+
+if __name__ == "__main__":
+    main()
