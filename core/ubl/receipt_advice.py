@@ -50,11 +50,9 @@ def build_receipt_advice(advice):
         unit = line.unit_code
         cbc(node, "ReceivedQuantity", line.received_quantity, unitCode=unit)
         cbc(node, "ShortQuantity", line.short_quantity, unitCode=unit)
-        cbc(node, "ShortageActionCode", line.shortage_action_code)
         cbc(node, "RejectedQuantity", line.rejected_quantity, unitCode=unit)
         cbc(node, "RejectReasonCode", line.reject_reason_code)
         cbc(node, "RejectReason", line.reject_reason)
-        cbc(node, "RejectActionCode", line.reject_action_code)
         cbc(node, "OversupplyQuantity", line.oversupply_quantity, unitCode=unit)
         cbc(node, "ReceivedDate", line.received_date)
         cbc(node, "TimingComplaintCode", line.timing_complaint_code)
