@@ -1,0 +1,86 @@
+"""ZIP/Base64 rules of İzibiz's COMPRESSED flag, and the placeholder views of GetInvoiceWithType."""
+
+import io
+import zipfile
+from html import escape
+
+from .state import IzibizError
+
+MAX_REQUEST_BYTES = 5 * 1024 * 1024
+
+
+def raw_bytes(value):
+    """zeep gives xmime:base64Binary as an object with ``_value_1``; plain bytes pass through."""
+    if value is None:
+        return b""
+    return getattr(value, "_value_1", value) or b""
+
+
+def unpack(content, compressed):
+    """Upload methods expect a ZIP unless COMPRESSED is N; a ZIP may hold several documents."""
+    if compressed == "N":
+        return [content]
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise IzibizError(10007, "İstek ZİP bir dosya içermelidir")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if sum(info.file_size for info in members) > MAX_REQUEST_BYTES:
+            raise IzibizError(10010, "Bir istek boyutu maksimum 5MB veya 100 adet belge içerebilir")
+        return [archive.read(info) for info in members]
+
+
+def zip_one(name, data):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def pack(name, data, compressed):
+    """Read methods zip unless COMPRESSED is N."""
+    return data if compressed == "N" else zip_one(name, data)
+
+
+def html_view(doc):
+    """A plain summary page; it is NOT the document's own XSLT rendering that İzibiz returns."""
+    facts = doc.facts
+    rows = [
+        ("Belge No", facts.id),
+        ("ETTN", facts.uuid),
+        ("Senaryo", facts.profile),
+        ("Tip", facts.type_code),
+        ("Tarih", facts.issue_date),
+        ("Gönderici", f"{facts.sender_title} ({facts.sender_vkn})"),
+        ("Alıcı", f"{facts.receiver_title} ({facts.receiver_vkn})"),
+        ("Ödenecek", f"{facts.amount} {facts.currency}" if facts.amount is not None else ""),
+    ]
+    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+    return (
+        '<!DOCTYPE html><html lang="tr"><head><meta charset="utf-8"><title>SANDBOX</title></head><body>'
+        f"<h1>SANDBOX görüntü (XSLT değil)</h1><table>{cells}</table></body></html>"
+    ).encode()
+
+
+def pdf_view(doc):
+    """A one-page PDF naming the document: enough for a client to store and open a 'PDF'."""
+    text = f"SANDBOX - {doc.facts.id} - {doc.facts.uuid}".encode("latin-1", "replace")
+    text = text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 12 Tf 50 780 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

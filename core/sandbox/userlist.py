@@ -1,0 +1,192 @@
+"""GİB registered-user list of the sandbox, written as İzibiz's zipped GetGibUserList file.
+
+The list is streamed entry by entry into a ZIP on disk, so a million synthetic users cost disk
+space, not memory; the HTTP layer then Base64-encodes that file in chunks.
+"""
+
+import csv
+import io
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from xml.sax.saxutils import escape
+
+from .clock import TR_TZ
+
+LIST_NS = "http://schemas.i2i.com/ei/wsdl"
+GIB_DESPATCH_VKN = "3900892152"
+GIB_DESPATCH_ALIAS = "urn:mail:irsaliyepk@gib.gov.tr"
+_FIELDS = (
+    "IDENTIFIER",
+    "ALIAS",
+    "TITLE",
+    "TYPE",
+    "REGISTER_TIME",
+    "UNIT",
+    "DOCUMENT_TYPE",
+    "ALIAS_CREATION_TIME",
+    "DELETED",
+    "ALIAS_DELETION_TIME",
+)
+
+
+def _stamp(moment):
+    return moment.astimezone(TR_TZ).strftime("%Y-%m-%dT%H:%M:%S") if moment else ""
+
+
+@dataclass(frozen=True)
+class GibUser:
+    """One alias of one taxpayer, as a line of the list (a firm has one entry per alias)."""
+
+    identifier: str
+    title: str
+    alias: str
+    unit: str
+    document_type: str
+    register_time: datetime
+    alias_creation_time: datetime
+    type: str = "OZEL"
+    deletion_time: datetime | None = None
+
+    def row(self):
+        return {
+            "IDENTIFIER": self.identifier,
+            "ALIAS": self.alias,
+            "TITLE": self.title,
+            "TYPE": self.type,
+            "REGISTER_TIME": _stamp(self.register_time),
+            "UNIT": self.unit,
+            "DOCUMENT_TYPE": self.document_type,
+            "ALIAS_CREATION_TIME": _stamp(self.alias_creation_time),
+            "DELETED": "Y" if self.deletion_time else "",
+            "ALIAS_DELETION_TIME": _stamp(self.deletion_time),
+        }
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    document_type: str | None = None
+    alias_type: str | None = None
+    register_time_start: datetime | None = None
+    alias_modify_date: datetime | None = None
+    file_type: str = "XML"
+
+    def matches(self, user):
+        if self.document_type not in (None, "", "ALL") and user.document_type != self.document_type:
+            return False
+        if (self.alias_type or "PK") != "ALL" and user.unit != (self.alias_type or "PK"):
+            return False
+        if self.register_time_start and user.register_time < self.register_time_start:
+            return False
+        if self.alias_modify_date is None:
+            return user.deletion_time is None
+        changed = user.alias_creation_time
+        if user.deletion_time:
+            changed = max(changed, user.deletion_time)
+        return changed > self.alias_modify_date
+
+
+class SyntheticUsers:
+    """A deterministic crowd of taxpayers computed from their index, never held in memory."""
+
+    FIRST_VKN = 7_000_000_000
+    EPOCH = datetime(2014, 1, 1, 9, 0, tzinfo=TR_TZ)
+
+    def __init__(self, count):
+        self.count = count
+
+    def __iter__(self):
+        for index in range(self.count):
+            registered = self.EPOCH + timedelta(minutes=5 * index)
+            yield GibUser(
+                identifier=str(self.FIRST_VKN + index),
+                title=f"SENTETİK MÜKELLEF {index} A.Ş.",
+                alias=f"urn:mail:defaultpk@s{index}.sandbox.example",
+                unit="PK",
+                document_type="INVOICE",
+                register_time=registered,
+                alias_creation_time=registered,
+            )
+
+
+class UserRegistry:
+    """Every alias the simulated GİB knows, including closed ones (kept for delta lists)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._users = []
+        self.synthetic = SyntheticUsers(0)
+
+    def add(self, user):
+        with self._lock:
+            self._users.append(user)
+
+    def close_alias(self, alias, at):
+        """GİB closes an alias: it disappears from full lists and shows as DELETED in deltas."""
+        with self._lock:
+            hits = [u for u in self._users if u.alias == alias and u.deletion_time is None]
+            if not hits:
+                raise KeyError(alias)
+            self._users = [replace(u, deletion_time=at) if u in hits else u for u in self._users]
+
+    def set_synthetic_count(self, count):
+        self.synthetic = SyntheticUsers(count)
+
+    def lookup(self, identifier, document_type=None, *, unit=None):
+        with self._lock:
+            return [
+                u
+                for u in self._users
+                if u.identifier == identifier
+                and u.deletion_time is None
+                and document_type in (None, u.document_type)
+                and unit in (None, u.unit)
+            ]
+
+    def has_alias(self, identifier, alias, document_type, unit):
+        return any(u.alias == alias for u in self.lookup(identifier, document_type, unit=unit))
+
+    def entries(self):
+        with self._lock:
+            own = list(self._users)
+        yield from own
+        yield from self.synthetic
+
+    def write_zip(self, query, directory=None):
+        """Stream the matching entries into a temporary ZIP; the caller deletes the file."""
+        count = 0
+        with (
+            tempfile.NamedTemporaryFile(
+                prefix="sandbox-users-", suffix=".zip", dir=directory, delete=False
+            ) as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            name = "users.csv" if query.file_type == "CSV" else "users.xml"
+            with archive.open(name, "w", force_zip64=True) as raw:
+                out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                if query.file_type == "CSV":
+                    writer = csv.DictWriter(out, fieldnames=_FIELDS)
+                    writer.writeheader()
+                else:
+                    out.write(
+                        f'<?xml version="1.0" encoding="UTF-8"?>\n<GetUserListResponse xmlns="{LIST_NS}">'
+                    )
+                for user in self.entries():
+                    if not query.matches(user):
+                        continue
+                    count += 1
+                    if query.file_type == "CSV":
+                        writer.writerow(user.row())
+                    else:
+                        out.write(_xml_user(user.row()))
+                if query.file_type != "CSV":
+                    out.write("</GetUserListResponse>\n")
+                out.flush()
+                out.detach()
+        return handle.name, count
+
+
+def _xml_user(row):
+    parts = "".join(f"<{key}>{escape(value)}</{key}>" for key, value in row.items() if value)
+    return f'\n<USER xmlns="">{parts}</USER>'
