@@ -561,13 +561,14 @@ class IzibizProvider(Provider):
             return dataclasses.replace(result, exchanges=tuple(exchanges))
 
     def _credit_request(self, session_id):
+        """Children unqualified, as in every İzibiz schema (``elementFormDefault="unqualified"``)."""
         envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV})
         body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
-        request = etree.SubElement(body, f"{{{WSDL_NS}}}GetCreditRequest", nsmap={None: WSDL_NS})
-        header = etree.SubElement(request, f"{{{WSDL_NS}}}REQUEST_HEADER")
+        request = etree.SubElement(body, f"{{{WSDL_NS}}}GetCreditRequest", nsmap={"ns0": WSDL_NS})
+        header = etree.SubElement(request, "REQUEST_HEADER")
         for name, value in self._header(session_id).items():
-            etree.SubElement(header, f"{{{WSDL_NS}}}{name}").text = value
-        etree.SubElement(request, f"{{{WSDL_NS}}}CREDIT_DETAIL_FLAG").text = "N"
+            etree.SubElement(header, name).text = value
+        etree.SubElement(request, "CREDIT_DETAIL_FLAG").text = "N"
         return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
     def _parse_credit(self, response):

@@ -39,6 +39,7 @@ class SoapTransport(zeep.transports.Transport):
     def __init__(self, *, timeout, offline=False, cache=None):
         super().__init__(cache=cache, timeout=timeout, operation_timeout=timeout)
         self.offline = offline
+        self.requests_sent = 0
         self._local = threading.local()
 
     def _load_remote_data(self, url):
@@ -78,6 +79,7 @@ class SoapTransport(zeep.transports.Transport):
         call = getattr(self._local, "call", None) or {"operation": "?", "submit": True, "exchange": None}
         self._local.call = call
         started = time.perf_counter()
+        self.requests_sent += 1
         try:
             response = self.session.post(
                 address, data=message, headers=headers, timeout=self.operation_timeout
