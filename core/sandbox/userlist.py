@@ -161,7 +161,8 @@ class UserRegistry:
             tempfile.NamedTemporaryFile(
                 prefix="sandbox-users-", suffix=".zip", dir=directory, delete=False
             ) as handle,
-            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
             name = "users.csv" if query.file_type == "CSV" else "users.xml"
             with archive.open(name, "w", force_zip64=True) as raw:
                 out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
