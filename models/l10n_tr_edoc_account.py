@@ -1,0 +1,197 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..core.errors import EdocError
+from ..core.providers.base import ConnectionCheck
+from ..core.providers.registry import get_provider_class, provider_choices
+
+_logger = logging.getLogger(__name__)
+
+SANDBOX_DEFAULT_URL = "http://127.0.0.1:8790"
+
+
+class L10nTrEdocAccount(models.Model):
+    """The company's contract with one private integrator (özel entegratör).
+
+    One active account per company: every e-document of the company goes through it, so its
+    credentials, aliases and sync cursors live here rather than in ir.config_parameter.
+    Credentials are visible to administrators only and never copied to logs, chatter or exports.
+    """
+
+    _name = "l10n_tr_edoc.account"
+    _description = "e-Document Integrator Account"
+    _inherit = ["mail.thread"]
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    provider = fields.Selection(
+        selection=lambda self: self._selection_provider(), required=True, default="sandbox", tracking=True
+    )
+    environment = fields.Selection(
+        [("test", "Test"), ("prod", "Production")],
+        required=True,
+        default="test",
+        tracking=True,
+        help="Test sends to the integrator's test platform; nothing reaches GİB.",
+    )
+    username = fields.Char(groups="base.group_system", exportable=False, copy=False)
+    password = fields.Char(groups="base.group_system", exportable=False, copy=False)
+    api_key = fields.Char(string="API Key", groups="base.group_system", exportable=False, copy=False)
+    has_credentials = fields.Boolean(compute="_compute_has_credentials")
+    sandbox_url = fields.Char(
+        default=SANDBOX_DEFAULT_URL, help="Address of the local sandbox integrator (tests and demos only)."
+    )
+    endpoint_summary = fields.Text(compute="_compute_endpoint_summary", string="Endpoints")
+    is_sandbox = fields.Boolean(compute="_compute_is_sandbox")
+
+    sender_alias = fields.Char(
+        string="e-Fatura Sender Alias (GB)", help="Our GB alias, e.g. urn:mail:defaultgb@firma.com.tr"
+    )
+    receiver_alias = fields.Char(
+        string="e-Fatura Receiver Alias (PK)", help="Our PK alias, where suppliers send us e-Fatura."
+    )
+    despatch_sender_alias = fields.Char(string="e-İrsaliye Sender Alias (GB)")
+    despatch_receiver_alias = fields.Char(string="e-İrsaliye Receiver Alias (PK)")
+
+    incoming_interval = fields.Integer(
+        string="Fetch Incoming Every (minutes)", default=15, help="How often incoming documents are fetched."
+    )
+    status_interval = fields.Integer(string="Poll Statuses Every (minutes)", default=30)
+    user_list_interval = fields.Integer(string="Sync GİB User List Every (hours)", default=2)
+    response_window_days = fields.Integer(
+        string="Commercial Response Window (days)",
+        default=8,
+        help="An incoming TICARIFATURA can be answered KABUL or RED for this many days after it reached us.",
+    )
+
+    user_list_cursor = fields.Datetime(string="User List Synced Until", readonly=True, copy=False)
+    incoming_invoice_cursor = fields.Datetime(
+        string="Incoming Invoices Fetched Until", readonly=True, copy=False
+    )
+    incoming_despatch_cursor = fields.Datetime(
+        string="Incoming Despatches Fetched Until", readonly=True, copy=False
+    )
+
+    connection_state = fields.Selection(
+        [("untested", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
+        default="untested",
+        readonly=True,
+        copy=False,
+    )
+    last_check_at = fields.Datetime(string="Last Connection Test", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    identity_warning = fields.Text(compute="_compute_identity_warning")
+
+    _positive_intervals = models.Constraint(
+        "CHECK(incoming_interval > 0 AND status_interval > 0 AND user_list_interval > 0 "
+        "AND response_window_days > 0)",
+        "Intervals and the response window must be positive.",
+    )
+    _one_active_per_company = models.UniqueIndex(
+        "(company_id) WHERE active IS TRUE",
+        "A company can have only one active e-Document integrator account.",
+    )
+
+    @api.model
+    def _selection_provider(self):
+        return provider_choices()
+
+    @api.depends("provider", "company_id", "environment")
+    def _compute_name(self):
+        labels = dict(self._selection_provider())
+        for account in self:
+            account.name = (
+                f"{labels.get(account.provider, account.provider)} - {account.company_id.name or ''}"
+            )
+
+    @api.depends("provider")
+    def _compute_is_sandbox(self):
+        for account in self:
+            account.is_sandbox = account.provider == "sandbox"
+
+    def _compute_has_credentials(self):
+        for account in self:
+            secrets = account.sudo()
+            account.has_credentials = bool((secrets.username and secrets.password) or secrets.api_key)
+
+    @api.depends("provider", "environment", "sandbox_url")
+    def _compute_endpoint_summary(self):
+        for account in self:
+            if not account.provider:
+                account.endpoint_summary = False
+                continue
+            endpoints = account._l10n_tr_edoc_endpoints()
+            account.endpoint_summary = "\n".join(f"{name}: {url}" for name, url in sorted(endpoints.items()))
+
+    @api.depends("company_id.vat", "company_id.partner_id.l10n_tr_edoc_tax_office")
+    def _compute_identity_warning(self):
+        for account in self:
+            problems = account.company_id._l10n_tr_edoc_identity_problems()
+            account.identity_warning = "\n".join(problems) or False
+
+    @api.constrains("company_id", "active")
+    def _check_company_identity(self):
+        for account in self.filtered("active"):
+            if problems := account.company_id._l10n_tr_edoc_identity_problems():
+                raise ValidationError(
+                    self.env._(
+                        "Company %(company)s cannot use e-Documents yet:\n%(problems)s",
+                        company=account.company_id.display_name,
+                        problems="\n".join(problems),
+                    )
+                )
+
+    def _l10n_tr_edoc_endpoints(self):
+        self.ensure_one()
+        if self.provider == "sandbox":
+            return {"sandbox": self.sandbox_url or SANDBOX_DEFAULT_URL}
+        return get_provider_class(self.provider).endpoints.get(self.environment, {})
+
+    def _l10n_tr_edoc_get_provider(self):
+        """A ready core provider for this account; the only place credentials leave the record."""
+        self.ensure_one()
+        secrets = self.sudo()
+        provider_class = get_provider_class(self.provider)
+        kwargs = {"username": secrets.username or "", "password": secrets.password or ""}
+        if secrets.api_key:
+            kwargs["api_key"] = secrets.api_key
+        if self.provider == "sandbox":
+            kwargs["base_url"] = self.sandbox_url or SANDBOX_DEFAULT_URL
+        else:
+            kwargs["environment"] = self.environment
+        return provider_class(**kwargs)
+
+    def action_l10n_tr_edoc_test_connection(self):
+        """Log in through the provider and tell the user, in plain words, what happened."""
+        self.ensure_one()
+        self.check_access("write")
+        if problems := self.company_id._l10n_tr_edoc_identity_problems():
+            raise UserError("\n".join(problems))
+        try:
+            result = self._l10n_tr_edoc_get_provider().check_connection()
+        except EdocError as error:
+            result = ConnectionCheck(False, self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error))
+        values = {"last_check_at": fields.Datetime.now()}
+        if not result.ok:
+            self.write({**values, "connection_state": "failed", "last_error": result.message})
+            _logger.info("e-Document connection test failed for account %s", self.id)
+            return self._l10n_tr_edoc_notify(self.env._("Connection failed"), result.message, "danger")
+        self.write({**values, "connection_state": "ok", "last_error": False})
+        return self._l10n_tr_edoc_notify(self.env._("Connection successful"), result.message, "success")
+
+    def _l10n_tr_edoc_notify(self, title, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"},
+        }
+
+    @api.model
+    def _l10n_tr_edoc_for_company(self, company):
+        return self.search([("company_id", "=", company.id)], limit=1)

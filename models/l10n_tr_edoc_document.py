@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+KINDS = [
+    ("einvoice", "e-Fatura"),
+    ("earchive", "e-Arşiv Fatura"),
+    ("despatch", "e-İrsaliye"),
+    ("app_response", "Application Response"),
+    ("receipt_advice", "İrsaliye Yanıtı"),
+]
+
+STATES = [
+    ("draft", "Draft"),
+    ("ready", "Ready to Send"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("send_failed", "Send Failed"),
+    ("unknown", "Unknown Outcome"),
+    ("delivered", "Delivered"),
+    ("rejected_by_gib", "Rejected by GİB"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
+    ("accepted_implicitly", "Accepted Implicitly"),
+    ("cancel_requested", "Cancellation Requested"),
+    ("cancelled", "Cancelled"),
+    ("received", "Received"),
+    ("imported", "Imported"),
+    ("import_failed", "Import Failed"),
+    ("awaiting_response", "Awaiting Our Response"),
+    ("responding", "Responding"),
+    ("response_window_closed", "Response Window Closed"),
+    ("responded", "Responded"),
+]
+
+# States after which the integrator holds the document: the row is evidence and must stay.
+LOCKED_STATES = frozenset(dict(STATES)) - {"draft", "ready"}
+
+
+class L10nTrEdocDocument(models.Model):
+    """One e-document exchanged with GİB through the integrator, in either direction.
+
+    The move or picking holds the business data; this row holds the exchange: identity (ETTN and
+    GİB number), the state machine of core/states.py, the last GİB status and error, and the XML
+    that was sent or received. A row the integrator has seen is never deleted.
+    """
+
+    _name = "l10n_tr_edoc.document"
+    _description = "e-Document"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "uuid"]
+
+    name = fields.Char(string="GİB Number", readonly=True, copy=False, index="trigram")
+    uuid = fields.Char(string="ETTN", required=True, readonly=True, copy=False, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    account_id = fields.Many2one("l10n_tr_edoc.account", readonly=True, check_company=True, index=True)
+    provider = fields.Selection(related="account_id.provider", store=True)
+    kind = fields.Selection(KINDS, required=True, readonly=True)
+    direction = fields.Selection([("out", "Outgoing"), ("in", "Incoming")], required=True, readonly=True)
+    state = fields.Selection(STATES, required=True, default="draft", readonly=True, tracking=True, index=True)
+    profile = fields.Char(string="Scenario", readonly=True, help="GİB ProfileID, e.g. TICARIFATURA.")
+    type_code = fields.Char(string="Type", readonly=True, help="GİB type code, e.g. SATIS or TEVKIFAT.")
+    issue_date = fields.Date(readonly=True)
+    sender_vat = fields.Char(string="Sender VKN/TCKN", readonly=True)
+    receiver_vat = fields.Char(string="Receiver VKN/TCKN", readonly=True)
+    receiver_alias = fields.Char(readonly=True)
+    amount_total = fields.Monetary(readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    gib_status_code = fields.Char(string="GİB Status Code", readonly=True)
+    gib_status_text = fields.Char(string="GİB Status", readonly=True)
+    received_at = fields.Datetime(
+        readonly=True, help="When the document reached the receiver's mailbox (the integrator's timestamp)."
+    )
+    response_deadline = fields.Datetime(readonly=True)
+    error_code = fields.Char(readonly=True, copy=False)
+    error_message = fields.Text(readonly=True, copy=False)
+    parent_id = fields.Many2one(
+        "l10n_tr_edoc.document", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    child_ids = fields.One2many("l10n_tr_edoc.document", "parent_id", string="Responses")
+    move_id = fields.Many2one(
+        "account.move", readonly=True, check_company=True, index="btree_not_null", ondelete="restrict"
+    )
+    picking_id = fields.Many2one(
+        "stock.picking", readonly=True, check_company=True, index="btree_not_null", ondelete="restrict"
+    )
+    xml_attachment_id = fields.Many2one("ir.attachment", string="XML", readonly=True, copy=False)
+    pdf_attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True, copy=False)
+    event_ids = fields.One2many("l10n_tr_edoc.event", "document_id", string="Calls")
+
+    _unique_uuid = models.Constraint(
+        "UNIQUE(company_id, uuid, direction)",
+        "This ETTN is already known for this company and direction.",
+    )
+
+    @api.depends("name", "uuid", "kind")
+    def _compute_display_name(self):
+        kinds = dict(KINDS)
+        for document in self:
+            document.display_name = (
+                f"{kinds.get(document.kind, '')} {document.name or document.uuid or ''}".strip()
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_exchanged(self):
+        if any(document.state in LOCKED_STATES for document in self):
+            raise UserError(
+                self.env._(
+                    "An e-document that reached the integrator is kept as evidence and cannot be deleted."
+                )
+            )
+
+    @api.model
+    def _l10n_tr_edoc_error_text(self, error):
+        """Translated text for a core error: integrator text when it has one, ours otherwise."""
+        text = self.env._(error.message) if error.message else error.code
+        if error.remote_code:
+            return self.env._("%(text)s (integrator code %(code)s)", text=text, code=error.remote_code)
+        return text

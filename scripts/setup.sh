@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs what the tests and the run command need. Safe to run again: it skips what is done.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+say() { printf '[setup] %s\n' "$*"; }
+
+pick_python() {
+    for candidate in "${PYTHON:-}" "$(command -v pyenv >/dev/null && echo "$(pyenv root)/versions/3.12.1/bin/python")" \
+        python3.12 python3.11 python3; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 \
+            && "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
+            echo "$candidate"; return
+        fi
+    done
+    echo "No Python 3.10-3.13 found; install one (Odoo 19 supports 3.10 to 3.13)." >&2
+    exit 1
+}
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        say "please install these system packages: ${missing[*]}"; return
+    fi
+    say "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+if [ "$HAVE_ODOO" = 1 ]; then
+    # Build headers for Odoo's requirements, libxmlsec1 so lxml and xmlsec share one libxml2, wkhtmltopdf for PDFs.
+    apt_install build-essential pkg-config libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev \
+        libxmlsec1-dev libxmlsec1-openssl wkhtmltopdf
+fi
+
+[ -x "$PY" ] || { say "creating virtualenv $VENV"; "$(pick_python)" -m venv "$VENV"; }
+
+stamp_file="$VENV/.l10n_tr_edoc-setup"
+requirement_files=("$REPO/requirements.txt" "$REPO/requirements-test.txt")
+[ "$HAVE_ODOO" = 1 ] && requirement_files+=("$ODOO_PATH/requirements.txt")
+stamp="$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+    say "installing Python packages into $VENV"
+    "$PY" -m pip install -q -U pip setuptools wheel
+    if [ "$HAVE_ODOO" = 1 ]; then
+        "$PY" -m pip install -q -r "$ODOO_PATH/requirements.txt"
+        # PyPI's lxml and xmlsec wheels bundle different libxml2 builds; built here they share the system one.
+        if ! "$PY" -c 'import lxml.etree, xmlsec' 2>/dev/null; then
+            say "building lxml and xmlsec against the system libxml2 (a few minutes, once)"
+            lxml_version="$("$PY" -c 'import lxml; print(lxml.__version__)')"
+            "$PY" -m pip install -q --force-reinstall --no-deps --no-binary lxml,xmlsec \
+                "lxml==$lxml_version" xmlsec
+        fi
+    fi
+    "$PY" -m pip install -q -r "$REPO/requirements.txt" -r "$REPO/requirements-test.txt"
+    echo "$stamp" > "$stamp_file"
+fi
+
+if [ "$HAVE_ODOO" = 0 ]; then
+    cat <<MSG
+[setup] No Odoo source at $ODOO_PATH, so only the pure core can be tested here.
+[setup] To test and run the addon, get Odoo 19.0 Community from its official repository
+[setup] (github.com/odoo/odoo, branch 19.0), e.g. 'git clone --depth 1 -b 19.0 https://github.com/odoo/odoo $ODOO_PATH',
+[setup] have PostgreSQL 13+ running with a superuser role for your login, and run this command again:
+[setup] it then installs Odoo's Python requirements into $VENV and prepares the template database.
+MSG
+    exit 0
+fi
+
+# Test databases are cloned from a template that already holds the addon's dependencies (about 70 s once).
+template_key="$(cat "$ODOO_PATH/odoo/release.py" <(echo "$TEMPLATE_MODULES") | sha256sum | cut -c1-16)"
+current_key="$(psql -d postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$TEMPLATE_DB'" 2>/dev/null || true)"
+if [ "$current_key" != "$template_key" ]; then
+    say "creating template database $TEMPLATE_DB ($TEMPLATE_MODULES)"
+    dropdb --if-exists "$TEMPLATE_DB" >/dev/null 2>&1 || true
+    rm -rf "${FILESTORE:?}/$TEMPLATE_DB"
+    addons="$(addons_dir)"
+    odoo_bin "$addons" -d "$TEMPLATE_DB" -i "$TEMPLATE_MODULES" --stop-after-init --http-port="$(free_port)" \
+        --log-level=warn
+    rm -rf "$addons"
+    psql -d postgres -qc "COMMENT ON DATABASE \"$TEMPLATE_DB\" IS '$template_key'"
+fi
+say "ready: Python $("$PY" -c 'import sys; print(sys.version.split()[0])') in $VENV, Odoo at $ODOO_PATH, template $TEMPLATE_DB"

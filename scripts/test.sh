@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Runs every check of the project: lint, the pure core suite, and (with Odoo present) the addon's Odoo
+# tests plus install/upgrade/uninstall/coexistence checks in throwaway databases. Ends with "N passed, N failed".
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+passed=0
+failed=0
+work="$(mktemp -d /tmp/l10n_tr_edoc_test.XXXXXX)"
+dbs=()
+cleanup() {
+    for db in "${dbs[@]}"; do drop_db "$db"; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {  # check NAME OK(0/1) [DETAIL]
+    if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "[test] PASS $1"; else
+        failed=$((failed + 1)); echo "[test] FAIL $1${3:+: $3}"; fi
+}
+
+"$REPO/scripts/setup.sh" || { echo "[test] setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+cd "$REPO" || exit 1
+"$PY" -m ruff check . >"$work/ruff.log" 2>&1; check "ruff check" $? "$(tail -3 "$work/ruff.log")"
+"$PY" -m ruff format --check . >"$work/format.log" 2>&1; check "ruff format" $? "$(tail -3 "$work/format.log")"
+
+# --- pure core ---
+# The core is tested as the standalone package it is: from a folder holding only it, because the
+# repository root is the Odoo addon package, which pytest would otherwise import while collecting.
+mkdir -p "$work/standalone" && ln -s "$REPO/core" "$work/standalone/core"
+(cd "$work/standalone" && "$PY" -m pytest -c core/pytest.ini core/tests --junitxml="$work/core.xml") \
+    >"$work/core.log" 2>&1
+core_rc=$?
+tail -n 30 "$work/core.log"
+read -r core_total core_bad < <("$PY" - "$work/core.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    suites = ET.parse(sys.argv[1]).getroot().iter("testsuite")
+except (OSError, ET.ParseError):
+    print(0, 1)
+    raise SystemExit
+total = bad = 0
+for suite in suites:
+    total += int(suite.get("tests", 0)) - int(suite.get("skipped", 0))
+    bad += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+print(total, bad)
+PY
+)
+[ "$core_rc" != 0 ] && [ "$core_bad" = 0 ] && core_bad=1
+passed=$((passed + core_total - core_bad))
+failed=$((failed + core_bad))
+echo "[test] core suite: $((core_total - core_bad)) passed, $core_bad failed"
+
+# --- Odoo ---
+if [ "$HAVE_ODOO" = 0 ]; then
+    echo "[test] Odoo tests SKIPPED: no Odoo source at $ODOO_PATH (set ODOO_PATH, then run scripts/setup.sh)."
+else
+    addons="$(addons_dir)"
+    port="$(free_port)"
+    db="l10n_tr_edoc_test_$$"
+    dbs+=("$db")
+    odoo_log="$work/odoo-tests.log"
+    if clone_db "$db"; then
+        odoo_bin "$addons" -d "$db" -i l10n_tr_edoc --test-tags /l10n_tr_edoc --stop-after-init \
+            --http-port="$port" --log-level=test >"$odoo_log" 2>&1
+        odoo_rc=$?
+        grep -E ' (ERROR|CRITICAL) |FAIL:|odoo\.tests\.result' "$odoo_log" | tail -n 40
+        result="$(grep -oP 'odoo\.tests\.result: \K\d+ failed, \d+ error\(s\) of \d+ tests' "$odoo_log" | tail -1)"
+        if [ -n "$result" ]; then
+            read -r f e n < <(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$result")
+            bad=$((f + e))
+            [ "$odoo_rc" != 0 ] && [ "$bad" = 0 ] && bad=1
+            passed=$((passed + n - f - e))
+            failed=$((failed + bad))
+            echo "[test] Odoo suite: $((n - f - e)) passed, $bad failed (log: odoo_rc=$odoo_rc)"
+        else
+            check "Odoo suite ran" 1 "no test result in the log; last lines: $(tail -5 "$odoo_log")"
+        fi
+
+        odoo_bin "$addons" -d "$db" -u l10n_tr_edoc --stop-after-init --http-port="$port" \
+            >"$work/upgrade.log" 2>&1
+        rc=$?; ! grep -qE ' (ERROR|CRITICAL) ' "$work/upgrade.log" && [ $rc = 0 ]
+        check "upgrade (-u l10n_tr_edoc)" $? "$(grep -E ' (ERROR|CRITICAL) ' "$work/upgrade.log" | head -3)"
+
+        echo "env['ir.module.module'].search([('name', '=', 'l10n_tr_edoc')]).button_immediate_uninstall()" \
+            | odoo_bin "$addons" shell -d "$db" --http-port="$port" --no-http >"$work/uninstall.log" 2>&1
+        state="$(psql -d "$db" -Atc "SELECT state FROM ir_module_module WHERE name = 'l10n_tr_edoc'")"
+        leftovers="$(psql -d "$db" -Atc "SELECT
+            (SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'l10n\\_tr\\_edoc%')
+          + (SELECT count(*) FROM information_schema.columns WHERE column_name LIKE 'l10n\\_tr\\_edoc%')")"
+        ! grep -qE ' (ERROR|CRITICAL) ' "$work/uninstall.log" && [ "$state" = uninstalled ] && [ "$leftovers" = 0 ]
+        check "uninstall" $? "state=$state, leftover tables/columns=$leftovers; $(grep -E ' (ERROR|CRITICAL) ' "$work/uninstall.log" | head -3)"
+    else
+        check "clone template database" 1 "run scripts/setup.sh"
+    fi
+
+    coexist="l10n_tr_edoc_coexist_$$"
+    dbs+=("$coexist")
+    if clone_db "$coexist"; then
+        odoo_bin "$addons" -d "$coexist" -i l10n_tr_nilvera_einvoice,l10n_tr_nilvera_edispatch,l10n_tr_edoc \
+            --stop-after-init --http-port="$port" >"$work/coexist.log" 2>&1
+        rc=$?
+        installed="$(psql -d "$coexist" -Atc "SELECT count(*) FROM ir_module_module WHERE state = 'installed'
+            AND name IN ('l10n_tr_nilvera', 'l10n_tr_nilvera_einvoice', 'l10n_tr_nilvera_edispatch', 'l10n_tr_edoc')")"
+        ! grep -qE ' (ERROR|CRITICAL) ' "$work/coexist.log" && [ $rc = 0 ] && [ "$installed" = 4 ]
+        check "installs beside l10n_tr_nilvera_einvoice and l10n_tr_nilvera_edispatch" $? \
+            "installed=$installed/4; $(grep -E ' (ERROR|CRITICAL) ' "$work/coexist.log" | head -3)"
+    fi
+    rm -rf "$addons"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
