@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -215,7 +216,7 @@ class Sandbox:
         self._log(op.name)
         fault = self.faults.take(op.name)
         if fault and fault.kind == "http_500":
-            return 500, b"<html><body><h1>500 Internal Server Error</h1></body></html>", fault
+            return 500, b"500 Internal Server Error", fault
         if fault and fault.kind == "slow":
             time.sleep(fault.seconds)
         handler = OPERATIONS.get(op.name)
@@ -227,6 +228,8 @@ class Sandbox:
             except MalformedRequest as exc:
                 raise IzibizError(10013, f"Gönderilen istek geçersizdir. Hata sebebi {exc}") from exc
             request = op.input.deserialize(envelope)
+            if [name for name, _ in op.input.body.type.elements] == ["REQUEST_HEADER"]:
+                request = SimpleNamespace(REQUEST_HEADER=request)
             header = getattr(request, "REQUEST_HEADER", None)
             if header is not None and op.name != "Login" and not header.APPLICATION_NAME:
                 raise IzibizError(
@@ -262,7 +265,7 @@ class Sandbox:
         self._log("GetCredit")
         fault = self.faults.take("GetCredit")
         if fault and fault.kind == "http_500":
-            return 500, b"<html><body><h1>500 Internal Server Error</h1></body></html>", fault
+            return 500, b"500 Internal Server Error", fault
         try:
             session = self.store.session(payload.findtext("REQUEST_HEADER/SESSION_ID"))
         except IzibizError as exc:
@@ -381,8 +384,8 @@ def _handler_for(sandbox):
                 with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            is_html = isinstance(body, bytes) and body.startswith(b"<html>")
-            content_type = "text/html" if is_html else "text/xml; charset=utf-8"
+            is_text = isinstance(body, bytes) and not body.startswith(b"<")
+            content_type = "text/plain" if is_text else "text/xml; charset=utf-8"
             self._send(status, body, content_type)
 
         def _send(self, status, body, content_type):
