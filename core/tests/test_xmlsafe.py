@@ -154,11 +154,12 @@ def test_hardened_parser_does_not_expand_entities(secret_file, canary):
 
 
 def test_hardened_parser_does_not_expand_billion_laughs():
-    """libxml2 either stops the amplification itself or leaves the references unexpanded."""
+    """libxml2 either stops the expansion itself (amplification or loop guard, depending on its
+    error state) or leaves the references unexpanded; it never builds the billion laughs."""
     try:
         root = etree.fromstring(BILLION_LAUGHS, parser=xmlsafe._hardened_parser())
     except etree.XMLSyntaxError as exc:
-        assert "amplification" in str(exc)
+        assert "entity" in str(exc).lower()
     else:
         assert len(etree.tostring(root)) < 1000
 

@@ -10,6 +10,7 @@ element, never a silent ``None``.
 import base64
 import binascii
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -58,12 +59,27 @@ def _missing(el, path):
     )
 
 
+@functools.cache
+def _steps(path):
+    """``cac:A/cbc:B`` as Clark tags, so each step is a C-level ``iterchildren`` instead of ElementPath."""
+    return tuple(f"{{{NS[prefix]}}}{name}" for prefix, name in (part.split(":") for part in path.split("/")))
+
+
 def _find(el, path):
-    return None if el is None else el.find(path, NS)
+    for tag in _steps(path):
+        if el is None:
+            return None
+        el = next(el.iterchildren(tag), None)
+    return el
 
 
 def _all(el, path):
-    return () if el is None else el.findall(path, NS)
+    if el is None:
+        return ()
+    nodes = [el]
+    for tag in _steps(path):
+        nodes = [child for node in nodes for child in node.iterchildren(tag)]
+    return nodes
 
 
 def _text(el, path):
