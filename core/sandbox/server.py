@@ -257,8 +257,8 @@ class Sandbox:
             _envelope_node, payload = parse_envelope(raw)
             if payload.tag != f"{{{BILLING_NS}}}GetCreditRequest":
                 raise MalformedRequest(f"no operation takes {payload.tag}")
-            allowed = {"REQUEST_HEADER", "CREDIT_DETAIL_FLAG"}
-            if any(child.tag not in allowed for child in payload) or payload.find("REQUEST_HEADER") is None:
+            names = [etree.QName(child).localname for child in payload]
+            if not set(names) <= {"REQUEST_HEADER", "CREDIT_DETAIL_FLAG"} or "REQUEST_HEADER" not in names:
                 raise MalformedRequest("GetCreditRequest holds REQUEST_HEADER and CREDIT_DETAIL_FLAG only")
         except MalformedRequest as exc:
             return 500, _billing_fault(10013, f"Gönderilen istek geçersizdir. Hata sebebi {exc}", 0), None
@@ -267,7 +267,9 @@ class Sandbox:
         if fault and fault.kind == "http_500":
             return 500, b"500 Internal Server Error", fault
         try:
-            session = self.store.session(payload.findtext("REQUEST_HEADER/SESSION_ID"))
+            session = self.store.session(
+                payload.xpath("string(./*[local-name()='REQUEST_HEADER']/*[local-name()='SESSION_ID'])")
+            )
         except IzibizError as exc:
             return 500, _billing_fault(exc.code, exc.text, self.txn_id()), fault
         answer = etree.Element(f"{{{BILLING_NS}}}GetCreditResponse", nsmap={None: BILLING_NS})
