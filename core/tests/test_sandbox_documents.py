@@ -4,14 +4,19 @@ import io
 import zipfile
 from datetime import timedelta
 
+import pytest
 import requests
 from lxml import etree
 
 from core.sandbox.content import zip_one
 from core.sandbox.samples import despatch_xml, invoice_xml, receipt_xml
 from core.sandbox.userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN
-from core.tests.test_sandbox_invoice import ANADOLU, EGE, client, header, login, send
-from core.tests.test_sandbox_invoice import sandbox  # noqa: F401 - shared fixture
+from core.tests.test_sandbox_invoice import ANADOLU, EGE, client, header, login, running_sandbox, send
+
+
+@pytest.fixture(name="sandbox")
+def sandbox_fixture():
+    yield from running_sandbox()
 
 
 def _users(sb, session, **query):

@@ -17,13 +17,19 @@ ANADOLU, EGE, RED = DEMO_COMPANIES
 START = datetime(2026, 3, 2, 10, 0, tzinfo=TR_TZ)
 
 
-@pytest.fixture
-def sandbox():
+def running_sandbox():
+    """A seeded sandbox on a frozen clock, served on a free loopback port for one test."""
     sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"), clock=SandboxClock(START, frozen=True))
     sb.seed_demo()
     with sb.serve() as server:
         sb.url = server.url
         yield sb
+    assert not sb.internal_errors, sb.internal_errors
+
+
+@pytest.fixture(name="sandbox")
+def sandbox_fixture():
+    yield from running_sandbox()
 
 
 def client(sb, path):

@@ -10,8 +10,21 @@ from zeep.transports import Transport
 
 from core.sandbox.content import zip_one
 from core.sandbox.samples import invoice_xml
-from core.tests.test_sandbox_invoice import ANADOLU, EGE, client, fault_code, header, login, send
-from core.tests.test_sandbox_invoice import sandbox  # noqa: F401 - shared fixture
+from core.tests.test_sandbox_invoice import (
+    ANADOLU,
+    EGE,
+    client,
+    fault_code,
+    header,
+    login,
+    running_sandbox,
+    send,
+)
+
+
+@pytest.fixture(name="sandbox")
+def sandbox_fixture():
+    yield from running_sandbox()
 
 
 def test_wsdl_and_schemas_load_from_the_sandbox_url_alone(sandbox):
