@@ -770,7 +770,8 @@ class IzibizProvider(Provider):
         İzibiz has no offset: the next page is whatever is still unread. With ``mark_read`` each
         page is marked READ after the caller has consumed it, which is the flow İzibiz asks for;
         without it paging stops at the first page that brings nothing new, so no document is
-        yielded twice.
+        yielded twice. For the same reason ``include_read`` reaches only the first 100 matches:
+        narrow it with ``since``/``until``.
         """
         operations = {
             EINVOICE: ("einvoice", "GetInvoice", "INVOICE_SEARCH_KEY", "INVOICE"),
