@@ -23,10 +23,12 @@ addons_dir() {
     echo "$dir"
 }
 
-odoo_bin() {
+odoo_bin() {  # odoo_bin ADDONS_DIR [shell] OPTIONS...
     local addons="$1"; shift
-    (cd "$ODOO_PATH" && "$PY" odoo-bin --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$addons" \
-        --http-interface=127.0.0.1 "$@")
+    local command=()
+    [ "${1:-}" = shell ] && { command=(shell); shift; }
+    (cd "$ODOO_PATH" && "$PY" odoo-bin "${command[@]}" \
+        --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$addons" --http-interface=127.0.0.1 "$@")
 }
 
 free_port() {

@@ -13,7 +13,7 @@ export L10N_TR_EDOC_IZIBIZ_WSDL_DIR="${L10N_TR_EDOC_IZIBIZ_WSDL_DIR:-$L10N_TR_ED
 addons="$(addons_dir)"
 
 cd "$REPO"
-"$PY" -m core.sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --wsdl-dir "$L10N_TR_EDOC_IZIBIZ_WSDL_DIR" &
+"$PY" -m core.sandbox --port "$SANDBOX_PORT" --wsdl-dir "$L10N_TR_EDOC_IZIBIZ_WSDL_DIR" &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null; rm -rf "$addons"' EXIT
 
