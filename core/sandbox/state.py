@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from ..errors import EdocError
+from ..xmlsafe import load_xml
 from .clock import TR_TZ
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser
 
@@ -137,7 +139,6 @@ class Status:
         return GIB_TEXT.get(self.gib_code) if self.gib_code else None
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _PARTIES = {
     "Invoice": ("AccountingSupplierParty", "AccountingCustomerParty"),
     "DespatchAdvice": ("DespatchSupplierParty", "DeliveryCustomerParty"),
@@ -170,10 +171,10 @@ def _party(root, role):
 
 
 def read_facts(xml):
-    """Parse an uploaded UBL-TR document without resolving entities or touching the network."""
+    """Read an uploaded UBL-TR document through the hardened core loader, as İzibiz reads uploads."""
     try:
-        root = etree.fromstring(xml, _PARSER)
-    except etree.XMLSyntaxError as exc:
+        root = load_xml(xml)
+    except EdocError as exc:
         raise IzibizError(10003, f"Belge Şematron Kontrolünden Geçemedi: XML okunamadı ({exc})") from exc
     name = etree.QName(root).localname
     if name not in _PARTIES:
