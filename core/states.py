@@ -6,7 +6,11 @@ a provider. Transition tables use :func:`classify_gib_status` to decide whether 
 allow a resend (same ETTN and number) or stop.
 """
 
+import datetime as dt
 import enum
+from zoneinfo import ZoneInfo
+
+from .errors import EdocError
 
 
 class GibOutcome(enum.Enum):
@@ -96,3 +100,183 @@ def gib_status_text(code, lang="en"):
     if not pair:
         return ""
     return pair[0] if lang == "tr" else pair[1]
+
+
+# --- Document state machines -------------------------------------------------------------------
+#
+# One table per (kind, direction). The ORM never writes a document state itself: it asks
+# :func:`next_state` and stores the answer, so every rule about what may follow what lives here.
+# State keys are ours (English snake_case); GİB's values stay in their own fields.
+
+OUTGOING_INVOICE = "outgoing_invoice"
+INCOMING_INVOICE = "incoming_invoice"
+EARCHIVE = "earchive"
+OUTGOING_DESPATCH = "outgoing_despatch"
+INCOMING_DESPATCH = "incoming_despatch"
+OUTGOING_RESPONSE = "outgoing_response"
+
+_SUBMISSION = {
+    ("draft", "generate"): "ready",
+    ("draft", "generate_failed"): "draft",
+    ("ready", "generate"): "ready",
+    ("ready", "submit"): "sending",
+    ("sending", "accepted"): "sent",
+    ("sending", "failed"): "send_failed",
+    ("sending", "timeout"): "unknown",
+    ("send_failed", "submit"): "sending",
+    ("send_failed", "generate"): "ready",
+    ("unknown", "found"): "sent",
+    ("unknown", "not_found"): "ready",
+    ("sent", "gib_waiting"): "sent",
+    ("sent", "gib_delivered"): "delivered",
+    ("sent", "gib_rejected"): "rejected_by_gib",
+}
+
+TRANSITIONS = {
+    OUTGOING_INVOICE: {
+        **_SUBMISSION,
+        ("delivered", "recipient_accepted"): "accepted",
+        ("delivered", "recipient_rejected"): "rejected",
+        ("delivered", "auto_accepted"): "accepted_implicitly",
+    },
+    EARCHIVE: {
+        **_SUBMISSION,
+        ("sent", "reported"): "reported",
+        ("delivered", "reported"): "reported",
+        ("sent", "cancel"): "cancel_requested",
+        ("delivered", "cancel"): "cancel_requested",
+        ("reported", "cancel"): "cancel_requested",
+        ("cancel_requested", "cancel_confirmed"): "cancelled",
+        ("cancel_requested", "cancel_refused"): "delivered",
+        ("delivered", "gib_rejected"): "rejected_by_gib",
+    },
+    OUTGOING_DESPATCH: {
+        **_SUBMISSION,
+        ("delivered", "answer_accepted"): "answered_accepted",
+        ("delivered", "answer_partial"): "answered_partial",
+        ("delivered", "answer_rejected"): "answered_rejected",
+    },
+    INCOMING_INVOICE: {
+        ("received", "import_ok"): "imported",
+        ("received", "import_failed"): "import_failed",
+        ("import_failed", "import_ok"): "imported",
+        ("imported", "await_response"): "awaiting_response",
+        ("awaiting_response", "respond"): "responding",
+        ("responding", "response_accepted"): "accepted",
+        ("responding", "response_rejected"): "rejected",
+        ("responding", "response_failed"): "awaiting_response",
+        ("awaiting_response", "answered_elsewhere_accepted"): "accepted",
+        ("awaiting_response", "answered_elsewhere_rejected"): "rejected",
+        ("responding", "answered_elsewhere_accepted"): "accepted",
+        ("responding", "answered_elsewhere_rejected"): "rejected",
+        ("awaiting_response", "window_closed"): "response_window_closed",
+        ("awaiting_response", "auto_accepted"): "response_window_closed",
+    },
+    INCOMING_DESPATCH: {
+        ("received", "import_ok"): "awaiting_response",
+        ("received", "import_failed"): "import_failed",
+        ("import_failed", "import_ok"): "awaiting_response",
+        ("awaiting_response", "respond"): "responding",
+        ("responding", "response_sent"): "responded",
+        ("responding", "response_failed"): "awaiting_response",
+    },
+    OUTGOING_RESPONSE: {
+        ("draft", "submit"): "sending",
+        ("sending", "accepted"): "sent",
+        ("sending", "failed"): "send_failed",
+        ("sending", "timeout"): "unknown",
+        ("send_failed", "submit"): "sending",
+        ("unknown", "found"): "sent",
+        ("unknown", "not_found"): "send_failed",
+    },
+}
+
+INITIAL_STATE = {
+    OUTGOING_INVOICE: "draft",
+    EARCHIVE: "draft",
+    OUTGOING_DESPATCH: "draft",
+    OUTGOING_RESPONSE: "draft",
+    INCOMING_INVOICE: "received",
+    INCOMING_DESPATCH: "received",
+}
+
+_MACHINE_BY_KIND = {
+    ("einvoice", "out"): OUTGOING_INVOICE,
+    ("einvoice", "in"): INCOMING_INVOICE,
+    ("earchive", "out"): EARCHIVE,
+    ("despatch", "out"): OUTGOING_DESPATCH,
+    ("despatch", "in"): INCOMING_DESPATCH,
+    ("app_response", "out"): OUTGOING_RESPONSE,
+    ("receipt_advice", "out"): OUTGOING_RESPONSE,
+}
+
+# A document in one of these states is held by the integrator or GİB: it is evidence, its ETTN and
+# number are spent, and its source record must not go back to draft.
+EXCHANGED_STATES = frozenset(
+    {
+        "sending", "sent", "unknown", "delivered", "rejected_by_gib", "accepted", "rejected",
+        "accepted_implicitly", "reported", "cancel_requested", "cancelled", "answered_accepted",
+        "answered_partial", "answered_rejected",
+    }
+)  # fmt: skip
+
+
+class InvalidTransition(EdocError):
+    """An event that the document's state does not allow: a bug or a race, never silently applied."""
+
+    code = "tr_edoc.state.invalid_transition"
+
+
+def machine_for(kind, direction):
+    try:
+        return _MACHINE_BY_KIND[kind, direction]
+    except KeyError:
+        raise InvalidTransition(
+            f"No state machine for {direction} {kind} documents",
+            params={"kind": kind, "direction": direction},
+        ) from None
+
+
+def next_state(machine, state, event):
+    """The state after ``event``; raises :class:`InvalidTransition` when the table has no such edge."""
+    try:
+        return TRANSITIONS[machine][state, event]
+    except KeyError:
+        raise InvalidTransition(
+            f"Event {event!r} is not allowed in state {state!r} ({machine})",
+            params={"machine": machine, "state": state, "event": event},
+        ) from None
+
+
+def allowed_events(machine, state):
+    return sorted(event for (source, event) in TRANSITIONS[machine] if source == state)
+
+
+# --- Deadlines ---------------------------------------------------------------------------------
+
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+COMMERCIAL_RESPONSE_DAYS = 8
+
+
+def commercial_response_deadline(received_at, days=COMMERCIAL_RESPONSE_DAYS):
+    """Last moment a TICARIFATURA may be answered: ``days`` calendar days after it reached us.
+
+    The clock starts when the invoice reached the receiver's mailbox (İzibiz CDATE), not at its
+    issue date. Naive datetimes are taken as UTC, the way Odoo stores them; the result is aware.
+    """
+    if received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=dt.UTC)
+    return (received_at.astimezone(ISTANBUL) + dt.timedelta(days=days)).astimezone(dt.UTC)
+
+
+def response_window_open(received_at, now, days=COMMERCIAL_RESPONSE_DAYS):
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    return now <= commercial_response_deadline(received_at, days)
+
+
+def remaining_response_time(received_at, now, days=COMMERCIAL_RESPONSE_DAYS):
+    """Time left to answer, never negative, for the countdown shown to the accountant."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    return max(commercial_response_deadline(received_at, days) - now, dt.timedelta(0))

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..core.providers.base import Exchange
+from ..core.states import EXCHANGED_STATES, INITIAL_STATE, machine_for, next_state
+
 KINDS = [
     ("einvoice", "e-Fatura"),
     ("earchive", "e-Arşiv Fatura"),
@@ -21,6 +24,7 @@ STATES = [
     ("accepted", "Accepted"),
     ("rejected", "Rejected"),
     ("accepted_implicitly", "Accepted Implicitly"),
+    ("reported", "Reported to GİB"),
     ("cancel_requested", "Cancellation Requested"),
     ("cancelled", "Cancelled"),
     ("received", "Received"),
@@ -30,10 +34,10 @@ STATES = [
     ("responding", "Responding"),
     ("response_window_closed", "Response Window Closed"),
     ("responded", "Responded"),
+    ("answered_accepted", "Receiver Accepted"),
+    ("answered_partial", "Receiver Partly Accepted"),
+    ("answered_rejected", "Receiver Rejected"),
 ]
-
-# States after which the integrator holds the document: the row is evidence and must stay.
-LOCKED_STATES = frozenset(dict(STATES)) - {"draft", "ready"}
 
 
 class L10nTrEdocDocument(models.Model):
@@ -106,7 +110,7 @@ class L10nTrEdocDocument(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_exchanged(self):
-        if any(document.state in LOCKED_STATES for document in self):
+        if any(document.state in EXCHANGED_STATES for document in self):
             raise UserError(
                 self.env._(
                     "An e-document that reached the integrator is kept as evidence and cannot be deleted."
@@ -120,3 +124,66 @@ class L10nTrEdocDocument(models.Model):
         if error.remote_code:
             return self.env._("%(text)s (integrator code %(code)s)", text=text, code=error.remote_code)
         return text
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "state" not in vals and vals.get("kind") and vals.get("direction"):
+                vals["state"] = INITIAL_STATE[machine_for(vals["kind"], vals["direction"])]
+        return super().create(vals_list)
+
+    def _l10n_tr_edoc_apply_event(self, event, **values):
+        """Move the document along its core state machine and record why.
+
+        The transition is checked against core/states.py (an impossible event raises), the new
+        state and ``values`` are written, and the chatter hears of it only when the state changed.
+        """
+        self.ensure_one()
+        machine = machine_for(self.kind, self.direction)
+        new_state = next_state(machine, self.state, event)
+        old_state = self.state
+        self.write({**values, "state": new_state})
+        if new_state != old_state and values.get("error_message"):
+            self.message_post(body=values["error_message"])
+        return new_state
+
+    def _l10n_tr_edoc_log_exchanges(self, operation, exchanges, *, error=None, account=None):
+        """One call-log row per remote exchange, with the redacted raw request and response attached.
+
+        A call that failed before anything reached the wire still gets a row, so the log explains
+        every state change.
+        """
+        account = account or self.account_id
+        Event = self.env["l10n_tr_edoc.event"].sudo()
+        Attachment = self.env["ir.attachment"].sudo()
+        result_code = (error.remote_code or error.code) if error else False
+        events = Event
+        for exchange in exchanges or (Exchange(operation, b"", b"", 0.0),):
+            event = Event.create(
+                {
+                    "company_id": (self.company_id or account.company_id).id,
+                    "account_id": account.id,
+                    "document_id": self.id,
+                    "operation": exchange.operation or operation,
+                    "success": error is None,
+                    "duration_ms": round(exchange.duration * 1000),
+                    "result_code": result_code or exchange.remote_code,
+                    "message": self._l10n_tr_edoc_error_text(error) if error else exchange.remote_message,
+                }
+            )
+            attachments = {
+                f"{part}_attachment_id": Attachment.create(
+                    {
+                        "name": f"{event.operation}-{event.id}-{part}.xml",
+                        "raw": payload,
+                        "res_model": "l10n_tr_edoc.event",
+                        "res_id": event.id,
+                        "mimetype": "application/xml",
+                    }
+                ).id
+                for part, payload in (("request", exchange.request), ("response", exchange.response))
+                if payload
+            }
+            event.write(attachments)
+            events |= event
+        return events
