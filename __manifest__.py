@@ -15,7 +15,10 @@
     "data": [
         "security/l10n_tr_edoc_security.xml",
         "security/ir.model.access.csv",
+        "data/l10n_tr_edoc_code_data.xml",
         "views/l10n_tr_edoc_account_views.xml",
+        "views/l10n_tr_edoc_code_views.xml",
+        "views/l10n_tr_edoc_series_views.xml",
         "views/l10n_tr_edoc_document_views.xml",
         "views/l10n_tr_edoc_event_views.xml",
         "views/res_partner_views.xml",

@@ -1,1 +1,5 @@
-from . import test_account, test_document, test_security
+from . import test_account
+from . import test_codes
+from . import test_document
+from . import test_security
+from . import test_series

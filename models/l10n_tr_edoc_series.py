@@ -1,0 +1,150 @@
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..core.ubl.numbering import format_number
+
+SERIES_KINDS = [
+    ("einvoice", "e-Fatura"),
+    ("export", "e-Fatura Export (IHRACAT)"),
+    ("earchive", "e-Arşiv (Normal Sale)"),
+    ("earchive_internet", "e-Arşiv (Internet Sale)"),
+    ("despatch", "e-İrsaliye"),
+]
+
+# GİB refuses an invoice dated more than 7 days before it is submitted.
+MAX_DAYS_BACK = 7
+
+
+class L10nTrEdocSeries(models.Model):
+    """A 3-character document series (e.g. ``ABC``) from which GİB numbers ``ABC2026000000001`` are drawn.
+
+    Numbers are gapless per series and calendar year and handed out only when a document is first
+    submitted; the per-year counter row is locked for the rest of the transaction, so concurrent
+    senders queue instead of colliding.
+    """
+
+    _name = "l10n_tr_edoc.series"
+    _description = "e-Document Series"
+    _order = "company_id, kind, prefix"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    kind = fields.Selection(SERIES_KINDS, required=True)
+    prefix = fields.Char(required=True, size=3, help="Three upper-case letters or digits, e.g. ABC.")
+    journal_id = fields.Many2one(
+        "account.journal", check_company=True, help="Leave empty to use this series for every sales journal."
+    )
+    picking_type_id = fields.Many2one("stock.picking.type", check_company=True, string="Operation Type")
+    active = fields.Boolean(default=True)
+    year_ids = fields.One2many("l10n_tr_edoc.series.year", "series_id", string="Counters")
+
+    _prefix_format = models.Constraint(
+        "CHECK(prefix ~ '^[A-Z0-9]{3}$')", "A series is three upper-case letters or digits (e.g. ABC)."
+    )
+    _unique_prefix = models.UniqueIndex(
+        "(company_id, prefix) WHERE active IS TRUE",
+        "Each series prefix can be used once per company: GİB numbers must never repeat.",
+    )
+
+    @api.depends("prefix", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for series in self:
+            series.display_name = f"{series.prefix} ({kinds.get(series.kind, '')})"
+
+    @api.model
+    def _l10n_tr_edoc_find(self, company, kind, journal=None, picking_type=None):
+        """The most specific active series: the one of this journal/operation type, else the company's."""
+        domain = [("company_id", "=", company.id), ("kind", "=", kind)]
+        for scope in (
+            [("journal_id", "=", journal.id)] if journal else None,
+            [("picking_type_id", "=", picking_type.id)] if picking_type else None,
+            [("journal_id", "=", False), ("picking_type_id", "=", False)],
+        ):
+            if scope is not None and (series := self.search(domain + scope, limit=1)):
+                return series
+        return self
+
+    def _l10n_tr_edoc_take_number(self, issue_date, today=None):
+        """Draw the next number for ``issue_date`` (a date); raise when GİB would refuse that date.
+
+        Call it in the transaction that stores the number on the document: if that transaction rolls
+        back, the counter rolls back with it, so a number is spent only together with its document.
+        """
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        if issue_date > today:
+            raise UserError(self.env._("The invoice date %s is in the future.", issue_date))
+        if issue_date < today - datetime.timedelta(days=MAX_DAYS_BACK):
+            raise UserError(
+                self.env._(
+                    "The invoice date %(date)s is more than %(days)s days back; GİB refuses it. "
+                    "Change the date to a recent one.",
+                    date=issue_date,
+                    days=MAX_DAYS_BACK,
+                )
+            )
+        year = issue_date.year
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO l10n_tr_edoc_series_year
+                          (series_id, year, last_sequence, create_uid, create_date, write_uid, write_date)
+                   VALUES (%(series)s, %(year)s, 0, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                           now() at time zone 'UTC')
+                   ON CONFLICT (series_id, year) DO NOTHING""",
+                series=self.id,
+                year=year,
+                uid=self.env.uid,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, last_sequence, last_date FROM l10n_tr_edoc_series_year "
+                "WHERE series_id = %s AND year = %s FOR UPDATE",
+                self.id,
+                year,
+            )
+        )
+        counter_id, last_sequence, last_date = self.env.cr.fetchone()
+        if last_date and issue_date < last_date:
+            raise UserError(
+                self.env._(
+                    "Series %(series)s already issued a document dated %(last)s; "
+                    "a later number cannot carry the earlier date %(date)s.",
+                    series=self.prefix,
+                    last=last_date,
+                    date=issue_date,
+                )
+            )
+        sequence = last_sequence + 1
+        self.env.cr.execute(
+            SQL(
+                "UPDATE l10n_tr_edoc_series_year SET last_sequence = %s, last_date = %s, "
+                "write_uid = %s, write_date = now() at time zone 'UTC' WHERE id = %s",
+                sequence,
+                issue_date,
+                self.env.uid,
+                counter_id,
+            )
+        )
+        self.env["l10n_tr_edoc.series.year"].browse(counter_id).invalidate_recordset()
+        return format_number(self.prefix, year, sequence)
+
+
+class L10nTrEdocSeriesYear(models.Model):
+    _name = "l10n_tr_edoc.series.year"
+    _description = "e-Document Series Counter"
+    _order = "year desc"
+
+    series_id = fields.Many2one("l10n_tr_edoc.series", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="series_id.company_id", store=True)
+    year = fields.Integer(required=True)
+    last_sequence = fields.Integer(readonly=True)
+    last_date = fields.Date(readonly=True)
+
+    _unique_year = models.Constraint("UNIQUE(series_id, year)", "One counter per series and year.")
