@@ -1,1 +1,1 @@
-from . import test_account, test_document, test_security
+from . import test_account, test_document, test_security, test_signing
