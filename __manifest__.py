@@ -7,8 +7,9 @@
     "license": "LGPL-3",
     "countries": ["tr"],
     # account_edi_ubl_cii: Send & Print EDI hooks and UBL import; l10n_tr: Turkish chart and taxes;
-    # stock: e-İrsaliye on deliveries; mail: chatter and activities on documents.
-    "depends": ["account", "account_edi_ubl_cii", "l10n_tr", "stock", "mail"],
+    # stock: e-İrsaliye on deliveries; mail: chatter and activities on documents;
+    # certificate: the company seal (PKCS#12, key, expiry, company rules) for client-side XAdES signing.
+    "depends": ["account", "account_edi_ubl_cii", "l10n_tr", "stock", "mail", "certificate"],
     "external_dependencies": {
         "python": ["zeep", "lxml", "qrcode", "python-stdnum", "requests"],
     },
@@ -24,6 +25,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_tr_edoc_menus.xml",
+        "views/l10n_tr_edoc_signing_views.xml",
+        "data/l10n_tr_edoc_signing_cron.xml",
     ],
     "installable": True,
 }

@@ -5,6 +5,7 @@ from . import l10n_tr_edoc_document
 from . import l10n_tr_edoc_event
 from . import l10n_tr_edoc_series
 from . import l10n_tr_edoc_mixin
+from . import l10n_tr_edoc_signing
 from . import account_move
 from . import account_tax
 from . import res_company

@@ -2,7 +2,7 @@
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo-src}"
 TEMPLATE_DB="${L10N_TR_EDOC_TEMPLATE_DB:-l10n_tr_edoc_template}"
-TEMPLATE_MODULES="account,account_edi_ubl_cii,l10n_tr,stock,mail"
+TEMPLATE_MODULES="account,account_edi_ubl_cii,l10n_tr,stock,mail,certificate"
 FILESTORE="${HOME}/.local/share/Odoo/filestore"
 export L10N_TR_EDOC_REFERENCE="${L10N_TR_EDOC_REFERENCE:-$(cd "$REPO/.." && pwd)/shared/reference}"
 

@@ -30,11 +30,12 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-if [ "$HAVE_ODOO" = 1 ]; then
-    # Build headers for Odoo's requirements, libxmlsec1 so lxml and xmlsec share one libxml2, wkhtmltopdf for PDFs.
-    apt_install build-essential pkg-config libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev \
-        libxmlsec1-dev libxmlsec1-openssl wkhtmltopdf
-fi
+# Headers to build lxml and xmlsec against one system libxml2, wkhtmltopdf and pdftoppm for the PDF
+# printouts and their tests; with Odoo also the headers its own requirements build against.
+system_packages=(build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev libxmlsec1-openssl
+    wkhtmltopdf poppler-utils)
+[ "$HAVE_ODOO" = 1 ] && system_packages+=(libpq-dev libldap2-dev libsasl2-dev)
+apt_install "${system_packages[@]}"
 
 [ -x "$PY" ] || { say "creating virtualenv $VENV"; "$(pick_python)" -m venv "$VENV"; }
 
@@ -45,17 +46,14 @@ stamp="$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
     say "installing Python packages into $VENV"
     "$PY" -m pip install -q -U pip setuptools wheel
-    if [ "$HAVE_ODOO" = 1 ]; then
-        "$PY" -m pip install -q -r "$ODOO_PATH/requirements.txt"
-        # PyPI's lxml and xmlsec wheels bundle different libxml2 builds; built here they share the system one.
-        if ! "$PY" -c 'import lxml.etree, xmlsec' 2>/dev/null; then
-            say "building lxml and xmlsec against the system libxml2 (a few minutes, once)"
-            lxml_version="$("$PY" -c 'import lxml; print(lxml.__version__)')"
-            "$PY" -m pip install -q --force-reinstall --no-deps --no-binary lxml,xmlsec \
-                "lxml==$lxml_version" xmlsec
-        fi
-    fi
+    [ "$HAVE_ODOO" = 1 ] && "$PY" -m pip install -q -r "$ODOO_PATH/requirements.txt"
     "$PY" -m pip install -q -r "$REPO/requirements.txt" -r "$REPO/requirements-test.txt"
+    # PyPI's lxml and xmlsec wheels bundle different libxml2 builds; built here they share the system one.
+    if ! "$PY" -c 'import lxml.etree, xmlsec' 2>/dev/null; then
+        say "building lxml and xmlsec against the system libxml2 (a few minutes, once)"
+        lxml_version="$("$PY" -c 'import lxml; print(lxml.__version__)')"
+        "$PY" -m pip install -q --force-reinstall --no-deps --no-binary lxml,xmlsec "lxml==$lxml_version" xmlsec
+    fi
     echo "$stamp" > "$stamp_file"
 fi
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-SOURCES = ("xsd", "schematron", "rule")
+SOURCES = ("xsd", "schematron", "rule", "signature")
 SEVERITIES = ("error", "warning")
 
 
