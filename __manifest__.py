@@ -28,5 +28,4 @@
         "views/l10n_tr_edoc_signing_views.xml",
         "data/l10n_tr_edoc_signing_cron.xml",
     ],
-    "installable": True,
 }

@@ -24,6 +24,12 @@ check() {  # check NAME OK(0/1) [DETAIL]
 cd "$REPO" || exit 1
 "$PY" -m ruff check . >"$work/ruff.log" 2>&1; check "ruff check" $? "$(tail -3 "$work/ruff.log")"
 "$PY" -m ruff format --check . >"$work/format.log" 2>&1; check "ruff format" $? "$(tail -3 "$work/format.log")"
+# pylint-odoo: errors (E8xxx) fail the run, warnings are printed as advice.
+mkdir -p "$work/pylint" && ln -s "$REPO" "$work/pylint/l10n_tr_edoc"
+(cd "$work/pylint" && "$PY" -m pylint --rcfile="$REPO/.pylintrc" l10n_tr_edoc) >"$work/pylint.log" 2>&1
+pylint_rc=$?
+grep -E ': [EF][0-9]{4}:' "$work/pylint.log" | head -20
+check "pylint-odoo (no errors)" $((pylint_rc & 3)) "$(grep -cE ': [EF][0-9]{4}:' "$work/pylint.log") errors"
 
 # --- pure core ---
 # The core is tested as the standalone package it is: from a folder holding only it, because the
