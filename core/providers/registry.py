@@ -20,3 +20,14 @@ def get_provider_class(key):
 def provider_choices():
     """(key, label) pairs in registration order, for a selection field."""
     return [(key, cls.label) for key, cls in PROVIDERS.items()]
+
+
+from .kolaysoft import KolaysoftProvider, KolaysoftSandboxProvider  # noqa: E402
+from .nilvera import NilveraProvider, NilveraSandboxProvider  # noqa: E402
+
+PROVIDERS.update(
+    {
+        cls.key: cls
+        for cls in (KolaysoftProvider, NilveraProvider, KolaysoftSandboxProvider, NilveraSandboxProvider)
+    }
+)
