@@ -31,3 +31,8 @@ PROVIDERS.update(
         for cls in (KolaysoftProvider, NilveraProvider, KolaysoftSandboxProvider, NilveraSandboxProvider)
     }
 )
+
+
+def is_sandbox(key):
+    """Whether a provider key points at the loopback sandbox (then the account's sandbox URL is used)."""
+    return key == "sandbox" or key.startswith("sandbox_")

@@ -42,6 +42,7 @@ class _Service:
                 code="tr_edoc.sandbox.kolaysoft_wsdl",
                 params={"path": str(wsdl_path)},
             )
+        self.wsdl_path = Path(wsdl_path)
         client = zeep.Client(str(wsdl_path), transport=_OfflineTransport())
         (binding,) = client.wsdl.bindings.values()
         self.operations = {op.input.body.qname: op for op in binding._operations.values()}
@@ -63,6 +64,8 @@ class KolaysoftFrontend:
         return path in self.services or path == REPORT_PATH
 
     def handle(self, method, path, query, headers, body):
+        if method == "GET" and query == "wsdl" and path in self.services:
+            return 200, self.services[path][1].wsdl_path.read_bytes(), "text/xml; charset=utf-8", None
         if method != "POST":
             return 405, b"POST only", "text/plain", None
         try:

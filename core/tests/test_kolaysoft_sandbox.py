@@ -7,7 +7,8 @@ import pytest
 from core.errors import AuthError, ConfigurationError, RemoteRejected, ValidationFailed
 from core.providers import kolaysoft_codes
 from core.providers.base import EINVOICE, EarchiveDocument, OutgoingDocument
-from core.providers.kolaysoft import KolaysoftProvider
+from core.providers.kolaysoft import KolaysoftProvider, KolaysoftSandboxProvider
+from core.providers.registry import get_provider_class, is_sandbox
 from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.tests.conftest import reference_path
@@ -160,3 +161,13 @@ def test_error_codes_map_to_typed_errors():
     )
     assert kolaysoft_codes.gib_code("1300") == 1300
     assert kolaysoft_codes.gib_code("120") is None
+
+
+def test_sandbox_variant_loads_wsdls_from_the_sandbox_like_an_account_would(sandbox):
+    """What the ORM builds for a ``sandbox_kolaysoft`` account: base URL only, WSDLs fetched over HTTP."""
+    assert get_provider_class("sandbox_kolaysoft") is KolaysoftSandboxProvider
+    assert is_sandbox("sandbox_kolaysoft") and is_sandbox("sandbox_nilvera") and not is_sandbox("kolaysoft")
+    client = KolaysoftSandboxProvider(
+        username=A.username, password=A.password, base_url=sandbox.url, sender_vkn=A.vkn
+    )
+    assert client.credit_balance().balance is not None
