@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..core.errors import EdocError
 from ..core.providers.base import ConnectionCheck
-from ..core.providers.registry import get_provider_class, provider_choices
+from ..core.providers.registry import get_provider_class, is_sandbox, provider_choices
 
 _logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class L10nTrEdocAccount(models.Model):
     @api.depends("provider")
     def _compute_is_sandbox(self):
         for account in self:
-            account.is_sandbox = account.provider == "sandbox"
+            account.is_sandbox = is_sandbox(account.provider or "")
 
     def _compute_has_credentials(self):
         for account in self:
@@ -149,7 +149,7 @@ class L10nTrEdocAccount(models.Model):
 
     def _l10n_tr_edoc_endpoints(self):
         self.ensure_one()
-        if self.provider == "sandbox":
+        if is_sandbox(self.provider):
             return {"sandbox": self.sandbox_url or SANDBOX_DEFAULT_URL}
         return get_provider_class(self.provider).endpoints.get(self.environment, {})
 
@@ -158,10 +158,15 @@ class L10nTrEdocAccount(models.Model):
         self.ensure_one()
         secrets = self.sudo()
         provider_class = get_provider_class(self.provider)
-        kwargs = {"username": secrets.username or "", "password": secrets.password or ""}
+        kwargs = {
+            "username": secrets.username or "",
+            "password": secrets.password or "",
+            "sender_vkn": self.env["res.partner"]._l10n_tr_edoc_normalize_tax_id(self.company_id.vat),
+            "sender_alias": self.sender_alias or "",
+        }
         if secrets.api_key:
             kwargs["api_key"] = secrets.api_key
-        if self.provider == "sandbox":
+        if is_sandbox(self.provider):
             kwargs["base_url"] = self.sandbox_url or SANDBOX_DEFAULT_URL
         else:
             kwargs["environment"] = self.environment

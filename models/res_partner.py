@@ -36,6 +36,10 @@ class ResPartner(models.Model):
     )
 
     @api.model
+    def _l10n_tr_edoc_normalize_tax_id(self, value):
+        return normalize_tax_id(value)
+
+    @api.model
     def _l10n_tr_edoc_tax_id_problem(self, value):
         """Why ``value`` is not a valid VKN (10 digits) or TCKN (11 digits), or None when it is."""
         number = normalize_tax_id(value)

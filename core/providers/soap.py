@@ -24,6 +24,7 @@ from ..errors import ConfigurationError, TransportError, UnknownOutcome, Validat
 from .base import Exchange, redact
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 
 _DOCUMENTS = {}
 _DOCUMENTS_LOCK = threading.Lock()
@@ -222,6 +223,8 @@ class RequestSchemaCheck(zeep.Plugin):
 
     def egress(self, envelope, http_headers, operation, binding_options):
         body = envelope.find(f"{{{SOAP11_ENV}}}Body")
+        if body is None:
+            body = envelope.find(f"{{{SOAP12_ENV}}}Body")
         for payload in body:
             if not self.schema.validate(payload):
                 errors = "; ".join(str(error) for error in self.schema.error_log)

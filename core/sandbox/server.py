@@ -23,6 +23,7 @@ from lxml import etree
 from ..errors import ConfigurationError
 from .clock import SandboxClock
 from .demo import DEMO_COMPANIES, REJECTING_ALIAS
+from .frontends import integrator_frontends
 from .operations import OPERATIONS, StreamedFile, credit
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
 from .state import Company, IzibizError, Store
@@ -73,7 +74,7 @@ class FaultPlan:
 
 
 class Sandbox:
-    def __init__(self, wsdl_dir=None, *, clock=None):
+    def __init__(self, wsdl_dir=None, *, clock=None, kolaysoft_wsdl_dir=None):
         wsdl_dir = wsdl_dir or os.environ.get(WSDL_DIR_ENV)
         if not wsdl_dir:
             raise ConfigurationError(
@@ -85,6 +86,7 @@ class Sandbox:
         self.registry = UserRegistry()
         self.faults = FaultPlan()
         self.services = load_services(self.wsdl_dir)
+        self.frontends = integrator_frontends(self, kolaysoft_wsdl_dir or self.wsdl_dir.parent / "kolaysoft")
         self.request_log = []
         self.internal_errors = []
         """Unexpected exceptions met while answering (a sandbox bug, answered as İzibiz's -1)."""
@@ -353,7 +355,32 @@ def _handler_for(sandbox):
         def log_message(self, format, *args):
             return
 
+        def _frontend(self, method):
+            """Kolaysoft/Nilvera paths; returns False when no front-end serves the path."""
+            parts = urlsplit(self.path)
+            frontend = next((f for f in sandbox.frontends if f.handles(parts.path)), None)
+            if frontend is None:
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            status, body, content_type, fault = frontend.handle(
+                method, parts.path, parts.query, self.headers, raw
+            )
+            if fault and fault.kind == "drop_after_accept":
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return True
+            self._send(status, body, content_type)
+            return True
+
+        def do_PUT(self):
+            if not self._frontend("PUT"):
+                self._send(404, b"not found", "text/plain")
+
         def do_GET(self):
+            if self._frontend("GET"):
+                return
             parts = urlsplit(self.path)
             query = parse_qs(parts.query, keep_blank_values=True)
             service = sandbox.services.get(parts.path)
@@ -369,6 +396,8 @@ def _handler_for(sandbox):
             self._send(200, text.encode("utf-8"), "text/xml; charset=utf-8")
 
         def do_POST(self):
+            if self._frontend("POST"):
+                return
             path = urlsplit(self.path).path
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)

@@ -34,13 +34,20 @@ from core.states import GibOutcome, classify_gib_status, gib_status_text
 from core.tests.conftest import reference_path
 
 
-def test_registry_lists_izibiz_and_sandbox_only():
-    assert provider_choices() == [("izibiz", "İzibiz"), ("sandbox", "Sandbox (test double, not GİB)")]
+def test_registry_lists_every_integrator_in_order():
+    assert [key for key, _label in provider_choices()] == [
+        "izibiz",
+        "sandbox",
+        "kolaysoft",
+        "nilvera",
+        "sandbox_kolaysoft",
+        "sandbox_nilvera",
+    ]
     assert get_provider_class("izibiz") is IzibizProvider
     assert get_provider_class("sandbox") is IzibizSandboxProvider
-    assert set(PROVIDERS) == {"izibiz", "sandbox"}
+    assert set(PROVIDERS) == {key for key, _label in provider_choices()}
     with pytest.raises(ConfigurationError) as info:
-        get_provider_class("kolaysoft")
+        get_provider_class("unknown_integrator")
     assert info.value.code == "tr_edoc.provider.unknown"
 
 
