@@ -36,9 +36,14 @@ free_port() {
 }
 
 clone_db() {
-    local target="$1"
+    local target="$1" attempt
     dropdb --if-exists "$target" >/dev/null 2>&1
-    createdb -T "$TEMPLATE_DB" "$target" || return 1
+    # PostgreSQL refuses to copy a template while another session (a parallel clone, a rebuild) uses it.
+    for attempt in $(seq 1 60); do
+        createdb -T "$TEMPLATE_DB" "$target" 2>/dev/null && break
+        [ "$attempt" = 60 ] && { createdb -T "$TEMPLATE_DB" "$target"; return 1; }
+        sleep 5
+    done
     rm -rf "$FILESTORE/$target"
     if [ -d "$FILESTORE/$TEMPLATE_DB" ]; then
         mkdir -p "$FILESTORE" && cp -a "$FILESTORE/$TEMPLATE_DB" "$FILESTORE/$target"

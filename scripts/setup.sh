@@ -33,7 +33,7 @@ apt_install() {
 # Headers to build lxml and xmlsec against one system libxml2, wkhtmltopdf and pdftoppm for the PDF
 # printouts and their tests; with Odoo also the headers its own requirements build against.
 system_packages=(build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev libxmlsec1-openssl
-    wkhtmltopdf poppler-utils)
+    wkhtmltopdf poppler-utils gettext)
 [ "$HAVE_ODOO" = 1 ] && system_packages+=(libpq-dev libldap2-dev libsasl2-dev)
 apt_install "${system_packages[@]}"
 
@@ -73,12 +73,16 @@ template_key="$(cat "$ODOO_PATH/odoo/release.py" <(echo "$TEMPLATE_MODULES") | s
 current_key="$(psql -d postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$TEMPLATE_DB'" 2>/dev/null || true)"
 if [ "$current_key" != "$template_key" ]; then
     say "creating template database $TEMPLATE_DB ($TEMPLATE_MODULES)"
-    dropdb --if-exists "$TEMPLATE_DB" >/dev/null 2>&1 || true
-    rm -rf "${FILESTORE:?}/$TEMPLATE_DB"
+    # Built under a temporary name and swapped in, so parallel test runs never clone a half-built template.
+    building="${TEMPLATE_DB}_build_$$"
     addons="$(addons_dir)"
-    odoo_bin "$addons" -d "$TEMPLATE_DB" -i "$TEMPLATE_MODULES" --stop-after-init --http-port="$(free_port)" \
+    odoo_bin "$addons" -d "$building" -i "$TEMPLATE_MODULES" --stop-after-init --http-port="$(free_port)" \
         --log-level=warn
     rm -rf "$addons"
-    psql -d postgres -qc "COMMENT ON DATABASE \"$TEMPLATE_DB\" IS '$template_key'"
+    psql -d postgres -qc "COMMENT ON DATABASE \"$building\" IS '$template_key'"
+    dropdb --if-exists --force "$TEMPLATE_DB"
+    psql -d postgres -qc "ALTER DATABASE \"$building\" RENAME TO \"$TEMPLATE_DB\""
+    rm -rf "${FILESTORE:?}/$TEMPLATE_DB"
+    if [ -d "$FILESTORE/$building" ]; then mv "$FILESTORE/$building" "$FILESTORE/$TEMPLATE_DB"; fi
 fi
 say "ready: Python $("$PY" -c 'import sys; print(sys.version.split()[0])') in $VENV, Odoo at $ODOO_PATH, template $TEMPLATE_DB"

@@ -113,6 +113,8 @@ else
         ! grep -qE ' (ERROR|CRITICAL) ' "$work/coexist.log" && [ $rc = 0 ] && [ "$installed" = 4 ]
         check "installs beside l10n_tr_nilvera_einvoice and l10n_tr_nilvera_edispatch" $? \
             "installed=$installed/4; $(grep -E ' (ERROR|CRITICAL) ' "$work/coexist.log" | head -3)"
+    else
+        check "clone template database for the coexistence check" 1 "run scripts/setup.sh"
     fi
     rm -rf "$addons"
 fi
