@@ -31,6 +31,10 @@ pylint_rc=$?
 grep -E ': [EF][0-9]{4}:' "$work/pylint.log" | head -20
 check "pylint-odoo (no errors)" $((pylint_rc & 3)) "$(grep -cE ': [EF][0-9]{4}:' "$work/pylint.log") errors"
 
+if command -v msgfmt >/dev/null; then
+    msgfmt --check -o /dev/null i18n/tr.po >"$work/msgfmt.log" 2>&1; check "msgfmt --check i18n/tr.po" $? "$(head -3 "$work/msgfmt.log")"
+fi
+
 # --- pure core ---
 # The core is tested as the standalone package it is: from a folder holding only it, because the
 # repository root is the Odoo addon package, which pytest would otherwise import while collecting.
