@@ -38,6 +38,7 @@ class L10nTrEdocMixin(models.AbstractModel):
         string="e-Document Error", related="l10n_tr_edoc_document_id.error_message"
     )
     l10n_tr_edoc_is_live = fields.Boolean(
+        string="e-Document Live",
         compute="_compute_l10n_tr_edoc_is_live",
         help="The integrator or GİB holds the document: its number and ETTN are spent.",
     )
