@@ -24,6 +24,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_tr_edoc_menus.xml",
+        "data/l10n_tr_edoc_despatch_cron.xml",
+        "views/stock_picking_views.xml",
+        "views/l10n_tr_edoc_despatch_menus.xml",
     ],
     "installable": True,
 }
