@@ -167,7 +167,7 @@ class L10nTrEdocDocument(models.Model):
                         "No product matches the despatched item %(item)s (code %(code)s): create or code it, "
                         "the import is retried.",
                         item=line.item.name,
-                        code=line.item.sellers_item_id or "-",
+                        code=line.item.buyers_item_id or line.item.sellers_item_id or "-",
                     )
                 )
             products.append((line, product))

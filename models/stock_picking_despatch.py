@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_repr
 
 from ..core import documents as d
 from ..core.errors import EdocError
@@ -26,6 +27,12 @@ DESPATCH_TYPES = [("SEVK", "Shipment (SEVK)"), ("MATBUDAN", "Replaces a Printed 
 # States in which GİB has delivered our despatch: the goods may leave.
 GIB_ACCEPTED_STATES = ("delivered", "answered_accepted", "answered_partial", "answered_rejected")
 SENDABLE_STATES = (False, "draft", "ready", "send_failed")
+
+
+def quantity(value, digits):
+    """An ORM float quantity as the Decimal GİB reads: rounded to the UoM precision, no trailing zeros."""
+    amount = Decimal(float_repr(value, digits))
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
 
 
 def split_person_name(name):
@@ -255,17 +262,18 @@ class StockPicking(models.Model):
                 ),
             ),
         )
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
         lines = tuple(
             d.DespatchLine(
                 id=str(index),
-                delivered_quantity=Decimal(str(quantity)),
+                delivered_quantity=quantity(qty, digits),
                 unit_code=move.product_uom._l10n_tr_edoc_unit_code(),
                 item=d.Item(
                     name=move.product_id.name,
                     sellers_item_id=move.product_id.default_code or None,
                 ),
             )
-            for index, (move, quantity) in enumerate(self._l10n_tr_edoc_despatch_quantities(), start=1)
+            for index, (move, qty) in enumerate(self._l10n_tr_edoc_despatch_quantities(), start=1)
         )
         printed = None
         if self.l10n_tr_edoc_despatch_type == "MATBUDAN":

@@ -23,7 +23,7 @@ class TestDespatchOutgoing(L10nTrEdocDespatchCase):
         picking = self._delivery()
         document = picking._l10n_tr_edoc_send_despatch()
         self.assertEqual(document.state, "sent", document.error_message)
-        self.assertRegex(document.name, r"^IRS\d{4}000000001$")
+        self.assertRegex(document.name, r"^S\d\d\d{4}000000001$")
         self.assertEqual(document.receiver_alias, CUSTOMER.despatch_pk_alias)
         self.assertEqual(picking.l10n_tr_edoc_document_id, document)
         xml = self.assertSchematronClean(document)
@@ -222,7 +222,7 @@ class TestDespatchIncoming(L10nTrEdocDespatchCase):
         self.assertEqual(despatch_doc.state, "responded")
         answer = despatch_doc.child_ids
         self.assertEqual((answer.kind, answer.direction, answer.state), ("receipt_advice", "out", "sent"))
-        self.assertRegex(answer.name, r"^IRY\d{4}000000001$")
+        self.assertRegex(answer.name, r"^Y\d\d\d{4}000000001$")
         root = etree.fromstring(self.assertSchematronClean(answer))
         self.assertEqual(root.findtext("cac:DespatchDocumentReference/cbc:ID", namespaces=NS), sent.id)
         rejected = root.find("cac:ReceiptLine/cbc:RejectedQuantity", NS)

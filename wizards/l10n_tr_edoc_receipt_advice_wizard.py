@@ -1,5 +1,4 @@
 import uuid
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -11,10 +10,7 @@ from ..core.ubl import build_receipt_advice, serialize
 from ..core.ubl.parse import parse_despatch_advice
 from ..core.validation import validate_document
 from ..models.res_partner import normalize_tax_id
-
-
-def _qty(value):
-    return Decimal(str(value))
+from ..models.stock_picking_despatch import quantity
 
 
 class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
@@ -126,6 +122,7 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
             }
         )
         despatch_lines = {line.id: line for line in despatch.lines}
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
         advice = d.ReceiptAdvice(
             profile_id=despatch.profile_id,
             id=document.name,
@@ -141,11 +138,11 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
             lines=tuple(
                 d.ReceiptLine(
                     id=str(index),
-                    received_quantity=_qty(line.received_qty),
-                    rejected_quantity=_qty(line.rejected_qty) if line.rejected_qty else None,
+                    received_quantity=quantity(line.received_qty, digits),
+                    rejected_quantity=quantity(line.rejected_qty, digits) if line.rejected_qty else None,
                     reject_reason=(line.reject_reason or "").strip() or None,
-                    short_quantity=_qty(line.short_qty) if line.short_qty else None,
-                    oversupply_quantity=_qty(line.over_qty) if line.over_qty else None,
+                    short_quantity=quantity(line.short_qty, digits) if line.short_qty else None,
+                    oversupply_quantity=quantity(line.over_qty, digits) if line.over_qty else None,
                     unit_code=line.unit_code or "C62",
                     item=despatch_lines[line.despatch_line_ref].item
                     if line.despatch_line_ref in despatch_lines
