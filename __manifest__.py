@@ -27,5 +27,8 @@
         "views/l10n_tr_edoc_menus.xml",
         "views/l10n_tr_edoc_signing_views.xml",
         "data/l10n_tr_edoc_signing_cron.xml",
+        "data/l10n_tr_edoc_despatch_cron.xml",
+        "views/stock_picking_views.xml",
+        "views/l10n_tr_edoc_despatch_menus.xml",
     ],
 }

@@ -12,3 +12,11 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import stock_picking
+from . import l10n_tr_edoc_vehicle
+from . import l10n_tr_edoc_receipt_line
+from . import l10n_tr_edoc_series_despatch
+from . import l10n_tr_edoc_document_despatch
+from . import uom_uom
+from . import res_company_despatch
+from . import stock_picking_despatch
+from . import account_move_despatch
