@@ -24,6 +24,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_tr_edoc_menus.xml",
+        "data/l10n_tr_edoc_tax_mapping_data.xml",
+        "data/l10n_tr_edoc_outgoing_cron.xml",
+        "views/account_move_views.xml",
     ],
     "installable": True,
 }

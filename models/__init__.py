@@ -11,3 +11,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import stock_picking
+from . import l10n_tr_edoc_outgoing_setup
+from . import account_chart_template
+from . import account_move_outgoing
+from . import account_move_outgoing_send
+from . import account_move_send
