@@ -49,6 +49,8 @@ def _setup(env):
             "l10n_tr_edoc_einvoice_status": "registered",
         }
     )
+    # checked already, so Odoo's builder does not ask Nilvera's servers (the network is closed here)
+    partner.l10n_tr_nilvera_customer_status = "earchive"
     taxes = [env["account.chart.template"].with_company(company).ref(x) for x in ("tr_s_20", "tr_s_10")]
     product = env["product.product"].create({"name": "Hidrolik pompa", "default_code": "HP-001"})
     move = env["account.move"].create(
