@@ -126,10 +126,10 @@ class L10nTrEdocOutgoingCase(L10nTrEdocCase):
         cls.export_exempt = template.ref("tr_s_0_ex")
         cls.withholding_5_10 = template.ref("tr_s_wh_20_5_10")
         # Saxon's GraalVM isolate reserves more address space than Odoo's limit_memory_hard soft limit
-        # allows; the schematron check is test tooling, so the limit is lifted for these classes only.
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        # allows. The limit stays lifted for the rest of this test process: once the isolate holds its
+        # reservation, restoring the limit would starve every later allocation.
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
-        cls.addClassCleanup(resource.setrlimit, resource.RLIMIT_AS, (soft, hard))
         cls.schematron = SchematronValidator(reference_dir() / "gib-ubl-tr")
 
     def setUp(self):
