@@ -30,5 +30,8 @@
         "data/l10n_tr_edoc_despatch_cron.xml",
         "views/stock_picking_views.xml",
         "views/l10n_tr_edoc_despatch_menus.xml",
+        "data/l10n_tr_edoc_tax_mapping_data.xml",
+        "data/l10n_tr_edoc_outgoing_cron.xml",
+        "views/account_move_views.xml",
     ],
 }

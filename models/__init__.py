@@ -20,3 +20,8 @@ from . import uom_uom
 from . import res_company_despatch
 from . import stock_picking_despatch
 from . import account_move_despatch
+from . import l10n_tr_edoc_outgoing_setup
+from . import account_chart_template
+from . import account_move_outgoing
+from . import account_move_outgoing_send
+from . import account_move_send

@@ -26,18 +26,61 @@ if not company:
 admin = env.ref("base.user_admin")
 admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
 
-for demo in others:
-    if not env["res.partner"].search([("vat", "=", demo.vkn)], limit=1):
+izmir = env.ref("base.state_tr_35")
+customers = [
+    # registered e-Fatura users of the sandbox; the second one's mailbox is refused by the simulated GİB
+    *(
+        {
+            "name": demo.title,
+            "vat": demo.vkn,
+            "l10n_tr_edoc_einvoice_status": "registered",
+            "l10n_tr_edoc_einvoice_alias": demo.pk_alias,
+        }
+        for demo in others
+    ),
+    # not in GİB's list: its invoices go out as e-Arşiv
+    {
+        "name": "Marmara Perakende A.Ş. (e-Arşiv)",
+        "vat": "9000068418",
+        "email": "muhasebe@marmara.example",
+        "l10n_tr_edoc_einvoice_status": "not_registered",
+    },
+]
+for values in customers:
+    if not env["res.partner"].search([("vat", "=", values["vat"])], limit=1):
         env["res.partner"].create(
             {
-                "name": demo.title,
                 "is_company": True,
-                "vat": demo.vkn,
                 "country_id": turkey.id,
-                "city": "İzmir",
+                "street": "Cumhuriyet Bulvarı 5",
+                "city": "Bornova",
+                "state_id": izmir.id,
                 "l10n_tr_edoc_tax_office": "Bornova",
+                **values,
             }
         )
+if not env["res.partner"].search([("name", "=", "Müller Handels GmbH (IHRACAT)")], limit=1):
+    env["res.partner"].create(
+        {
+            "name": "Müller Handels GmbH (IHRACAT)",
+            "is_company": True,
+            "vat": "DE123456789",
+            "country_id": env.ref("base.de").id,
+            "street": "Hauptstraße 5",
+            "city": "Berlin",
+            "zip": "10115",
+        }
+    )
+company.partner_id.write({"street": company.street or "Atatürk Caddesi No: 1", "city": "Kadıköy"})
+Series = env["l10n_tr_edoc.series"].with_company(company)
+for prefix, kind in (
+    ("ANA", "einvoice"),
+    ("IHR", "export"),
+    ("EAR", "earchive"),
+    ("EAI", "earchive_internet"),
+):
+    if not Series.search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1):
+        Series.create({"company_id": company.id, "prefix": prefix, "kind": kind})
 
 Account = env["l10n_tr_edoc.account"].with_company(company)
 account = Account.search([("company_id", "=", company.id)], limit=1) or Account.create(

@@ -1,4 +1,9 @@
+import json
 import os
+import resource
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -12,6 +17,11 @@ REPO = Path(__file__).resolve().parents[1]
 def reference_dir():
     """The shared GİB/integrator artefacts (tests only; the addon never ships them)."""
     return Path(os.environ.get("L10N_TR_EDOC_REFERENCE", REPO.parent / "shared" / "reference"))
+
+
+def _lift_address_space_limit():
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 class L10nTrEdocCase(AccountTestInvoicingCommon):
@@ -38,3 +48,31 @@ class L10nTrEdocCase(AccountTestInvoicingCommon):
                 "receiver_alias": cls.demo.pk_alias,
             }
         )
+
+    def assertGibValid(self, xml, *, rules=True):
+        """GİB's XSD and schematron (and our rules) on the exact bytes that were sent.
+
+        Saxon's native runtime cannot start under the address-space limit Odoo sets on its own
+        process, so the check runs through the core's command line in a child without that limit.
+        """
+        with tempfile.NamedTemporaryFile(suffix=".xml") as handle:
+            handle.write(xml)
+            handle.flush()
+            package = str(reference_dir() / "gib-ubl-tr")
+            command = [sys.executable, "-m", "core", "validate", "--json", "--package", package, handle.name]
+            if not rules:
+                command.insert(-1, "--no-rules")
+            run = subprocess.run(
+                command,
+                cwd=REPO,
+                capture_output=True,
+                check=False,
+                timeout=300,
+                preexec_fn=_lift_address_space_limit,
+            )
+        self.assertTrue(run.stdout, run.stderr.decode(errors="replace"))
+        (result,) = json.loads(run.stdout)
+        skipped = [check for check in result.get("skipped", []) if not (check == "rules" and not rules)]
+        self.assertEqual(skipped, [], result)
+        self.assertTrue(result["ok"], json.dumps(result, ensure_ascii=False, indent=1))
+        return xml

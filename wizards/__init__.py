@@ -1,1 +1,2 @@
 from . import l10n_tr_edoc_receipt_advice_wizard
+from . import l10n_tr_edoc_cancel_wizard

@@ -1,0 +1,74 @@
+from odoo import api, models
+
+
+class AccountMoveSend(models.AbstractModel):
+    _inherit = "account.move.send"
+
+    @api.model
+    def _is_l10n_tr_edoc_applicable(self, move):
+        return (
+            move.l10n_tr_edoc_applicable
+            and move.state == "posted"
+            and move.l10n_tr_edoc_state in (False, "draft", "ready", "send_failed", "unknown")
+        )
+
+    def _get_all_extra_edis(self) -> dict:
+        # EXTENDS 'account'
+        res = super()._get_all_extra_edis()
+        res["tr_edoc"] = {
+            "label": self.env._("e-Fatura / e-Arşiv (GİB)"),
+            "is_applicable": self._is_l10n_tr_edoc_applicable,
+            "help": self.env._("Send the invoice to GİB through the company's integrator."),
+        }
+        return res
+
+    def _get_alerts(self, moves, moves_data):
+        # EXTENDS 'account'
+        alerts = super()._get_alerts(moves, moves_data)
+        tr_moves = moves.filtered(lambda m: "tr_edoc" in moves_data[m]["extra_edis"])
+        blocked, warned, messages = tr_moves.browse(), tr_moves.browse(), []
+        for move in tr_moves:
+            issues = move._l10n_tr_edoc_check()
+            if not move._l10n_tr_edoc_series():
+                blocked |= move
+                messages.append(
+                    self.env._("%s: no e-Document series for this kind of invoice.", move.display_name)
+                )
+            for issue in issues:
+                if issue.is_error:
+                    blocked |= move
+                    messages.append(f"{move.display_name}: {issue.message}")
+                else:
+                    warned |= move
+        if blocked:
+            alerts["l10n_tr_edoc_blocking"] = {
+                "level": "danger",
+                "message": self.env._("These invoices cannot go to GİB yet:\n%s", "\n".join(messages)),
+                "action_text": self.env._("View Invoice(s)"),
+                "action": blocked._get_records_action(name=self.env._("Invoices to fix")),
+            }
+        if warned - blocked:
+            alerts["l10n_tr_edoc_warning"] = {
+                "level": "warning",
+                "message": self.env._("Some invoices have e-Document warnings; they can be sent."),
+                "action_text": self.env._("View Invoice(s)"),
+                "action": (warned - blocked)._get_records_action(name=self.env._("Invoices to check")),
+            }
+        return alerts
+
+    @api.model
+    def _call_web_service_before_invoice_pdf_render(self, invoices_data):
+        # EXTENDS 'account'
+        super()._call_web_service_before_invoice_pdf_render(invoices_data)
+        moves = self.env["account.move"].browse(
+            [move.id for move, data in invoices_data.items() if "tr_edoc" in data["extra_edis"]]
+        )
+        if not moves:
+            return
+        errors = moves._l10n_tr_edoc_send()
+        for move, data in invoices_data.items():
+            if error := errors.get(move):
+                data["error"] = {
+                    "error_title": self.env._("The e-Document could not be sent to GİB:"),
+                    "errors": [error],
+                }
