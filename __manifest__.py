@@ -24,6 +24,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_tr_edoc_menus.xml",
+        "data/mail_activity_type_data.xml",
+        "data/l10n_tr_edoc_incoming_cron.xml",
+        "views/account_move_incoming_views.xml",
     ],
     "installable": True,
 }

@@ -11,3 +11,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import stock_picking
+from . import l10n_tr_edoc_document_incoming
+from . import l10n_tr_edoc_account_incoming
+from . import account_move_incoming
+from . import res_company_incoming

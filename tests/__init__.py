@@ -3,3 +3,5 @@ from . import test_codes
 from . import test_document
 from . import test_security
 from . import test_series
+from . import test_incoming_invoices
+from . import test_incoming_samples

@@ -9,8 +9,8 @@ import uuid as uuid_module
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from core import codes
-from core.documents import (
+from .. import codes
+from ..documents import (
     Address,
     ApplicationResponse,
     Contact,

@@ -1,0 +1,1 @@
+from . import l10n_tr_edoc_response_wizard
