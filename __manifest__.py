@@ -33,5 +33,8 @@
         "data/l10n_tr_edoc_tax_mapping_data.xml",
         "data/l10n_tr_edoc_outgoing_cron.xml",
         "views/account_move_views.xml",
+        "data/mail_activity_type_data.xml",
+        "data/l10n_tr_edoc_incoming_cron.xml",
+        "views/account_move_incoming_views.xml",
     ],
 }

@@ -25,3 +25,7 @@ from . import account_chart_template
 from . import account_move_outgoing
 from . import account_move_outgoing_send
 from . import account_move_send
+from . import l10n_tr_edoc_document_incoming
+from . import l10n_tr_edoc_account_incoming
+from . import account_move_incoming
+from . import res_company_incoming

@@ -1,2 +1,3 @@
 from . import l10n_tr_edoc_receipt_advice_wizard
 from . import l10n_tr_edoc_cancel_wizard
+from . import l10n_tr_edoc_response_wizard

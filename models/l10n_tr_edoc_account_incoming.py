@@ -1,0 +1,95 @@
+import datetime as dt
+import logging
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError
+
+from ..core.errors import EdocError
+from ..core.providers.base import EINVOICE
+
+_logger = logging.getLogger(__name__)
+
+# Key space of the session advisory lock that keeps two fetches of one account from overlapping.
+FETCH_LOCK_KEY = 0x7472_0008
+
+
+class L10nTrEdocAccount(models.Model):
+    _inherit = "l10n_tr_edoc.account"
+
+    def _l10n_tr_edoc_try_fetch_lock(self):
+        """A session-level advisory lock: it survives the per-page commits of a long fetch."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [FETCH_LOCK_KEY, self.id])
+        return self.env.cr.fetchone()[0]
+
+    def _l10n_tr_edoc_release_fetch_lock(self):
+        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", [FETCH_LOCK_KEY, self.id])
+
+    def _l10n_tr_edoc_commit_fetched(self, count):
+        """Commit what was stored before the integrator is told the documents were read."""
+        if not modules.module.current_test:
+            self.env["ir.cron"]._commit_progress(count)
+
+    def _l10n_tr_edoc_fetch_incoming_invoices(self):
+        """Pull every unread incoming e-Fatura, one integrator page at a time.
+
+        Each document is stored (ETTN unique) and committed before the provider marks its page
+        read, so a crash loses nothing and a repeated listing creates nothing twice. Returns the
+        number of new documents, or ``None`` when another run holds this account.
+        """
+        self.ensure_one()
+        if not self._l10n_tr_edoc_try_fetch_lock():
+            _logger.info("Incoming e-Fatura fetch already running for account %s; skipped", self.id)
+            return None
+        try:
+            return self._l10n_tr_edoc_fetch_locked()
+        finally:
+            self._l10n_tr_edoc_release_fetch_lock()
+
+    def _l10n_tr_edoc_fetch_locked(self):
+        Document = self.env["l10n_tr_edoc.document"].with_company(self.company_id)
+        provider = self._l10n_tr_edoc_get_provider()
+        started = fields.Datetime.now()
+        created = 0
+        try:
+            for incoming in provider.list_incoming(EINVOICE, mark_read=True, with_content=False):
+                content, error = None, None
+                try:
+                    content = provider.download(incoming.uuid, "XML").content
+                except EdocError as exc:
+                    error = exc
+                created += bool(Document._l10n_tr_edoc_receive_invoice(self, incoming, content, error=error))
+                self._l10n_tr_edoc_commit_fetched(1)
+        except EdocError as error:
+            message = Document._l10n_tr_edoc_error_text(error)
+            self.write({"last_error": message})
+            Document._l10n_tr_edoc_log_exchanges(
+                "list_incoming", error.params.get("exchanges", ()), error=error, account=self
+            )
+            self._l10n_tr_edoc_commit_fetched(0)
+            return created
+        self.write({"incoming_invoice_cursor": started, "last_error": False})
+        return created
+
+    def action_l10n_tr_edoc_fetch_incoming(self):
+        self.ensure_one()
+        self.check_access("write")
+        created = self._l10n_tr_edoc_fetch_incoming_invoices()
+        if created is None:
+            raise UserError(
+                self.env._("Incoming invoices are being fetched right now; try again in a moment.")
+            )
+        return self._l10n_tr_edoc_notify(
+            self.env._("Incoming invoices"),
+            self.env._("%s new incoming e-Fatura fetched.", created),
+            "success",
+        )
+
+    @api.model
+    def _cron_l10n_tr_edoc_fetch_incoming(self):
+        """Fetch for every company whose account interval has elapsed; one company never blocks another."""
+        now = fields.Datetime.now()
+        for account in self.search([]):
+            last = account.incoming_invoice_cursor
+            if last and last + dt.timedelta(minutes=account.incoming_interval) > now:
+                continue
+            account.with_company(account.company_id)._l10n_tr_edoc_fetch_incoming_invoices()
