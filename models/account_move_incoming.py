@@ -22,7 +22,6 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
-    l10n_tr_edoc_profile = fields.Char(related="l10n_tr_edoc_document_id.profile", string="GİB Scenario")
     l10n_tr_edoc_response_deadline = fields.Datetime(
         related="l10n_tr_edoc_document_id.response_deadline", string="Answer Before"
     )
@@ -37,7 +36,9 @@ class AccountMove(models.Model):
     )
     l10n_tr_edoc_can_respond = fields.Boolean(compute="_compute_l10n_tr_edoc_can_respond")
 
-    @api.depends("l10n_tr_edoc_state", "l10n_tr_edoc_document_id.direction", "l10n_tr_edoc_profile")
+    @api.depends(
+        "l10n_tr_edoc_state", "l10n_tr_edoc_document_id.direction", "l10n_tr_edoc_document_id.profile"
+    )
     def _compute_l10n_tr_edoc_can_respond(self):
         for move in self:
             document = move.l10n_tr_edoc_document_id

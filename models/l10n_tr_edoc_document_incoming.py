@@ -28,7 +28,12 @@ class L10nTrEdocDocument(models.Model):
         copy=False,
         tracking=True,
     )
-    response_reason = fields.Text(string="Answer Reason", readonly=True, copy=False)
+    response_reason = fields.Text(
+        string="Answer Reason",
+        readonly=True,
+        copy=False,
+        help="Reason given with the commercial answer: ours on incoming invoices, the buyer's on outgoing.",
+    )
     response_remaining = fields.Char(
         string="Time Left to Answer", compute="_compute_response_remaining", compute_sudo=True
     )

@@ -36,11 +36,3 @@ class L10nTrEdocAccount(models.Model):
     _inherit = "l10n_tr_edoc.account"
 
     last_status_poll_at = fields.Datetime(string="Statuses Polled At", readonly=True, copy=False)
-
-
-class L10nTrEdocDocument(models.Model):
-    _inherit = "l10n_tr_edoc.document"
-
-    response_reason = fields.Char(
-        string="Buyer's Reason", readonly=True, help="The reason the buyer gave with a RED answer."
-    )
