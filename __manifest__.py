@@ -27,5 +27,8 @@
         "views/l10n_tr_edoc_menus.xml",
         "views/l10n_tr_edoc_signing_views.xml",
         "data/l10n_tr_edoc_signing_cron.xml",
+        "report/l10n_tr_edoc_report.xml",
+        "data/l10n_tr_edoc_mail_template_data.xml",
+        "views/l10n_tr_edoc_render_views.xml",
     ],
 }

@@ -12,3 +12,9 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import stock_picking
+from . import l10n_tr_edoc_document_render
+from . import l10n_tr_edoc_mixin_render
+from . import l10n_tr_edoc_preview
+from . import ir_actions_report
+from . import res_company_render
+from . import res_config_settings_render

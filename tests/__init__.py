@@ -4,3 +4,4 @@ from . import test_document
 from . import test_security
 from . import test_series
 from . import test_signing
+from . import test_render
