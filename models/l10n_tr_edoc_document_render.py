@@ -196,7 +196,8 @@ class L10nTrEdocDocument(models.Model):
         For companies that deliver e-Arşiv invoices themselves (``l10n_tr_edoc_earchive_delivery`` is
         ``odoo``) rather than through the integrator: the e-Arşiv send calls this once GİB's integrator
         took the document. The mail is posted in the chatter and queued (not sent inside the
-        caller's transaction), with the stored PDF attached.
+        caller's transaction), with the stored PDF attached; a customer without an e-mail address gets
+        a to-do activity instead of an error, since the invoice is already issued.
         """
         template = self.env.ref("l10n_tr_edoc.mail_template_l10n_tr_edoc_earchive")
         for document in self:
@@ -209,13 +210,18 @@ class L10nTrEdocDocument(models.Model):
                 )
             partner = document.move_id.partner_id
             if not partner.email:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s has no e-mail address to send the e-Arşiv invoice %(document)s to.",
+                # The invoice is already issued at GİB: a missing address must not undo the send.
+                document.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Deliver the e-Arşiv invoice"),
+                    note=self.env._(
+                        "%(partner)s has no e-mail address: send them the PDF of %(document)s another way.",
                         partner=partner.display_name or self.env._("The customer"),
                         document=document.display_name,
-                    )
+                    ),
+                    user_id=(document.move_id.invoice_user_id or self.env.user).id,
                 )
+                continue
             document._l10n_tr_edoc_pdf()
             document.with_context(mail_notify_force_send=False).message_post_with_source(
                 template,

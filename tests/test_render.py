@@ -157,7 +157,6 @@ class TestL10nTrEdocRender(L10nTrEdocCase):
 
     def test_earchive_pdf_is_mailed_to_the_customer_when_odoo_delivers(self):
         self.company.l10n_tr_edoc_earchive_delivery = "odoo"
-        self.partner_a.email = "musteri@example.com"
         invoice = factories.invoice(profile="EARSIVFATURA", number=9)
         move = self.env["account.move"].create({"move_type": "out_invoice", "partner_id": self.partner_a.id})
         document = self._document(
@@ -170,6 +169,10 @@ class TestL10nTrEdocRender(L10nTrEdocCase):
         with self.assertRaises(UserError):
             document._l10n_tr_edoc_mail_earchive_pdf()
         self._sent(document)
+        self.partner_a.email = False
+        document.with_context(force_report_rendering=True)._l10n_tr_edoc_mail_earchive_pdf()
+        self.assertEqual(document.activity_ids.summary, "Deliver the e-Arşiv invoice")
+        self.partner_a.email = "musteri@example.com"
         document.with_context(force_report_rendering=True)._l10n_tr_edoc_mail_earchive_pdf()
         mail = self.env["mail.mail"].search([("mail_message_id", "in", document.message_ids.ids)])
         self.assertEqual(len(mail), 1)
