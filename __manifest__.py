@@ -36,5 +36,8 @@
         "data/mail_activity_type_data.xml",
         "data/l10n_tr_edoc_incoming_cron.xml",
         "views/account_move_incoming_views.xml",
+        "report/l10n_tr_edoc_report.xml",
+        "data/l10n_tr_edoc_mail_template_data.xml",
+        "views/l10n_tr_edoc_render_views.xml",
     ],
 }

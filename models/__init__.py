@@ -29,3 +29,9 @@ from . import l10n_tr_edoc_document_incoming
 from . import l10n_tr_edoc_account_incoming
 from . import account_move_incoming
 from . import res_company_incoming
+from . import l10n_tr_edoc_document_render
+from . import l10n_tr_edoc_mixin_render
+from . import l10n_tr_edoc_preview
+from . import ir_actions_report
+from . import res_company_render
+from . import res_config_settings_render

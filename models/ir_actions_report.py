@@ -1,0 +1,36 @@
+import io
+from collections import OrderedDict
+
+from odoo import models
+
+REPORT_NAME = "l10n_tr_edoc.report_l10n_tr_edoc_document"
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """The printout of a sent outgoing e-document is made once and kept on it: later prints give
+        the same PDF, so what the customer got and what we reprint never differ."""
+        if self._get_report(report_ref).report_name != REPORT_NAME or not res_ids:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        documents = self.env["l10n_tr_edoc.document"].browse(res_ids)
+        stored = documents.filtered("pdf_attachment_id")
+        fresh = (
+            super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=(documents - stored).ids)
+            if documents - stored
+            else {}
+        )
+        collected = OrderedDict()
+        for document in documents:
+            if document in stored:
+                collected[document.id] = {
+                    "stream": io.BytesIO(document.pdf_attachment_id.raw),
+                    "attachment": document.pdf_attachment_id,
+                }
+                continue
+            entry = fresh[document.id]
+            if entry["stream"] and document._l10n_tr_edoc_keeps_pdf():
+                entry["attachment"] = document._l10n_tr_edoc_store_pdf(entry["stream"].getvalue())
+            collected[document.id] = entry
+        return collected
