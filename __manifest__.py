@@ -24,6 +24,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_tr_edoc_menus.xml",
+        "data/l10n_tr_edoc_gib_user_cron.xml",
+        "views/l10n_tr_edoc_gib_user_views.xml",
     ],
     "installable": True,
 }

@@ -11,3 +11,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import stock_picking
+from . import l10n_tr_edoc_gib_user
+from . import l10n_tr_edoc_gib_user_sync
+from . import res_partner_gib
+from . import account_move_gib
+from . import stock_picking_gib

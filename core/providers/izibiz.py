@@ -1278,6 +1278,7 @@ _USER_FIELDS = (
     "ALIAS_CREATION_TIME",
     "DELETED",
     "DELETION_TIME",
+    "ALIAS_DELETION_TIME",
 )
 
 
@@ -1366,7 +1367,7 @@ def _group_users(rows):
                 document_type=row.get("DOCUMENT_TYPE", ""),
                 created_at=_datetime(row.get("ALIAS_CREATION_TIME")),
                 deleted=row.get("DELETED") == "Y",
-                deleted_at=_datetime(row.get("DELETION_TIME")),
+                deleted_at=_datetime(row.get("DELETION_TIME") or row.get("ALIAS_DELETION_TIME")),
             )
             for row in group
             if row.get("ALIAS")
