@@ -95,8 +95,8 @@ def run_bench(args, url, sandbox):
         cr.execute(
             "TRUNCATE l10n_tr_edoc_gib_user, l10n_tr_edoc_gib_user_alias, l10n_tr_edoc_gib_user_sync CASCADE"
         )
-        env["l10n_tr_edoc.account"].with_context(active_test=False).search([]).write({"active": False})
-        company = env["res.company"].create(
+        env["l10n_tr_edoc.account"].search([]).write({"active": False})
+        company = env["res.company"].search([("name", "=", "Bench TR")]) or env["res.company"].create(
             {"name": "Bench TR", "country_id": env.ref("base.tr").id, "vat": demo.vkn}
         )
         company.partner_id.l10n_tr_edoc_tax_office = "Kadıköy"
