@@ -95,7 +95,7 @@ def run_bench(args, url, sandbox):
         cr.execute(
             "TRUNCATE l10n_tr_edoc_gib_user, l10n_tr_edoc_gib_user_alias, l10n_tr_edoc_gib_user_sync CASCADE"
         )
-        env["l10n_tr_edoc.account"].search([]).write({"active": False})
+        env["l10n_tr_edoc.account"].with_context(active_test=False).search([]).unlink()
         company = env["res.company"].search([("name", "=", "Bench TR")]) or env["res.company"].create(
             {"name": "Bench TR", "country_id": env.ref("base.tr").id, "vat": demo.vkn}
         )

@@ -10,6 +10,8 @@ from .l10n_tr_edoc_gib_user import GibUserWriter
 _logger = logging.getLogger(__name__)
 
 BATCH_USERS = 20_000
+USER_LIST_TIMEOUT = 600
+"""Seconds: the integrator zips the whole list before the first byte of its answer."""
 CURSOR_OVERLAP = datetime.timedelta(minutes=10)
 """A delta asks from a little before the last start: clocks differ, and re-applying is harmless."""
 
@@ -151,7 +153,8 @@ class L10nTrEdocAccount(models.Model):
         Partner = self.env["res.partner"].sudo()
         since = run.since and run.since.replace(tzinfo=datetime.UTC)
         try:
-            users = self._l10n_tr_edoc_get_provider().iter_user_list(since=since or None)
+            provider = self._l10n_tr_edoc_get_provider(timeout=USER_LIST_TIMEOUT)
+            users = provider.iter_user_list(since=since or None)
             users = self._l10n_tr_edoc_skip_done(run, users)
             while batch := list(itertools.islice(users, BATCH_USERS)):
                 with self.env.cr.savepoint():
