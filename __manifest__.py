@@ -39,5 +39,7 @@
         "report/l10n_tr_edoc_report.xml",
         "data/l10n_tr_edoc_mail_template_data.xml",
         "views/l10n_tr_edoc_render_views.xml",
+        "data/l10n_tr_edoc_gib_user_cron.xml",
+        "views/l10n_tr_edoc_gib_user_views.xml",
     ],
 }

@@ -35,3 +35,8 @@ from . import l10n_tr_edoc_preview
 from . import ir_actions_report
 from . import res_company_render
 from . import res_config_settings_render
+from . import l10n_tr_edoc_gib_user
+from . import l10n_tr_edoc_gib_user_sync
+from . import res_partner_gib
+from . import account_move_gib
+from . import stock_picking_gib

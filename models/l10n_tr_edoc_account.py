@@ -153,8 +153,11 @@ class L10nTrEdocAccount(models.Model):
             return {"sandbox": self.sandbox_url or SANDBOX_DEFAULT_URL}
         return get_provider_class(self.provider).endpoints.get(self.environment, {})
 
-    def _l10n_tr_edoc_get_provider(self):
-        """A ready core provider for this account; the only place credentials leave the record."""
+    def _l10n_tr_edoc_get_provider(self, **options):
+        """A ready core provider for this account; the only place credentials leave the record.
+
+        ``options`` go to the provider as they are (e.g. a longer ``timeout`` for the user list).
+        """
         self.ensure_one()
         secrets = self.sudo()
         provider_class = get_provider_class(self.provider)
@@ -164,6 +167,7 @@ class L10nTrEdocAccount(models.Model):
             "sender_vkn": self.env["res.partner"]._l10n_tr_edoc_normalize_tax_id(self.company_id.vat),
             "sender_alias": self.sender_alias or "",
         }
+        kwargs = {"username": secrets.username or "", "password": secrets.password or "", **options}
         if secrets.api_key:
             kwargs["api_key"] = secrets.api_key
         if is_sandbox(self.provider):

@@ -9,3 +9,4 @@ from . import test_outgoing_send
 from . import test_incoming_invoices
 from . import test_incoming_samples
 from . import test_render
+from . import test_gib_user

@@ -1278,6 +1278,7 @@ _USER_FIELDS = (
     "ALIAS_CREATION_TIME",
     "DELETED",
     "DELETION_TIME",
+    "ALIAS_DELETION_TIME",  # the WSDL's name; İzibiz's guide says DELETION_TIME
 )
 
 
@@ -1312,7 +1313,8 @@ def _iter_user_rows(spool):
                 for _event, element in events:
                     row = {}
                     for child in element:
-                        name = etree.QName(child).localname
+                        # Plain string work on the tag: QName objects cost a third of the parse.
+                        name = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
                         if name in _USER_FIELDS:
                             row[name] = (child.text or "").strip()
                     yield row
@@ -1366,7 +1368,7 @@ def _group_users(rows):
                 document_type=row.get("DOCUMENT_TYPE", ""),
                 created_at=_datetime(row.get("ALIAS_CREATION_TIME")),
                 deleted=row.get("DELETED") == "Y",
-                deleted_at=_datetime(row.get("DELETION_TIME")),
+                deleted_at=_datetime(row.get("DELETION_TIME") or row.get("ALIAS_DELETION_TIME")),
             )
             for row in group
             if row.get("ALIAS")

@@ -33,7 +33,9 @@ _FIELDS = (
 
 
 def _stamp(moment):
-    return moment.astimezone(TR_TZ).strftime("%Y-%m-%dT%H:%M:%S") if moment else ""
+    if not moment:
+        return ""
+    return moment.astimezone(TR_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -89,18 +91,26 @@ class ListQuery:
 
 
 class SyntheticUsers:
-    """A deterministic crowd of taxpayers computed from their index, never held in memory."""
+    """A deterministic crowd of taxpayers computed from their index, never held in memory.
+
+    Each has an e-Fatura PK alias and, with ``despatch=True``, an e-İrsaliye PK alias too. The
+    first ``churn`` users changed at ``churn_at``: their e-Fatura alias was closed and a new one
+    opened, so a delta list since before that moment holds ``2 * churn`` rows.
+    """
 
     FIRST_VKN = 7_000_000_000
     EPOCH = datetime(2014, 1, 1, 9, 0, tzinfo=TR_TZ)
 
-    def __init__(self, count):
+    def __init__(self, count, *, despatch=False, churn=0, churn_at=None):
         self.count = count
+        self.despatch = despatch
+        self.churn = churn if churn_at else 0
+        self.churn_at = churn_at
 
     def __iter__(self):
         for index in range(self.count):
             registered = self.EPOCH + timedelta(minutes=5 * index)
-            yield GibUser(
+            user = GibUser(
                 identifier=str(self.FIRST_VKN + index),
                 title=f"SENTETİK MÜKELLEF {index} A.Ş.",
                 alias=f"urn:mail:defaultpk@s{index}.sandbox.example",
@@ -109,6 +119,21 @@ class SyntheticUsers:
                 register_time=registered,
                 alias_creation_time=registered,
             )
+            if index < self.churn:
+                yield replace(user, deletion_time=self.churn_at)
+                yield replace(
+                    user,
+                    alias=f"urn:mail:yenipk@s{index}.sandbox.example",
+                    alias_creation_time=self.churn_at,
+                )
+            else:
+                yield user
+            if self.despatch:
+                yield replace(
+                    user,
+                    alias=f"urn:mail:irsaliyepk@s{index}.sandbox.example",
+                    document_type="DESPATCHADVICE",
+                )
 
 
 class UserRegistry:
@@ -131,8 +156,14 @@ class UserRegistry:
                 raise KeyError(alias)
             self._users = [replace(u, deletion_time=at) if u in hits else u for u in self._users]
 
-    def set_synthetic_count(self, count):
-        self.synthetic = SyntheticUsers(count)
+    def set_synthetic_count(self, count, *, despatch=False):
+        self.synthetic = SyntheticUsers(count, despatch=despatch)
+
+    def churn_synthetic(self, count, at):
+        """The first ``count`` synthetic users swap their e-Fatura PK alias at ``at`` (a delta)."""
+        self.synthetic = SyntheticUsers(
+            self.synthetic.count, despatch=self.synthetic.despatch, churn=count, churn_at=at
+        )
 
     def lookup(self, identifier, document_type=None, *, unit=None):
         with self._lock:

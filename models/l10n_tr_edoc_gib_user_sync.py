@@ -1,0 +1,211 @@
+import datetime
+import itertools
+import logging
+
+from odoo import api, fields, models
+
+from ..core.errors import EdocError
+from .l10n_tr_edoc_gib_user import GibUserWriter
+
+_logger = logging.getLogger(__name__)
+
+BATCH_USERS = 20_000
+USER_LIST_TIMEOUT = 600
+"""Seconds: the integrator zips the whole list before the first byte of its answer."""
+CURSOR_OVERLAP = datetime.timedelta(minutes=10)
+"""A delta asks from a little before the last start: clocks differ, and re-applying is harmless."""
+
+
+class L10nTrEdocGibUserSync(models.Model):
+    """One run of the GİB user-list sync: what the user watches, and what a crashed run resumes from."""
+
+    _name = "l10n_tr_edoc.gib.user.sync"
+    _description = "GİB User List Sync"
+    _order = "id desc"
+
+    account_id = fields.Many2one("l10n_tr_edoc.account", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    mode = fields.Selection([("full", "Full list"), ("delta", "Changes only")], required=True)
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")], default="running", required=True
+    )
+    since = fields.Datetime(help="Changes after this moment were asked for (delta runs).")
+    started_at = fields.Datetime(default=fields.Datetime.now, required=True)
+    finished_at = fields.Datetime()
+    users_done = fields.Integer(string="Users Written")
+    aliases_done = fields.Integer(string="Aliases Written")
+    aliases_closed = fields.Integer(string="Aliases Closed")
+    partners_changed = fields.Integer()
+    documents_flagged = fields.Integer(string="Drafts Flagged")
+    last_identifier = fields.Char(help="Last VKN/TCKN of the last committed batch: where a full run resumes.")
+    error = fields.Text()
+
+    def _l10n_tr_edoc_progress(self, users, aliases, last_identifier, refreshed):
+        """Counters in plain SQL: one statement per batch, no ORM cache to keep in step."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            UPDATE l10n_tr_edoc_gib_user_sync
+               SET users_done = COALESCE(users_done, 0) + %s, aliases_done = COALESCE(aliases_done, 0) + %s,
+                   last_identifier = %s, partners_changed = COALESCE(partners_changed, 0) + %s,
+                   documents_flagged = COALESCE(documents_flagged, 0) + %s,
+                   error = NULL
+             WHERE id = %s
+            """,
+            (users, aliases, last_identifier, refreshed[0], refreshed[1], self.id),
+        )
+        self.invalidate_recordset()
+
+
+class L10nTrEdocAccount(models.Model):
+    _inherit = "l10n_tr_edoc.account"
+
+    gib_user_sync_ids = fields.One2many("l10n_tr_edoc.gib.user.sync", "account_id", string="User List Syncs")
+    gib_user_sync_id = fields.Many2one(
+        "l10n_tr_edoc.gib.user.sync", compute="_compute_gib_user_sync_id", string="Last User List Sync"
+    )
+    gib_user_sync_state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        compute="_compute_gib_user_sync_id",
+        string="User List Sync",
+    )
+    gib_user_sync_users = fields.Integer(compute="_compute_gib_user_sync_id", string="Users Written")
+
+    @api.depends("gib_user_sync_ids.state", "gib_user_sync_ids.users_done")
+    def _compute_gib_user_sync_id(self):
+        for account in self:
+            run = account.gib_user_sync_ids[:1]
+            account.gib_user_sync_id = run
+            account.gib_user_sync_state = run.state
+            account.gib_user_sync_users = run.users_done
+
+    def action_l10n_tr_edoc_sync_gib_users(self):
+        """Queue a user-list sync for the cron: a full list takes minutes, too long for a request."""
+        self._l10n_tr_edoc_queue_gib_user_sync(full=False)
+        return self._l10n_tr_edoc_sync_queued()
+
+    def action_l10n_tr_edoc_full_sync_gib_users(self):
+        self._l10n_tr_edoc_queue_gib_user_sync(full=True)
+        return self._l10n_tr_edoc_sync_queued()
+
+    def _l10n_tr_edoc_sync_queued(self):
+        return self._l10n_tr_edoc_notify(
+            self.env._("GİB user list"),
+            self.env._("The sync has started in the background; its progress shows on the account."),
+            "info",
+        )
+
+    def action_l10n_tr_edoc_open_gib_user_syncs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("GİB User List Syncs"),
+            "res_model": "l10n_tr_edoc.gib.user.sync",
+            "view_mode": "list,form",
+            "domain": [("account_id", "=", self.id)],
+        }
+
+    def _l10n_tr_edoc_queue_gib_user_sync(self, full):
+        self.check_access("write")
+        Sync = self.env["l10n_tr_edoc.gib.user.sync"].sudo()
+        for account in self:
+            if not Sync.search_count([("account_id", "=", account.id), ("state", "=", "running")]):
+                account._l10n_tr_edoc_new_gib_user_sync(full)
+        self.env.ref("l10n_tr_edoc.ir_cron_l10n_tr_edoc_sync_gib_users")._trigger()
+
+    def _l10n_tr_edoc_new_gib_user_sync(self, full):
+        self.ensure_one()
+        full = full or not self.user_list_cursor
+        return (
+            self.env["l10n_tr_edoc.gib.user.sync"]
+            .sudo()
+            .create(
+                {
+                    "account_id": self.id,
+                    "mode": "full" if full else "delta",
+                    "since": False if full else self.user_list_cursor - CURSOR_OVERLAP,
+                }
+            )
+        )
+
+    def _l10n_tr_edoc_sync_gib_users(self, full=False, commit=None):
+        """Bring GİB's user list into the local table: the full list, or the changes since the cursor.
+
+        Batches of users are upserted in bulk SQL, partners with those VKN/TCKNs refreshed, and
+        ``commit(count)`` called after each batch (the cron passes ``_commit_progress``; it returns
+        the seconds left, and at zero the run stops and resumes on the next call). The cursor only
+        moves once the whole list is in. An unfinished full run resumes after its last committed
+        user when the new list still has that user at the same place, from the start otherwise.
+        Returns the run record.
+        """
+        self.ensure_one()
+        commit = commit or (lambda count, remaining=1: float("inf"))
+        Sync = self.env["l10n_tr_edoc.gib.user.sync"].sudo()
+        run = Sync.search([("account_id", "=", self.id), ("state", "in", ("running", "failed"))], limit=1)
+        if not run or (full and run.mode != "full"):
+            if run:
+                run.write({"state": "failed", "error": self.env._("Replaced by a full sync.")})
+            run = self._l10n_tr_edoc_new_gib_user_sync(full)
+            commit(0)
+        run.state = "running"
+        moment = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        writer = GibUserWriter(self.env.cr, run.id, moment)
+        Partner = self.env["res.partner"].sudo()
+        since = run.since and run.since.replace(tzinfo=datetime.UTC)
+        try:
+            provider = self._l10n_tr_edoc_get_provider(timeout=USER_LIST_TIMEOUT)
+            users = provider.iter_user_list(since=since or None)
+            users = self._l10n_tr_edoc_skip_done(run, users)
+            while batch := list(itertools.islice(users, BATCH_USERS)):
+                with self.env.cr.savepoint():
+                    written, aliases = writer.write(batch)
+                    self.env["l10n_tr_edoc.gib.user"].invalidate_model()
+                    self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
+                    refreshed = Partner._l10n_tr_edoc_refresh_gib_status(writer.identifiers())
+                    run._l10n_tr_edoc_progress(written, aliases, batch[-1].identifier, refreshed)
+                if commit(written, remaining=1) <= 0:
+                    return run
+            with self.env.cr.savepoint():
+                closed = writer.close_unseen(moment.replace(tzinfo=None)) if run.mode == "full" else []
+                self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
+                self.user_list_cursor = run.started_at
+                refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=run.mode == "full")
+                run._l10n_tr_edoc_progress(0, 0, run.last_identifier, refreshed)
+                run.write(
+                    {"state": "done", "finished_at": fields.Datetime.now(), "aliases_closed": len(closed)}
+                )
+        except EdocError as error:
+            message = self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)
+            run.write({"state": "failed", "error": message})
+            _logger.warning("GİB user list sync %s of account %s failed: %s", run.id, self.id, error.code)
+        commit(0, remaining=0)
+        return run
+
+    @staticmethod
+    def _l10n_tr_edoc_skip_done(run, users):
+        """Drop the users a crashed full run already committed, if the new list agrees with it."""
+        done = run.users_done if run.mode == "full" else 0
+        if not done:
+            yield from users
+            return
+        head = list(itertools.islice(users, done))
+        if head and head[-1].identifier != run.last_identifier:
+            _logger.info("GİB user list changed order since run %s; writing it again from the start", run.id)
+            run.sudo().write({"users_done": 0, "aliases_done": 0})
+            yield from head
+        yield from users
+
+    @api.model
+    def _cron_l10n_tr_edoc_sync_gib_users(self):
+        """Every account whose list is older than its interval (or whose last run is unfinished)."""
+        now = fields.Datetime.now()
+        for account in self.search([("company_id.country_code", "=", "TR")]):
+            unfinished = self.env["l10n_tr_edoc.gib.user.sync"].search_count(
+                [("account_id", "=", account.id), ("state", "=", "running")]
+            )
+            interval = datetime.timedelta(hours=account.user_list_interval)
+            if unfinished or not account.user_list_cursor or account.user_list_cursor + interval <= now:
+                run = account._l10n_tr_edoc_sync_gib_users(commit=self.env["ir.cron"]._commit_progress)
+                # Out of time: the cron, told work remains, runs again soon and resumes this run.
+                if run.state == "running":
+                    return

@@ -1,0 +1,211 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from ..core.sandbox.userlist import GibUser
+from ..models import l10n_tr_edoc_gib_user_sync
+from .common import L10nTrEdocCase
+
+
+@tagged("post_install", "-at_install")
+class TestGibUserSync(L10nTrEdocCase):
+    """The GİB user list through the sandbox: full list, delta, partner statuses, flags, resume."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.GibUser = cls.env["l10n_tr_edoc.gib.user"]
+        cls.Alias = cls.env["l10n_tr_edoc.gib.user.alias"]
+
+    def _register(self, vkn, alias, *, document_type="INVOICE", at=None, title="TEST MÜKELLEF A.Ş."):
+        moment = at or self.sandbox.clock.now()
+        self.sandbox.registry.add(GibUser(vkn, title, alias, "PK", document_type, moment, moment))
+
+    def _partner(self, vkn, name):
+        return self.Partner.create({"name": name, "vat": vkn, "country_id": self.env.ref("base.tr").id})
+
+    def _sync(self, **kwargs):
+        run = self.edoc_account._l10n_tr_edoc_sync_gib_users(**kwargs)
+        self.env.invalidate_all()
+        return run
+
+    def test_full_then_delta(self):
+        one, several, newcomer, outsider = "1112223339", "4445556665", "7778889991", "2223334447"
+        past = self.sandbox.clock.now() - timedelta(days=30)
+        self._register(one, "urn:mail:defaultpk@one.example", at=past)
+        self._register(one, "urn:mail:irsaliyepk@one.example", document_type="DESPATCHADVICE", at=past)
+        self._register(several, "urn:mail:defaultpk@several.example", at=past)
+        p_one = self._partner(f"TR {one}", "One")
+        p_several = self._partner(several, "Several")
+        p_new = self._partner(newcomer, "Newcomer")
+        p_out = self._partner(outsider, "Outsider")
+        self.assertEqual(p_one.l10n_tr_edoc_einvoice_status, "unknown")
+
+        run = self._sync()
+        self.assertRecordValues(run, [{"mode": "full", "state": "done"}])
+        self.assertTrue(self.edoc_account.user_list_cursor)
+        user = self.GibUser.search([("identifier", "=", one)])
+        self.assertEqual(len(user.alias_ids), 2)
+        self.assertEqual(self.GibUser.search_count([("identifier", "=", self.demo.vkn)]), 1)
+        self.assertRecordValues(
+            p_one,
+            [
+                {
+                    "l10n_tr_edoc_tax_id": one,
+                    "l10n_tr_edoc_einvoice_status": "registered",
+                    "l10n_tr_edoc_einvoice_alias": "urn:mail:defaultpk@one.example",
+                    "l10n_tr_edoc_despatch_status": "registered",
+                    "l10n_tr_edoc_despatch_alias": "urn:mail:irsaliyepk@one.example",
+                }
+            ],
+        )
+        self.assertEqual(p_several.l10n_tr_edoc_despatch_status, "not_registered")
+        self.assertEqual(p_new.l10n_tr_edoc_einvoice_status, "not_registered")
+        self.assertEqual(p_out.l10n_tr_edoc_einvoice_status, "not_registered")
+        self.assertEqual(
+            self.Partner.search(
+                [("l10n_tr_edoc_einvoice_status", "=", "registered"), ("id", "in", (p_one | p_new).ids)]
+            ),
+            p_one,
+        )
+
+        invoice_one = self.init_invoice("out_invoice", partner=p_one, amounts=[100])
+        invoice_several = self.init_invoice("out_invoice", partner=p_several, amounts=[100])
+        invoice_out = self.init_invoice("out_invoice", partner=p_out, amounts=[100])
+        picking_type = self.env["stock.picking.type"].search(
+            [("code", "=", "outgoing"), ("company_id", "=", self.company.id)], limit=1
+        )
+        picking = self.env["stock.picking"].create(
+            {"picking_type_id": picking_type.id, "partner_id": p_one.id}
+        )
+
+        # Changes at GİB after the full list: a newcomer, a default alias closed with one
+        # replacement, another closed with two, and an e-İrsaliye alias closed for good.
+        changed_at = self.sandbox.clock.advance(timedelta(hours=3))
+        self._register(newcomer, "urn:mail:defaultpk@newcomer.example")
+        self._register(one, "urn:mail:yenipk@one.example")
+        self.sandbox.registry.close_alias("urn:mail:defaultpk@one.example", changed_at)
+        self.sandbox.registry.close_alias("urn:mail:irsaliyepk@one.example", changed_at)
+        self._register(several, "urn:mail:a@several.example")
+        self._register(several, "urn:mail:b@several.example")
+        self.sandbox.registry.close_alias("urn:mail:defaultpk@several.example", changed_at)
+
+        run = self._sync()
+        self.assertRecordValues(run, [{"mode": "delta", "state": "done"}])
+        self.assertGreaterEqual(run.aliases_done, 7)
+        closed = self.Alias.search([("name", "=", "urn:mail:defaultpk@one.example")])
+        self.assertTrue(closed.deleted_at)
+        self.assertRecordValues(
+            p_one,
+            [
+                {
+                    "l10n_tr_edoc_einvoice_status": "registered",
+                    "l10n_tr_edoc_einvoice_alias": "urn:mail:yenipk@one.example",
+                    "l10n_tr_edoc_despatch_status": "not_registered",
+                    "l10n_tr_edoc_despatch_alias": False,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            p_several, [{"l10n_tr_edoc_einvoice_status": "registered", "l10n_tr_edoc_einvoice_alias": False}]
+        )
+        self.assertIn("several e-Fatura PK aliases", p_several.l10n_tr_edoc_gib_warning)
+        self.assertIn("choose one", p_several.message_ids[0].body)
+        self.assertIn("urn:mail:yenipk@one.example", p_one.message_ids[0].body)
+        self.assertEqual(p_new.l10n_tr_edoc_einvoice_status, "registered")
+        self.assertEqual(p_new.l10n_tr_edoc_einvoice_alias, "urn:mail:defaultpk@newcomer.example")
+        self.assertTrue(invoice_one.l10n_tr_edoc_route_changed)
+        self.assertTrue(invoice_several.l10n_tr_edoc_route_changed)
+        self.assertFalse(invoice_out.l10n_tr_edoc_route_changed)
+        self.assertTrue(picking.l10n_tr_edoc_route_changed)
+        self.assertIn("GİB user list", invoice_one.message_ids[0].body)
+        self.assertEqual(run.documents_flagged, 3)
+
+        # The user picks one of the two aliases; the next delta keeps that choice.
+        p_several.l10n_tr_edoc_einvoice_alias = "urn:mail:b@several.example"
+        self.assertFalse(p_several.l10n_tr_edoc_gib_warning)
+        self.sandbox.clock.advance(timedelta(hours=3))
+        self._register(several, "urn:mail:c@several.example")
+        self._sync()
+        self.assertEqual(p_several.l10n_tr_edoc_einvoice_alias, "urn:mail:b@several.example")
+
+    def test_route_is_one_query(self):
+        vkn = "5556667775"
+        self._register(vkn, "urn:mail:defaultpk@route.example")
+        partner = self._partner(vkn, "Route")
+        self._sync(full=True)
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            route = partner._l10n_tr_edoc_gib_route("INVOICE")
+        self.assertEqual(
+            route,
+            {
+                "status": "registered",
+                "alias": "urn:mail:defaultpk@route.example",
+                "aliases": ("urn:mail:defaultpk@route.example",),
+            },
+        )
+        self.assertEqual(partner._l10n_tr_edoc_gib_route("DESPATCHADVICE")["status"], "not_registered")
+
+    def test_check_now(self):
+        ege = self.env["res.partner"].create({"name": "Ege", "vat": "9876543217"})
+        stranger = self.env["res.partner"].create({"name": "Stranger", "vat": "9998887774"})
+        self.assertEqual(ege.l10n_tr_edoc_einvoice_status, "unknown")
+        ege.action_l10n_tr_edoc_check_gib_user()
+        self.assertRecordValues(
+            ege,
+            [
+                {
+                    "l10n_tr_edoc_einvoice_status": "registered",
+                    "l10n_tr_edoc_einvoice_alias": "urn:mail:defaultpk@ege.sandbox.example",
+                    "l10n_tr_edoc_despatch_status": "registered",
+                    "l10n_tr_edoc_despatch_alias": "urn:mail:irsaliyepk@ege.sandbox.example",
+                }
+            ],
+        )
+        self.assertEqual(len(ege.l10n_tr_edoc_gib_alias_ids), 2)
+        action = stranger.action_l10n_tr_edoc_check_gib_user()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(stranger.l10n_tr_edoc_einvoice_status, "not_registered")
+
+    def test_resume_after_interruption(self):
+        self.sandbox.registry.set_synthetic_count(7)
+        self.addCleanup(self.sandbox.registry.set_synthetic_count, 0)
+        stops = []
+
+        def stop_after_first_batch(count, remaining=1):
+            if count:
+                stops.append(count)
+            return 0 if len(stops) == 1 and count else 60
+
+        with patch.object(l10n_tr_edoc_gib_user_sync, "BATCH_USERS", 4):
+            run = self._sync(commit=stop_after_first_batch)
+            self.assertRecordValues(run, [{"state": "running", "users_done": 4}])
+            self.assertFalse(self.edoc_account.user_list_cursor)
+            again = self._sync(commit=stop_after_first_batch)
+        total = self.GibUser.search_count([])
+        self.assertEqual(again, run)
+        self.assertRecordValues(run, [{"state": "done", "users_done": total}])
+        self.assertEqual(self.GibUser.search_count([("identifier", "=like", "70000000%")]), 7)
+
+    def test_integrator_failure_keeps_cursor(self):
+        self._sync(full=True)
+        cursor = self.edoc_account.user_list_cursor
+        self.sandbox.faults.inject("GetGibUserList", "http_500")
+        run = self._sync()
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error)
+        self.assertEqual(self.edoc_account.user_list_cursor, cursor)
+        retried = self._sync()
+        self.assertEqual(retried, run)
+        self.assertEqual(retried.state, "done")
+
+    def test_account_button_queues_a_run(self):
+        self.edoc_account.action_l10n_tr_edoc_full_sync_gib_users()
+        self.assertRecordValues(self.edoc_account.gib_user_sync_id, [{"mode": "full", "state": "running"}])
+        run = self._sync()
+        self.assertEqual(run, self.edoc_account.gib_user_sync_id)
+        self.assertEqual(self.edoc_account.gib_user_sync_state, "done")
+        self.assertGreaterEqual(self.edoc_account.gib_user_sync_users, len(self.sandbox.store.companies))
