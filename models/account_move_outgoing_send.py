@@ -309,7 +309,7 @@ class L10nTrEdocDocument(models.Model):
             text = self._l10n_tr_edoc_error_text(error)
             for uuid, document in by_uuid.items():
                 if uuid in accepted:
-                    document._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
+                    document._l10n_tr_edoc_mark_accepted()
                 elif isinstance(error, UnknownOutcome):
                     document._l10n_tr_edoc_apply_event("timeout", error_code=error.code, error_message=text)
                     errors[document.move_id] = text
@@ -319,9 +319,17 @@ class L10nTrEdocDocument(models.Model):
             return errors
         self[:1]._l10n_tr_edoc_log_exchanges("send", result.exchanges, account=account)
         for document in self:
-            document._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
-            document.move_id.is_move_sent = True
+            document._l10n_tr_edoc_mark_accepted()
         return errors
+
+    def _l10n_tr_edoc_mark_accepted(self):
+        """The integrator took the document: record it, and deliver an e-Arşiv PDF ourselves if the
+        company does so instead of the integrator."""
+        self.ensure_one()
+        self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
+        self.move_id.is_move_sent = True
+        if self.kind == "earchive" and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo":
+            self._l10n_tr_edoc_mail_earchive_pdf()
 
     def _l10n_tr_edoc_resolve_unknown(self, provider):
         """Ask the integrator about documents whose send may have gone through: found is sent,

@@ -166,8 +166,8 @@ class L10nTrEdocAccount(models.Model):
             "password": secrets.password or "",
             "sender_vkn": self.env["res.partner"]._l10n_tr_edoc_normalize_tax_id(self.company_id.vat),
             "sender_alias": self.sender_alias or "",
+            **options,
         }
-        kwargs = {"username": secrets.username or "", "password": secrets.password or "", **options}
         if secrets.api_key:
             kwargs["api_key"] = secrets.api_key
         if is_sandbox(self.provider):
