@@ -40,3 +40,4 @@ from . import l10n_tr_edoc_gib_user_sync
 from . import res_partner_gib
 from . import account_move_gib
 from . import stock_picking_gib
+from . import account_move_send_wizard

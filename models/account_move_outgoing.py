@@ -36,6 +36,7 @@ from ..core.documents import (
     tax_total_from_subtotals,
 )
 from ..core.states import ISTANBUL
+from ..core.ubl import build_invoice, serialize
 from ..core.ubl.numbering import format_number
 from ..core.validation.rules import ISTISNA_CODES, check_invoice
 from .res_partner import normalize_tax_id
@@ -508,9 +509,20 @@ class AccountMove(models.Model):
     def _l10n_tr_edoc_check(self):
         """Pre-flight problems of a posted move as core issues, before any number is spent."""
         self.ensure_one()
+        today = fields.Date.context_today(self)
+        return check_invoice(self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number()), today=today)
+
+    def _l10n_tr_edoc_preview_number(self):
+        """The number the document has, or the one it would get now, without spending any."""
         series = self._l10n_tr_edoc_series()
-        number = self.l10n_tr_edoc_number or format_number(
+        return self.l10n_tr_edoc_number or format_number(
             series.prefix or "AAA", (self.invoice_date or fields.Date.context_today(self)).year, 1
         )
-        today = fields.Date.context_today(self)
-        return check_invoice(self._l10n_tr_edoc_to_invoice(number), today=today)
+
+    def action_l10n_tr_edoc_preview(self):
+        """Show the GİB printout of the invoice as it would be sent, before anything is sent."""
+        self.ensure_one()
+        invoice = self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number())
+        return self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_preview_action(
+            serialize(build_invoice(invoice)), title=self.env._("Preview of %s", self.display_name)
+        )

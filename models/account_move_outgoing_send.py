@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import logging
 
@@ -6,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..core.errors import EdocError, UnknownOutcome
 from ..core.providers.base import EarchiveDocument, OutgoingDocument
+from ..core.render import xslt_attachment
 from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text
 from ..core.ubl import build_invoice, serialize
 from .account_move_outgoing import GTB_ALIAS, GTB_VKN
@@ -87,7 +89,9 @@ class AccountMove(models.Model):
                 number = series._l10n_tr_edoc_take_number(self.invoice_date)
             except UserError as error:
                 return error.args[0]
-        xml = serialize(build_invoice(self._l10n_tr_edoc_to_invoice(number)))
+        invoice = self._l10n_tr_edoc_to_invoice(number)
+        # every outgoing document carries our display stylesheet, with its own QR baked in
+        xml = serialize(build_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice))))
         attachment_values = {
             "name": f"{number}.xml",
             "raw": xml,

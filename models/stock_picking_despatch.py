@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -15,6 +16,7 @@ from ..core.providers.base import (
     GIB_DESPATCH_MAILBOX_VKN,
     OutgoingDocument,
 )
+from ..core.render import xslt_attachment
 from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text
 from ..core.ubl import build_despatch_advice, serialize
 from ..core.ubl.parse import parse_receipt_advice
@@ -354,7 +356,7 @@ class StockPicking(models.Model):
             )
         vkn, alias = self._l10n_tr_edoc_despatch_route()
         advice = self._l10n_tr_edoc_despatch_advice(document)
-        xml = serialize(build_despatch_advice(advice))
+        xml = serialize(build_despatch_advice(dataclasses.replace(advice, xslt=xslt_attachment(advice))))
         report = validate_document(xml, today=document.issue_date)
         if not report.ok:
             raise UserError(

@@ -53,10 +53,11 @@ class L10nTrEdocDespatchCase(L10nTrEdocCase):
                 "is_company": True,
                 "vat": UNREGISTERED_VKN,
                 "country_id": turkey.id,
-                "l10n_tr_edoc_despatch_status": "not_registered",
                 **address,
             }
         )
+        # written after the VAT, which would otherwise recompute it from the (empty) GİB user table
+        cls.unregistered.l10n_tr_edoc_despatch_status = "not_registered"
         cls.driver = Partner.create({"name": "Ali Kaya", "vat": DRIVER_TCKN, "country_id": turkey.id})
         Vehicle = cls.env["l10n_tr_edoc.vehicle"]
         cls.truck = Vehicle.create({"name": "06 abc 123", "kind": "vehicle"})
