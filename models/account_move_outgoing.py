@@ -149,7 +149,7 @@ class AccountMove(models.Model):
     l10n_tr_edoc_number = fields.Char(
         string="GİB Number", related="l10n_tr_edoc_document_id.name", help="Assigned at the first submission."
     )
-    l10n_tr_edoc_response_reason = fields.Char(related="l10n_tr_edoc_document_id.response_reason")
+    l10n_tr_edoc_response_reason = fields.Text(related="l10n_tr_edoc_document_id.response_reason")
 
     @api.depends("country_code", "move_type", "company_id")
     def _compute_l10n_tr_edoc_applicable(self):
