@@ -8,3 +8,4 @@ from . import test_despatch_flow
 from . import test_outgoing_send
 from . import test_incoming_invoices
 from . import test_incoming_samples
+from . import test_signed_response
