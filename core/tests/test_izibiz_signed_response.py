@@ -10,6 +10,7 @@ from core.documents import DocumentReference
 from core.errors import ConfigurationError, RemoteRejected, ValidationFailed
 from core.providers.base import SIGNED_APPLICATION_RESPONSE
 from core.providers.izibiz import IzibizProvider
+from core.providers.kolaysoft import KolaysoftProvider
 from core.providers.nilvera import NilveraProvider
 from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
@@ -183,3 +184,32 @@ def test_providers_without_the_operation_say_so():
 
 def _answer_of(sandbox, held):
     return next(doc.answer for doc in sandbox.documents(vkn=B.vkn, direction="IN") if doc.uuid == held.uuid)
+
+
+# Kolaysoft: the same sandbox store, reached through InvoiceWS sendApplicationResponse ------------
+
+
+def _kolaysoft(sandbox, company):
+    return KolaysoftProvider(
+        username=company.username,
+        password=company.password,
+        base_url=sandbox.url,
+        wsdl_dir=reference_path("wsdl", "kolaysoft"),
+        sender_vkn=company.vkn,
+        sender_alias=company.gb_alias,
+        validate_requests=True,
+    )
+
+
+def test_kolaysoft_sends_the_signed_answer_as_is(sandbox, provider_for, seal):
+    document, held = _incoming(sandbox, provider_for, 7100)
+    receiver = _kolaysoft(sandbox, B)
+    with pytest.raises(RemoteRejected) as info:
+        receiver.send_signed_application_response(serialize(_response(document, "RED", "Eksik")))
+    assert "Geçersiz imza" in info.value.params["remote_message"]
+    assert _answer_of(sandbox, held) is None
+    signed = _signed(document, seal, "RED", "Eksik")
+    result = receiver.send_signed_application_response(signed, receiver_alias=A.gb_alias)
+    assert result.operation == "sendApplicationResponse" and receiver.supports(SIGNED_APPLICATION_RESPONSE)
+    answer = _answer_of(sandbox, held)
+    assert (answer.code, answer.content) == ("RED", signed)
