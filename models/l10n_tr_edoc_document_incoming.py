@@ -207,7 +207,11 @@ class L10nTrEdocDocument(models.Model):
             )
 
     def _l10n_tr_edoc_respond(self, answer, reason=""):
-        """Send KABUL or RED through the integrator and record it as an outgoing ApplicationResponse."""
+        """Send KABUL or RED through the integrator and record it as an outgoing ApplicationResponse.
+
+        An account that signs client-side sends the archived signed bytes themselves; otherwise the
+        integrator builds and signs the answer from the code and reason.
+        """
         self.ensure_one()
         self._l10n_tr_edoc_check_answerable()
         reason = (reason or "").strip()
@@ -241,7 +245,10 @@ class L10nTrEdocDocument(models.Model):
         response._l10n_tr_edoc_apply_event("submit")
         provider = self.account_id._l10n_tr_edoc_get_provider()
         try:
-            result = provider.send_application_response([self.uuid], answer, reason)
+            if self.account_id.sign_client_side:
+                result = provider.send_signed_application_response(xml, receiver_vkn=self.sender_vat or "")
+            else:
+                result = provider.send_application_response([self.uuid], answer, reason)
         except EdocError as error:
             message = self._l10n_tr_edoc_error_text(error)
             response._l10n_tr_edoc_log_exchanges(

@@ -10,3 +10,4 @@ from . import test_incoming_invoices
 from . import test_incoming_samples
 from . import test_render
 from . import test_gib_user
+from . import test_signed_response

@@ -21,6 +21,7 @@ EARCHIVE_REPORTS = "earchive_reports"
 DESPATCH = "despatch"
 RECEIPT_ADVICE = "receipt_advice"
 APPLICATION_RESPONSE = "application_response"
+SIGNED_APPLICATION_RESPONSE = "signed_application_response"
 USER_LIST = "user_list"
 CREDIT = "credit"
 DRAFT_UPLOAD = "draft_upload"
@@ -328,6 +329,10 @@ class Provider(abc.ABC):
 
     def send_application_response(self, uuids, answer, reason=""):
         self._unsupported("send_application_response")
+
+    def send_signed_application_response(self, xml, *, receiver_vkn="", receiver_alias=""):
+        """Send an ApplicationResponse the customer signed; ``xml`` goes out byte for byte."""
+        self._unsupported("send_signed_application_response")
 
     def send_earchive(self, documents):
         self._unsupported("send_earchive")

@@ -40,6 +40,7 @@ from ..errors import (
     XmlSecurityError,
 )
 from ..states import GibOutcome, classify_gib_status
+from ..ubl.parse import parse_application_response
 from ..xmlsafe import load_xml
 from . import izibiz_codes
 from .base import (
@@ -53,6 +54,7 @@ from .base import (
     EARCHIVE_REPORTS,
     EINVOICE,
     RECEIPT_ADVICE,
+    SIGNED_APPLICATION_RESPONSE,
     USER_LIST,
     ConnectionCheck,
     CreditBalance,
@@ -240,6 +242,7 @@ class IzibizProvider(Provider):
             DESPATCH,
             RECEIPT_ADVICE,
             APPLICATION_RESPONSE,
+            SIGNED_APPLICATION_RESPONSE,
             USER_LIST,
             CREDIT,
             DRAFT_UPLOAD,
@@ -977,6 +980,30 @@ class IzibizProvider(Provider):
             "einvoice", "SendInvoiceResponseWithServerSign", submit=True, **kwargs
         )
         return OperationResult("SendInvoiceResponseWithServerSign", exchanges=exchanges)
+
+    def send_signed_application_response(self, xml, *, receiver_vkn="", receiver_alias=""):
+        """KABUL/RED the customer signed, sent as is with SendInvoiceResponse (no server signature).
+
+        APPRESPONSE carries the zipped ApplicationResponse (``COMPRESSED=Y``, as every İzibiz
+        upload); İzibiz reads the parties and the answered invoice from the XML itself, so the
+        receiver arguments are not sent.
+        """
+        response = parse_application_response(xml)
+        answer = (response.response_code or "").upper()
+        if answer not in ("KABUL", "RED"):
+            raise ValidationFailed(
+                "The answer must be KABUL or RED.", code="tr_edoc.izibiz.answer", params={"answer": answer}
+            )
+        if answer == "RED" and not "".join(response.description).strip():
+            raise ValidationFailed("A RED answer needs a reason.", code="tr_edoc.izibiz.red_reason")
+        _result, exchanges = self._call(
+            "einvoice",
+            "SendInvoiceResponse",
+            submit=True,
+            compressed="Y",
+            APPRESPONSE=[zip_document(f"{response.uuid}.xml", xml)],
+        )
+        return OperationResult("SendInvoiceResponse", reference=response.uuid, exchanges=exchanges)
 
     # -- e-Arşiv --------------------------------------------------------------------------------
 

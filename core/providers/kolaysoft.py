@@ -33,6 +33,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..states import GibOutcome, classify_gib_status
+from ..ubl.parse import parse_application_response
 from ..xmlsafe import load_xml
 from . import kolaysoft_codes as codes
 from .base import (
@@ -41,6 +42,7 @@ from .base import (
     EARCHIVE,
     EARCHIVE_CANCEL,
     EINVOICE,
+    SIGNED_APPLICATION_RESPONSE,
     ConnectionCheck,
     CreditBalance,
     DocumentStatus,
@@ -130,7 +132,9 @@ class KolaysoftProvider(Provider):
     key = "kolaysoft"
     label = "Kolaysoft"
     endpoints = {"test": _endpoints(TEST_HOST), "prod": _endpoints(PROD_HOST)}
-    capabilities = frozenset({EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, CREDIT})
+    capabilities = frozenset(
+        {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, SIGNED_APPLICATION_RESPONSE, CREDIT}
+    )
 
     def __init__(
         self,
@@ -519,6 +523,37 @@ class KolaysoftProvider(Provider):
                     item.code, item.explanation, item.cause, "sendAppResponseList", exchanges=exchanges
                 )
         return OperationResult("sendAppResponseList", exchanges=exchanges)
+
+    def send_signed_application_response(self, xml, *, receiver_vkn="", receiver_alias=""):
+        """KABUL/RED the customer signed, as an InputDocument of InvoiceWS sendApplicationResponse.
+
+        The XML travels as text (``xmlContent`` is xs:string); UTF-8 decoding and re-encoding keep
+        the signed bytes intact. ``destinationUrn`` is the answered sender's alias when known.
+        """
+        response = parse_application_response(xml)
+        answer = (response.response_code or "").upper()
+        if answer not in ("KABUL", "RED"):
+            raise ValidationFailed(
+                "The answer must be KABUL or RED.", code="tr_edoc.kolaysoft.answer", params={"answer": answer}
+            )
+        if answer == "RED" and not "".join(response.description).strip():
+            raise ValidationFailed("A RED answer needs a reason.", code="tr_edoc.kolaysoft.red_reason")
+        item = {
+            "documentUUID": response.uuid,
+            "xmlContent": xml.decode("utf-8"),
+            "sourceUrn": self.sender_alias,
+            "destinationUrn": receiver_alias,
+            "documentDate": response.issue_date.isoformat(),
+        }
+        result, exchanges = self._call(
+            "invoice", "sendApplicationResponse", submit=True, inputDocumentList=[item]
+        )
+        for entry in result or ():
+            if not codes.is_ok(entry.code):
+                raise codes.error_from_remote(
+                    entry.code, entry.explanation, entry.cause, "sendApplicationResponse", exchanges=exchanges
+                )
+        return OperationResult("sendApplicationResponse", reference=response.uuid, exchanges=exchanges)
 
     # -- e-Arşiv --------------------------------------------------------------------------------
 

@@ -304,6 +304,15 @@ def send_app_responses(sb, company, req):
     return answers
 
 
+def send_signed_app_responses(sb, company, req):
+    """Answers the customer signed: checked and routed by the İzibiz SendInvoiceResponse operation."""
+
+    def send(item):
+        bridge.run(sb, "SendInvoiceResponse", company, APPRESPONSE=[_xml(item)])
+
+    return _each(req.inputDocumentList, send)
+
+
 def credit_count(sb, company, req):
     if req.vkn_tckn != company.vkn:
         return _refusal("credit", "99", f"{req.vkn_tckn} için müşteri bulunamadı")
@@ -453,6 +462,7 @@ def earchive_by_received_date(sb, company, req):
 HANDLERS = {
     ("invoice", "sendInvoice"): ("ent_list", send_invoice),
     ("invoice", "sendAppResponseList"): ("ent_list", send_app_responses),
+    ("invoice", "sendApplicationResponse"): ("ent_list", send_signed_app_responses),
     ("invoice", "getCustomerCreditCount"): ("credit", credit_count),
     ("query", "QueryOutboxDocument"): ("query", _one("OUT", "INVOICE")),
     ("query", "QueryInboxDocument"): ("query", _one("IN", "INVOICE")),

@@ -8,6 +8,9 @@ code (KABUL/RED refusals), the closest generic code is used: 10013 (invalid requ
 import uuid as uuidlib
 from datetime import datetime, time, timedelta
 
+from ..errors import EdocError
+from ..signing import verify_document
+from ..ubl.parse import parse_application_response
 from .clock import TR_TZ
 from .content import html_view, pack, pdf_view, raw_bytes, unpack, zip_one
 from .state import ANSWER_WINDOW, Answer, Document, IzibizError, invalid_request, not_found, read_facts
@@ -416,6 +419,34 @@ def get_invoice_status_all(sb, req):
     return {"INVOICE_STATUS": [_invoice_status(sb, doc) for doc in docs if doc]}
 
 
+def _answerable(sb, owner_vkn, doc_id, doc_uuid, now):
+    """The incoming TICARIFATURA an answer targets, refused as İzibiz refuses it (one answer, 8 days)."""
+    docs = sb.store.find(owner_vkn, kind="INVOICE", direction="IN", doc_id=doc_id, doc_uuid=doc_uuid)
+    if not docs or not (doc_id or doc_uuid):
+        raise not_found(f"Fatura ID : {doc_id or doc_uuid} sistemde bulunamadı!")
+    doc = docs[0]
+    if doc.facts.profile != "TICARIFATURA":
+        raise invalid_request(
+            f"{doc.facts.profile} faturaya uygulama yanıtı gönderilemez. Fatura UUID:{doc.uuid}"
+        )
+    if doc.answer is not None:
+        raise IzibizError(
+            10011,
+            f"Daha önce yanıtlanmış bir fatura için tekrar yanıt gönderilemez! Fatura UUID:{doc.uuid}",
+        )
+    if now > doc.cdate + ANSWER_WINDOW:
+        raise IzibizError(10013, "Uygulama yanıtı 8 gün geciktiği için cevap gönderilemez")
+    return doc
+
+
+def _record_answer(sb, doc, answer):
+    """Keep the answer on the receiver's copy and route it to the sender's outgoing invoice."""
+    sb.store.update(doc, answer=answer)
+    origin = sb.store.get(doc.facts.sender_vkn, "OUT", doc.uuid)
+    if origin is not None:
+        sb.store.update(origin, answer=answer)
+
+
 @operation("SendInvoiceResponseWithServerSign")
 def send_invoice_response(sb, req):
     session = _session(sb, req)
@@ -427,33 +458,60 @@ def send_invoice_response(sb, req):
     )
     now = sb.clock.now()
     with sb.store.lock:
-        targets = []
-        for item in req.INVOICE:
-            docs = sb.store.find(
-                session.vkn, kind="INVOICE", direction="IN", doc_id=item.ID, doc_uuid=item.UUID
-            )
-            if not docs or not (item.ID or item.UUID):
-                raise not_found(f"Fatura ID : {item.ID or item.UUID} sistemde bulunamadı!")
-            doc = docs[0]
-            if doc.facts.profile != "TICARIFATURA":
-                raise invalid_request(
-                    f"{doc.facts.profile} faturaya uygulama yanıtı gönderilemez. Fatura UUID:{doc.uuid}"
-                )
-            if doc.answer is not None:
-                raise IzibizError(
-                    10011,
-                    "Daha önce yanıtlanmış bir fatura için tekrar yanıt gönderilemez! "
-                    f"Fatura UUID:{doc.uuid}",
-                )
-            if now > doc.cdate + ANSWER_WINDOW:
-                raise IzibizError(10013, "Uygulama yanıtı 8 gün geciktiği için cevap gönderilemez")
-            targets.append(doc)
+        targets = [_answerable(sb, session.vkn, item.ID, item.UUID, now) for item in req.INVOICE]
         for doc in targets:
-            answer = Answer(code, description, now)
-            sb.store.update(doc, answer=answer)
-            origin = sb.store.get(doc.facts.sender_vkn, "OUT", doc.uuid)
-            if origin is not None:
-                sb.store.update(origin, answer=answer)
+            _record_answer(sb, doc, Answer(code, description, now))
+    return _ok(sb)
+
+
+def _signed_response(xml, session_vkn, now):
+    """Read one client-signed ApplicationResponse and refuse it unless its signature holds."""
+    try:
+        response = parse_application_response(xml)
+    except EdocError as exc:
+        raise IzibizError(10003, f"Belge Şematron Kontrolünden Geçemedi: {exc.message}") from exc
+    code = (response.response_code or "").upper()
+    if code not in ("KABUL", "RED"):
+        raise invalid_request("ResponseCode KABUL veya RED olmalıdır")
+    sender_vkns = {identifier.value for identifier in response.sender.identifications}
+    if session_vkn not in sender_vkns:
+        raise invalid_request(f"Uygulama yanıtının göndericisi {session_vkn} olmalıdır")
+    verification = verify_document(xml, now=now)
+    if not verification.valid:
+        reasons = "; ".join(issue.message for issue in verification.issues) or "imza yok"
+        raise IzibizError(10014, f"Geçersiz imza. {reasons}")
+    if verification.signer_vat != session_vkn:
+        raise IzibizError(
+            10014, f"Geçersiz imza. İmzalayan {verification.signer_vat}, gönderici {session_vkn}"
+        )
+    return response, code
+
+
+@operation("SendInvoiceResponse")
+def send_signed_invoice_response(sb, req):
+    """ApplicationResponses signed by the customer: checked like the server-signed path, then routed."""
+    session = _session(sb, req)
+    compressed = _compressed(req)
+    now = sb.clock.now()
+    xmls = [xml for item in req.APPRESPONSE for xml in unpack(raw_bytes(item), compressed)]
+    if len(xmls) > MAX_DOCUMENTS:
+        raise IzibizError(10010, "Bir istek boyutu maksimum 5MB veya 100 adet belge içerebilir")
+    answers = [(xml, *_signed_response(xml, session.vkn, now)) for xml in xmls]
+    with sb.store.lock:
+        targets = []
+        for xml, response, code in answers:
+            doc = _answerable(sb, session.vkn, None, response.document_reference.id, now)
+            description = " ".join(response.description) or (
+                "Fatura kabul edildi" if code == "KABUL" else "Reddedildi"
+            )
+            answer = Answer(
+                code, description, now, reference_id=response.id, reference_uuid=response.uuid, content=xml
+            )
+            targets.append((doc, answer))
+        if len({doc.uuid for doc, _answer in targets}) < len(targets):
+            raise invalid_request("Bir faturaya aynı istekte birden fazla yanıt gönderilemez")
+        for doc, answer in targets:
+            _record_answer(sb, doc, answer)
     return _ok(sb)
 
 

@@ -70,13 +70,17 @@ class Session:
 
 @dataclass(frozen=True)
 class Answer:
-    """KABUL/RED given by the receiver of a TICARIFATURA (or a ReceiptAdvice for a despatch)."""
+    """KABUL/RED given by the receiver of a TICARIFATURA (or a ReceiptAdvice for a despatch).
+
+    ``content`` is the ApplicationResponse exactly as a client-signing customer sent it.
+    """
 
     code: str
     description: str
     at: datetime
     reference_id: str = ""
     reference_uuid: str = ""
+    content: bytes = field(default=b"", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
