@@ -1,14 +1,8 @@
-from odoo import fields, models
+from odoo import models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
-
-    l10n_tr_edoc_route_changed = fields.Boolean(
-        string="GİB Route Changed",
-        copy=False,
-        help="The customer's GİB registration or alias changed after this draft was made.",
-    )
 
     def _l10n_tr_edoc_flag_route_change(self):
         """Mark a draft whose customer now receives e-documents differently, and say so."""
@@ -25,6 +19,3 @@ class AccountMove(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    def action_l10n_tr_edoc_route_reviewed(self):
-        self.l10n_tr_edoc_route_changed = False

@@ -37,6 +37,12 @@ class L10nTrEdocMixin(models.AbstractModel):
     l10n_tr_edoc_error_message = fields.Text(
         string="e-Document Error", related="l10n_tr_edoc_document_id.error_message"
     )
+    l10n_tr_edoc_route_changed = fields.Boolean(
+        string="GİB Route Changed",
+        copy=False,
+        help="The partner's GİB registration or alias changed after this draft was made: "
+        "check the e-document channel before confirming.",
+    )
     l10n_tr_edoc_is_live = fields.Boolean(
         string="e-Document Live",
         compute="_compute_l10n_tr_edoc_is_live",
@@ -55,3 +61,6 @@ class L10nTrEdocMixin(models.AbstractModel):
     def _compute_l10n_tr_edoc_is_live(self):
         for record in self:
             record.l10n_tr_edoc_is_live = record.l10n_tr_edoc_state in EXCHANGED_STATES
+
+    def action_l10n_tr_edoc_route_reviewed(self):
+        self.l10n_tr_edoc_route_changed = False

@@ -1,14 +1,8 @@
-from odoo import fields, models
+from odoo import models
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
-
-    l10n_tr_edoc_route_changed = fields.Boolean(
-        string="GİB Route Changed",
-        copy=False,
-        help="The partner's e-İrsaliye registration or alias changed after this transfer was made.",
-    )
 
     def _l10n_tr_edoc_flag_route_change(self):
         """Mark an open delivery whose partner now receives e-İrsaliye differently, and say so."""
@@ -25,6 +19,3 @@ class StockPicking(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    def action_l10n_tr_edoc_route_reviewed(self):
-        self.l10n_tr_edoc_route_changed = False

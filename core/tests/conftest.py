@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from core.sandbox import Sandbox
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -23,3 +25,14 @@ def reference_path(*parts):
 @pytest.fixture(scope="session", name="reference_dir")
 def reference_dir_fixture():
     return reference_path()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """A seeded sandbox integrator on 127.0.0.1 for one test module; it must end without a bug of its own."""
+    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
+    sb.seed_demo()
+    with sb.serve(host="127.0.0.1", port=0) as server:
+        sb.url = server.url
+        yield sb
+    assert not sb.internal_errors, sb.internal_errors

@@ -33,16 +33,6 @@ RECEIVER_OF = {"izibiz": "kolaysoft", "kolaysoft": "nilvera", "nilvera": "izibiz
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
-    assert not sb.internal_errors, sb.internal_errors
-
-
-@pytest.fixture(scope="module")
 def openapi_check():
     folder = reference_path("nilvera")
     return OpenApiRequestCheck(

@@ -2,24 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
-
 from core.providers.izibiz import IzibizProvider
-from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.sandbox.userlist import GibUser, ListQuery, UserRegistry
 from core.tests.conftest import reference_path
 
 A = DEMO_COMPANIES[0]
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
 
 
 def test_delta_carries_the_deletion_time(sandbox):

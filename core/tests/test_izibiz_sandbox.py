@@ -69,15 +69,6 @@ def outgoing(document, xml, receiver=B):
     )
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
-
-
 @pytest.fixture
 def provider_for(sandbox):
     """Providers that validate every outgoing body; afterwards each request must have been checked."""

@@ -12,7 +12,6 @@ from core.providers.base import SIGNED_APPLICATION_RESPONSE
 from core.providers.izibiz import IzibizProvider
 from core.providers.kolaysoft import KolaysoftProvider
 from core.providers.nilvera import NilveraProvider
-from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.signing import load_pkcs12, sign_document, verify_document
 from core.tests import certificates as c
@@ -23,15 +22,6 @@ from core.ubl import build_application_response, serialize
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
 
 
 @pytest.fixture(scope="module")

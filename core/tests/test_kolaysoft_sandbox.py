@@ -9,22 +9,11 @@ from core.providers import kolaysoft_codes
 from core.providers.base import EINVOICE, EarchiveDocument, OutgoingDocument
 from core.providers.kolaysoft import KolaysoftProvider, KolaysoftSandboxProvider
 from core.providers.registry import get_provider_class, is_sandbox
-from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.tests.conftest import reference_path
 from core.tests.test_conformance import invoice_xml
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
-    assert not sb.internal_errors, sb.internal_errors
 
 
 def provider(sandbox, company=A, **overrides):

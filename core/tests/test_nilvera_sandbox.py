@@ -7,7 +7,6 @@ import pytest
 from core.errors import AuthError, DuplicateDocument, TransportError, UnknownOutcome, ValidationFailed
 from core.providers.base import EINVOICE, OutgoingDocument
 from core.providers.nilvera import NilveraProvider
-from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.sandbox.nilvera import api_key_for
 from core.tests.conftest import reference_path
@@ -15,16 +14,6 @@ from core.tests.openapi_requests import OpenApiRequestCheck, OpenApiViolation
 from core.tests.test_conformance import invoice_xml
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
-    sb.seed_demo()
-    with sb.serve(host="127.0.0.1", port=0) as server:
-        sb.url = server.url
-        yield sb
-    assert not sb.internal_errors, sb.internal_errors
 
 
 @pytest.fixture(scope="module")
