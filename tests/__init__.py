@@ -6,3 +6,4 @@ from . import test_series
 from . import test_signing
 from . import test_despatch_flow
 from . import test_outgoing_send
+from . import test_outgoing_concurrency
