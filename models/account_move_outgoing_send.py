@@ -18,6 +18,8 @@ _logger = logging.getLogger(__name__)
 # States from which a send call may (re)submit; anything else is already with the integrator.
 SENDABLE_STATES = ("draft", "ready", "send_failed")
 POLLED_STATES = ("sent", "unknown", "delivered")
+# How long a document may stay `sending` before the cron treats the send as interrupted.
+SENDING_GRACE = datetime.timedelta(minutes=30)
 POLL_BATCH = 500
 
 
@@ -224,6 +226,23 @@ class AccountMove(models.Model):
             if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
                 continue
             account.last_status_poll_at = now
+            # A worker that died between submitting and recording the answer leaves a document in
+            # `sending`; after a grace period it is an unknown outcome, settled by a status query.
+            stuck = Document.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("direction", "=", "out"),
+                    ("kind", "in", ("einvoice", "earchive")),
+                    ("state", "=", "sending"),
+                    ("write_date", "<", now - SENDING_GRACE),
+                ]
+            )
+            for document in stuck:
+                document._l10n_tr_edoc_apply_event(
+                    "timeout",
+                    error_code="tr_edoc.send.interrupted",
+                    error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
+                )
             queued = Document.search(
                 [
                     ("account_id", "=", account.id),

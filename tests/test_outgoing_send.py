@@ -128,6 +128,31 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
         copies = [d for d in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT") if d.uuid == uuid]
         self.assertEqual(len(copies), 1)
 
+    def test_send_interrupted_after_the_wire_is_settled_by_a_status_query(self):
+        """A worker dies after İzibiz took the invoice but before recording it: the cron must find
+        the document left in `sending`, ask GİB, and never send it a second time."""
+        move = self._post(self.registered)
+        account = self.edoc_account
+        document = move._l10n_tr_edoc_ensure_document(account)
+        self.assertFalse(move._l10n_tr_edoc_generate(document))
+        document._l10n_tr_edoc_apply_event("submit")
+        document._l10n_tr_edoc_submit(account._l10n_tr_edoc_get_provider(), account)
+        # what the dead worker never wrote: back to `sending`, half an hour ago
+        self.env.cr.execute(
+            "UPDATE l10n_tr_edoc_document SET state = 'sending', write_date = now() - interval '1 hour' "
+            "WHERE id = %s",
+            [document.id],
+        )
+        document.invalidate_recordset()
+        sends = self.sandbox.request_count("SendInvoice")
+        self._run_cron()
+        self.assertEqual(self.sandbox.request_count("SendInvoice"), sends, "no second send")
+        self.assertIn(document.state, ("sent", "delivered"))
+        copies = [
+            d for d in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT") if d.uuid == document.uuid
+        ]
+        self.assertEqual(len(copies), 1)
+
     def test_failed_send_keeps_number_and_ettn_for_its_retry(self):
         move = self._post(self.registered)
         self.sandbox.faults.inject("SendInvoice", "http_500")
