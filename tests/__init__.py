@@ -11,3 +11,4 @@ from . import test_incoming_samples
 from . import test_render
 from . import test_gib_user
 from . import test_signed_response
+from . import test_incoming_concurrency
