@@ -159,14 +159,14 @@ class AccountMove(models.Model):
             document._l10n_tr_edoc_apply_event("submit")
         if ready and self._l10n_tr_edoc_can_commit():
             # the number and the "sending" state must survive whatever happens on the wire
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit (see the comment above)
         for kind in ("einvoice", "earchive"):
             batch = ready.filtered(lambda d, k=kind: d.kind == k)
             if batch:
                 errors.update(batch._l10n_tr_edoc_submit(provider, account))
         if ready and self._l10n_tr_edoc_can_commit():
             # what the integrator answered must outlive an error raised to the user afterwards
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit (see the comment above)
         return errors
 
     # -- buttons ------------------------------------------------------------------------------
