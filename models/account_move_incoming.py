@@ -1,3 +1,4 @@
+import dataclasses
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -8,6 +9,8 @@ from ..core import codes
 from .res_partner import normalize_tax_id
 
 KDV = codes.KDV
+# Returns of a withholding invoice: the KDV line carries only the share the original seller collected.
+WITHHOLDING_RETURNS = frozenset({"TEVKIFATIADE", "YTBTEVKIFATIADE"})
 
 
 def _tax_id_of(party):
@@ -110,7 +113,12 @@ class AccountMove(models.Model):
         if not journal:
             raise UserError(self.env._("Company %s has no purchase journal for vendor bills.", company.name))
         partner = self._l10n_tr_edoc_find_partner(invoice.supplier, company)
-        refund = invoice.invoice_type_code == "IADE"
+        refund = invoice.invoice_type_code in codes.RETURN_TYPES
+        lines = [
+            self._l10n_tr_edoc_line_values(line, partner, company, type_code=invoice.invoice_type_code)
+            for line in invoice.lines
+        ]
+        adjustment_lines, after_tax, warnings = self._l10n_tr_edoc_allowance_charge_lines(invoice, lines)
         values = {
             "move_type": "in_refund" if refund else "in_invoice",
             "company_id": company.id,
@@ -121,12 +129,8 @@ class AccountMove(models.Model):
             "currency_id": currency.id,
             "l10n_tr_edoc_uuid": invoice.uuid,
             "narration": "\n".join(invoice.notes) or False,
-            "invoice_line_ids": [
-                fields.Command.create(self._l10n_tr_edoc_line_values(line, partner, company))
-                for line in invoice.lines
-            ],
+            "invoice_line_ids": [fields.Command.create(line) for line in lines + adjustment_lines],
         }
-        warnings = []
         if refund:
             original = self._l10n_tr_edoc_refunded_bill(invoice, partner, company)
             if original:
@@ -140,26 +144,75 @@ class AccountMove(models.Model):
         if currency != company.currency_id and rate and rate.calculation_rate:
             values["invoice_currency_rate"] = float(Decimal(1) / rate.calculation_rate)
         move = self.with_company(company).create(values)
-        for allowance in (charge for charge in invoice.allowance_charges if charge.amount):
-            warnings.append(
-                self.env._(
-                    "Document-level %(kind)s of %(amount)s %(currency)s is not on the lines.",
-                    kind=self.env._("charge") if allowance.charge_indicator else self.env._("allowance"),
-                    amount=allowance.amount,
-                    currency=currency.name,
-                )
-            )
-        warnings += move._l10n_tr_edoc_total_differences(invoice)
+        warnings += move._l10n_tr_edoc_total_differences(invoice, after_tax=after_tax)
         return move, warnings
 
-    def _l10n_tr_edoc_total_differences(self, invoice):
-        """Compare the bill with LegalMonetaryTotal, tax totals and withholding, in document currency."""
+    @api.model
+    def _l10n_tr_edoc_allowance_charge_lines(self, invoice, lines):
+        """Bill lines for document-level allowances and charges, placed where the XML's totals put them.
+
+        Before tax (TaxExclusiveAmount = lines ∓ adjustments) they carry the lines' taxes, which must
+        then be one set; after tax (only PayableAmount moves, as HKS commission agents deduct their
+        fees) they carry none. Returns the line values, the signed amount booked after tax, and a
+        warning for every adjustment that could not be placed.
+        """
+        adjustments = [charge for charge in invoice.allowance_charges if charge.amount]
+        if not adjustments:
+            return [], Decimal(0), []
+        signed = sum((c.amount if c.charge_indicator else -c.amount for c in adjustments), Decimal(0))
+        totals = invoice.legal_monetary_total
+        withheld = sum((total.tax_amount for total in invoice.withholding_tax_totals), Decimal(0))
+        rounding = totals.payable_rounding_amount or Decimal(0)
+        before_tax = _same(totals.line_extension_amount + signed, totals.tax_exclusive_amount)
+        after_tax = _same(totals.line_extension_amount, totals.tax_exclusive_amount) and _same(
+            totals.tax_inclusive_amount - withheld + signed + rounding, totals.payable_amount
+        )
+        tax_sets = {tuple(sorted(line["tax_ids"][0][2])) for line in lines}
+        if not (after_tax or (before_tax and len(tax_sets) == 1)):
+            return (
+                [],
+                Decimal(0),
+                [
+                    self.env._(
+                        "Document-level %(kind)s of %(amount)s %(currency)s is not on the lines.",
+                        kind=self.env._("charge") if charge.charge_indicator else self.env._("allowance"),
+                        amount=charge.amount,
+                        currency=invoice.document_currency_code,
+                    )
+                    for charge in adjustments
+                ],
+            )
+        taxes = [] if after_tax else list(tax_sets.pop())
+        values = [
+            {
+                "name": charge.reason
+                or (
+                    self.env._("Document charge")
+                    if charge.charge_indicator
+                    else self.env._("Document allowance")
+                ),
+                "quantity": 1.0,
+                "price_unit": float(charge.amount if charge.charge_indicator else -charge.amount),
+                "tax_ids": [fields.Command.set(taxes)],
+            }
+            for charge in adjustments
+        ]
+        return values, signed if after_tax else Decimal(0), []
+
+    def _l10n_tr_edoc_total_differences(self, invoice, after_tax=Decimal(0)):
+        """Compare the bill with LegalMonetaryTotal and withholding, in document currency.
+
+        The net tax is TaxInclusiveAmount - TaxExclusiveAmount - withheld: GİB samples write
+        TaxTotal/TaxAmount either gross or already net of withholding, the monetary total is
+        unambiguous. Adjustments booked as lines after tax (``after_tax``) are part of the bill's
+        untaxed amount but not of the XML's TaxExclusiveAmount.
+        """
         self.ensure_one()
         totals = invoice.legal_monetary_total
         withheld = sum((total.tax_amount for total in invoice.withholding_tax_totals), Decimal(0))
-        taxes = sum((total.tax_amount for total in invoice.tax_totals), Decimal(0))
+        taxes = totals.tax_inclusive_amount - totals.tax_exclusive_amount
         checks = [
-            (self.env._("Untaxed amount"), self.amount_untaxed, totals.tax_exclusive_amount),
+            (self.env._("Untaxed amount"), self.amount_untaxed, totals.tax_exclusive_amount + after_tax),
             (self.env._("Taxes (after withholding)"), self.amount_tax, taxes - withheld),
             (
                 self.env._("Total"),
@@ -244,20 +297,29 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _l10n_tr_edoc_line_values(self, line, partner, company):
+    def _l10n_tr_edoc_line_values(self, line, partner, company, type_code=None):
         quantity = line.quantity
         gross = quantity * line.price_amount
         discount = 0.0
         if gross and line.line_extension_amount != gross:
             discount = float((1 - line.line_extension_amount / gross) * 100)
         taxes = self.env["account.tax"]
-        subtotals = line.tax_total.subtotals if line.tax_total else ()
+        subtotals = _charged_subtotals(line)
         for subtotal in subtotals:
             taxes |= self._l10n_tr_edoc_purchase_tax(subtotal, company)
-        kdv_percent = next((sub.percent for sub in subtotals if sub.tax_type_code == KDV), None)
+        kdv = next((sub for sub in subtotals if sub.tax_type_code == KDV), None)
+        kdv_percent = kdv.percent if kdv else None
         for total in line.withholding_tax_totals:
             for subtotal in total.subtotals:
-                taxes |= self._l10n_tr_edoc_withholding_tax(subtotal, kdv_percent, company)
+                taxes |= self._l10n_tr_edoc_withholding_tax(
+                    subtotal.tax_type_code, subtotal.percent or 0, kdv_percent, company
+                )
+        if type_code in WITHHOLDING_RETURNS and kdv and kdv.percent and not line.withholding_tax_totals:
+            # the KDV amount is the share the original seller collected; the rest was withheld
+            full = line.line_extension_amount * kdv.percent / 100
+            share = round((1 - kdv.tax_amount / full) * 10) * 10 if full else 0
+            if share > 0:
+                taxes |= self._l10n_tr_edoc_withholding_tax(None, Decimal(share), kdv.percent, company)
         product = self._l10n_tr_edoc_match_product(line.item, partner, company)
         values = {
             "name": line.item.name,
@@ -351,28 +413,33 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _l10n_tr_edoc_withholding_tax(self, subtotal, kdv_percent, company):
-        """KDV withholding (tevkifat) as a negative share of the line base: KDV rate × withheld part."""
+    def _l10n_tr_edoc_withholding_tax(self, code, share, kdv_percent, company):
+        """KDV withholding (tevkifat) as a negative share of the line base: KDV rate × withheld part.
+
+        ``code`` is None on a withholding return, whose XML names no code: a withholding tax of
+        that rate serves (the share is what matters for the amounts), else one without a code.
+        """
         if kdv_percent is None:
-            raise UserError(self.env._("Withholding %s on a line without KDV.", subtotal.tax_type_code))
-        rate = -float(kdv_percent * (subtotal.percent or 0) / 100)
+            raise UserError(self.env._("Withholding %s on a line without KDV.", code))
+        rate = -float(kdv_percent * share / 100)
         Tax = self.env["account.tax"]
         found = Tax.search(
             [
                 *Tax._check_company_domain(company),
                 ("type_tax_use", "=", "purchase"),
                 ("amount_type", "=", "percent"),
-                ("l10n_tr_edoc_withholding_id.code", "=", subtotal.tax_type_code),
+                ("amount", "<", 0),
+                *([("l10n_tr_edoc_withholding_id.code", "=", code)] if code else []),
             ]
         ).filtered(lambda tax: not float_compare(tax.amount, rate, precision_digits=4))
         if found:
-            return found[0]
-        code = self.env["l10n_tr_edoc.code"]._l10n_tr_edoc_find("withholding", subtotal.tax_type_code)
+            return found.sorted(lambda tax: not tax.l10n_tr_edoc_withholding_id)[0]
+        record = self.env["l10n_tr_edoc.code"]._l10n_tr_edoc_find("withholding", code) if code else None
         return Tax.create(
             {
                 "name": self.env._(
                     "Withholding %(code)s %(rate)s%% (e-Fatura)",
-                    code=subtotal.tax_type_code,
+                    code=code or self.env._("on return"),
                     rate=f"{rate:g}",
                 ),
                 "company_id": company.id,
@@ -380,7 +447,35 @@ class AccountMove(models.Model):
                 "amount_type": "percent",
                 "amount": rate,
                 "sequence": 20,
-                "l10n_tr_edoc_withholding_id": code.id,
+                "l10n_tr_edoc_withholding_id": record.id if record else False,
                 "country_id": company.account_fiscal_country_id.id,
             }
         )
+
+
+def _same(left, right):
+    """Equal to the cent, the precision GİB writes amounts in."""
+    return abs(left - right) < Decimal("0.005")
+
+
+def _charged_subtotals(line):
+    """The line's tax subtotals as charged: an exempted KDV left out of the line's TaxTotal is 0%.
+
+    GİB's YTB exemption samples write the KDV the exemption waives (Percent 20, TaxAmount 300,
+    reason 308) in a subtotal whose parent TaxTotal is 0; booking it at 20% would charge it.
+    """
+    if not line.tax_total:
+        return ()
+    subtotals = line.tax_total.subtotals
+    result = []
+    for subtotal in subtotals:
+        others = sum((sub.tax_amount for sub in subtotals if sub is not subtotal), Decimal(0))
+        waived = (
+            subtotal.exemption_reason_code
+            and subtotal.tax_amount
+            and _same(others, line.tax_total.tax_amount)
+        )
+        result.append(
+            dataclasses.replace(subtotal, percent=Decimal(0), tax_amount=Decimal(0)) if waived else subtotal
+        )
+    return tuple(result)

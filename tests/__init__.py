@@ -13,3 +13,4 @@ from . import test_gib_user
 from . import test_signed_response
 from . import test_i18n
 from . import test_outgoing_concurrency
+from . import test_incoming_concurrency
