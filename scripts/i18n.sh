@@ -9,8 +9,10 @@ db="l10n_tr_edoc_i18n_$$"
 addons="$(addons_dir)"
 trap 'drop_db "$db"; rm -rf "$addons"' EXIT
 clone_db "$db"
-odoo_bin "$addons" -d "$db" -i l10n_tr_edoc --load-language=tr_TR --stop-after-init --log-level=warn
+odoo_bin "$addons" -d "$db" -i l10n_tr_edoc --stop-after-init --log-level=warn
 # `odoo-bin i18n` takes its addons path from a configuration file only.
 printf '[options]\naddons_path = %s\n' "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$addons" >"$addons/odoo.conf"
-(cd "$ODOO_PATH" && "$PY" odoo-bin i18n export -c "$addons/odoo.conf" -d "$db" l10n_tr_edoc -l pot tr)
+(cd "$ODOO_PATH" && "$PY" odoo-bin i18n export -c "$addons/odoo.conf" -d "$db" l10n_tr_edoc -l pot)
+# Odoo's own tr export loses the translations of Python strings: merge the catalogue into the template.
+msgmerge --quiet --no-fuzzy-matching --backup=none --update "$REPO/i18n/tr.po" "$REPO/i18n/l10n_tr_edoc.pot"
 msgfmt --check -o /dev/null "$REPO/i18n/tr.po" && echo "[i18n] tr.po: $(msgattrib --untranslated "$REPO/i18n/tr.po" | grep -c '^msgid ' || true) untranslated entries"
