@@ -17,7 +17,10 @@ cd "$REPO"
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null; rm -rf "$addons"' EXIT
 
-if ! psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+if psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+    echo "[run] updating l10n_tr_edoc in $DB"
+    odoo_bin "$addons" -d "$DB" -u l10n_tr_edoc --stop-after-init --http-port="$HTTP_PORT" --log-level=warn
+else
     echo "[run] creating demo database $DB"
     clone_db "$DB"
     odoo_bin "$addons" -d "$DB" -i l10n_tr_edoc --stop-after-init --http-port="$HTTP_PORT" --log-level=warn

@@ -14,3 +14,4 @@ from . import test_signed_response
 from . import test_i18n
 from . import test_outgoing_concurrency
 from . import test_incoming_concurrency
+from . import test_crons
