@@ -688,15 +688,19 @@ class IzibizProvider(Provider):
 
     def load_invoices(self, documents):
         """LoadInvoice: drafts on the portal; re-uploading the same ETTN updates the draft."""
+        return self._load_drafts("einvoice", "LoadInvoice", "INVOICE", documents)
+
+    def _load_drafts(self, service, operation, element, documents):
+        """Upload drafts zipped, in the same route/size batches as a real send."""
         accepted, exchanges, batches = [], [], 0
         for _route, batch in self._batches_by_route(self._uploads(documents)):
             batches += 1
             _result, batch_exchanges = self._call(
-                "einvoice",
-                "LoadInvoice",
+                service,
+                operation,
                 submit=True,
                 compressed="Y",
-                INVOICE=[{"ID": u.number or None, "UUID": u.uuid, "CONTENT": u.zipped} for u in batch],
+                **{element: [{"ID": u.number or None, "UUID": u.uuid, "CONTENT": u.zipped} for u in batch]},
             )
             accepted.extend(u.uuid for u in batch)
             exchanges.extend(batch_exchanges)
@@ -1155,19 +1159,7 @@ class IzibizProvider(Provider):
         return _text(getattr(result, "DESPATCH_ID", None)), exchanges
 
     def load_despatch(self, documents):
-        accepted, exchanges, batches = [], [], 0
-        for _route, batch in self._batches_by_route(self._uploads(documents)):
-            batches += 1
-            _result, batch_exchanges = self._call(
-                "despatch",
-                "LoadDespatchAdvice",
-                submit=True,
-                compressed="Y",
-                DESPATCHADVICE=[{"ID": u.number or None, "UUID": u.uuid, "CONTENT": u.zipped} for u in batch],
-            )
-            accepted.extend(u.uuid for u in batch)
-            exchanges.extend(batch_exchanges)
-        return SendResult(uuids=tuple(accepted), batches=batches, exchanges=tuple(exchanges))
+        return self._load_drafts("despatch", "LoadDespatchAdvice", "DESPATCHADVICE", documents)
 
     def despatch_status(self, uuids):
         return self._despatch_like_status(uuids, "GetDespatchAdviceStatus", "DESPATCHADVICE_STATUS")
