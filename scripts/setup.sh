@@ -31,10 +31,11 @@ apt_install() {
 }
 
 # Headers to build lxml and xmlsec against one system libxml2, wkhtmltopdf and pdftoppm for the PDF
-# printouts and their tests; with Odoo also the headers its own requirements build against.
+# printouts and their tests; with Odoo also the headers its own requirements build against and
+# Chromium, in which Odoo's HttpCase runs the addon's browser tours.
 system_packages=(build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev libxmlsec1-openssl
     wkhtmltopdf poppler-utils gettext)
-[ "$HAVE_ODOO" = 1 ] && system_packages+=(libpq-dev libldap2-dev libsasl2-dev)
+[ "$HAVE_ODOO" = 1 ] && system_packages+=(libpq-dev libldap2-dev libsasl2-dev chromium)
 apt_install "${system_packages[@]}"
 
 [ -x "$PY" ] || { say "creating virtualenv $VENV"; "$(pick_python)" -m venv "$VENV"; }
