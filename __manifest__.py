@@ -41,5 +41,6 @@
         "views/l10n_tr_edoc_render_views.xml",
         "data/l10n_tr_edoc_gib_user_cron.xml",
         "views/l10n_tr_edoc_gib_user_views.xml",
+        "views/l10n_tr_edoc_dashboard_views.xml",
     ],
 }

@@ -1,0 +1,74 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from .l10n_tr_edoc_dashboard import MOVE_DOMAINS
+
+
+class AccountJournal(models.Model):
+    """e-Document badges and the e-invoice cog-menu actions on the sales and purchase journal cards."""
+
+    _inherit = "account.journal"
+
+    def _l10n_tr_edoc_journals(self):
+        companies = (
+            self.env["l10n_tr_edoc.account"].search([("company_id", "in", self.company_id.ids)]).company_id
+        )
+        return self.filtered(
+            lambda journal: journal.type in ("sale", "purchase") and journal.company_id in companies
+        )
+
+    @api.depends("type")
+    def _compute_show_fetch_in_einvoices_button(self):
+        super()._compute_show_fetch_in_einvoices_button()
+        self._l10n_tr_edoc_journals().filtered(
+            lambda journal: journal.type == "purchase"
+        ).show_fetch_in_einvoices_button = True
+
+    @api.depends("type")
+    def _compute_show_refresh_out_einvoices_status_button(self):
+        super()._compute_show_refresh_out_einvoices_status_button()
+        self._l10n_tr_edoc_journals().filtered(
+            lambda journal: journal.type == "sale"
+        ).show_refresh_out_einvoices_status_button = True
+
+    def button_fetch_in_einvoices(self):
+        super().button_fetch_in_einvoices()
+        for company in self._l10n_tr_edoc_journals().company_id:
+            account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(company)
+            account.check_access("write")
+            if account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices() is None:
+                raise UserError(
+                    self.env._("Incoming invoices are being fetched right now; try again in a moment.")
+                )
+
+    def button_refresh_out_einvoices_status(self):
+        super().button_refresh_out_einvoices_status()
+        journals = self._l10n_tr_edoc_journals()
+        if journals:
+            self.env["account.move"].search(
+                [
+                    ("journal_id", "in", journals.ids),
+                    ("l10n_tr_edoc_state", "in", ("sent", "unknown", "delivered")),
+                ]
+            ).action_l10n_tr_edoc_update_status()
+
+    def _get_journal_dashboard_data_batched(self):
+        data = super()._get_journal_dashboard_data_batched()
+        journals = self._l10n_tr_edoc_journals()
+        for name in MOVE_DOMAINS:
+            for journal in self:
+                data[journal.id][f"l10n_tr_edoc_{name}"] = 0
+        for name, domain in MOVE_DOMAINS.items():
+            for journal_type in ("sale", "purchase"):
+                typed = journals.filtered(lambda journal, t=journal_type: journal.type == t)
+                if typed and (name == "to_answer") == (journal_type == "purchase"):
+                    typed._fill_dashboard_data_count(data, "account.move", f"l10n_tr_edoc_{name}", domain)
+        return data
+
+    def action_l10n_tr_edoc_open_moves(self):
+        """The journal's invoices or bills behind an e-Document badge."""
+        self.ensure_one()
+        name = self.env.context.get("l10n_tr_edoc_bucket")
+        action = self.with_context(l10n_tr_edoc_bucket=False).open_action()
+        action["domain"] = list(action.get("domain") or []) + MOVE_DOMAINS.get(name, [])
+        return action
