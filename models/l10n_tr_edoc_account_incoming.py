@@ -1,8 +1,11 @@
 import datetime as dt
 import logging
 
+import psycopg2
+
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import SQL, mute_logger
 
 from ..core.errors import EdocError
 from ..core.providers.base import EINVOICE
@@ -22,7 +25,17 @@ class L10nTrEdocAccount(models.Model):
         return self.env.cr.fetchone()[0]
 
     def _l10n_tr_edoc_release_fetch_lock(self):
-        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", [FETCH_LOCK_KEY, self.id])
+        """Unlock even after a database error: an aborted transaction refuses every statement, the
+        unlock included, and a session lock left behind would follow the connection back into the
+        pool and keep this account 'busy' for as long as the worker lives. The aborted work is lost
+        anyway, so it is rolled back first."""
+        unlock = SQL("SELECT pg_advisory_unlock(%s, %s)", FETCH_LOCK_KEY, self.id)
+        try:
+            with mute_logger("odoo.sql_db"):
+                self.env.cr.execute(unlock)
+        except psycopg2.errors.InFailedSqlTransaction:
+            self.env.cr.rollback()
+            self.env.cr.execute(unlock)
 
     def _l10n_tr_edoc_commit_fetched(self, count):
         """Commit what was stored before the integrator is told the documents were read.

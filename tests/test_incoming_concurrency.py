@@ -2,10 +2,13 @@ import threading
 import uuid as uuid_module
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api
 from odoo.orm.environments import Transaction
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..core.documents import Identifier
 from ..core.providers.base import OutgoingDocument
@@ -15,6 +18,7 @@ from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.sandbox.operations import OPERATIONS
 from ..core.tests import factories
 from ..core.ubl import build_invoice, serialize
+from ..models.l10n_tr_edoc_account_incoming import FETCH_LOCK_KEY
 from .common import reference_dir
 
 SUPPLIER = DEMO_COMPANIES[1]
@@ -162,3 +166,25 @@ class TestL10nTrEdocIncomingConcurrency(TransactionCase):
                 env.ref("base.TRY").active = try_active
                 company.with_env(env).write(identity)
                 cr.commit()  # pylint: disable=invalid-commit (undo the committed setup)
+
+    def test_a_fetch_killed_by_a_database_error_releases_its_account(self):
+        """The run's own error reaches the caller, and the next run on another connection may start,
+        although the failed transaction refused the unlock statement."""
+        dbname = self.env.cr.dbname
+        account_id = 2**31 - 7  # the lock needs only an id; no other test uses this one
+
+        def broken_fetch(account):
+            account.env.cr.execute("SELECT 1 / 0")
+
+        Account = self.env.registry["l10n_tr_edoc.account"]
+        with (
+            db_connect(dbname).cursor() as cr,
+            patch.object(Account, "_l10n_tr_edoc_fetch_locked", broken_fetch),
+        ):
+            account = api.Environment(cr, SUPERUSER_ID, {})["l10n_tr_edoc.account"].browse(account_id)
+            with self.assertRaises(psycopg2.errors.DivisionByZero), mute_logger("odoo.sql_db"):
+                account._l10n_tr_edoc_fetch_incoming_invoices()
+            with db_connect(dbname).cursor() as other:
+                other.execute("SELECT pg_try_advisory_lock(%s, %s)", [FETCH_LOCK_KEY, account_id])
+                self.assertTrue(other.fetchone()[0], "the failed run still holds the account")
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", [FETCH_LOCK_KEY, account_id])
