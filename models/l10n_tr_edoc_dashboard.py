@@ -16,6 +16,36 @@ MOVE_DOMAINS = {
     "attention": [("l10n_tr_edoc_state", "in", ("send_failed", "unknown", "rejected_by_gib"))],
     "to_answer": [("l10n_tr_edoc_state", "=", "awaiting_response")],
 }
+_OUT_INVOICE = [("direction", "=", "out"), ("kind", "in", OUTGOING_INVOICE_KINDS)]
+# The overview's rows: key -> (model, domain). Document domains are completed with the account,
+# move domains with its company; the kanban shows one row per key.
+BUCKETS = {
+    "to_send": ("account.move", MOVE_DOMAINS["to_send"]),
+    "sending": ("l10n_tr_edoc.document", [("state", "=", "sending")]),
+    "send_failed": ("l10n_tr_edoc.document", [("state", "=", "send_failed")]),
+    "unknown": ("l10n_tr_edoc.document", [("state", "=", "unknown")]),
+    "rejected_by_gib": ("l10n_tr_edoc.document", [("state", "=", "rejected_by_gib")]),
+    "rejected_by_buyer": ("l10n_tr_edoc.document", [*_OUT_INVOICE, ("state", "=", "rejected")]),
+    "awaiting_response": (
+        "l10n_tr_edoc.document",
+        [("direction", "=", "in"), ("state", "=", "awaiting_response")],
+    ),
+    "import_failed": ("l10n_tr_edoc.document", [("direction", "=", "in"), ("state", "=", "import_failed")]),
+    "despatch_awaiting_receiver": (
+        "l10n_tr_edoc.document",
+        [("kind", "=", "despatch"), ("direction", "=", "out"), ("state", "in", ("sent", "delivered"))],
+    ),
+    # answered once a receipt advice (a child document) exists
+    "despatch_awaiting_us": (
+        "l10n_tr_edoc.document",
+        [
+            ("kind", "=", "despatch"),
+            ("direction", "=", "in"),
+            ("state", "=", "received"),
+            ("child_ids", "=", False),
+        ],
+    ),
+}
 DEADLINES_SHOWN = 5
 
 
@@ -26,64 +56,19 @@ class L10nTrEdocAccount(models.Model):
 
     dashboard_data = fields.Text(compute="_compute_dashboard_data")
 
-    def _l10n_tr_edoc_dashboard_buckets(self):
-        """Buckets of the overview: (key, label, model, domain); the kanban shows one row per key.
-
-        Document domains are completed with the account, move domains with its company.
-        """
-        _ = self.env._
-        out_invoice = [("direction", "=", "out"), ("kind", "in", OUTGOING_INVOICE_KINDS)]
-        return [
-            ("to_send", _("To send"), "account.move", MOVE_DOMAINS["to_send"]),
-            ("sending", _("Sending"), "l10n_tr_edoc.document", [("state", "=", "sending")]),
-            ("send_failed", _("Send failed"), "l10n_tr_edoc.document", [("state", "=", "send_failed")]),
-            ("unknown", _("Unknown outcome"), "l10n_tr_edoc.document", [("state", "=", "unknown")]),
-            (
-                "rejected_by_gib",
-                _("Rejected by GİB"),
-                "l10n_tr_edoc.document",
-                [("state", "=", "rejected_by_gib")],
-            ),
-            (
-                "rejected_by_buyer",
-                _("Rejected by the buyer (RED)"),
-                "l10n_tr_edoc.document",
-                [*out_invoice, ("state", "=", "rejected")],
-            ),
-            (
-                "awaiting_response",
-                _("Awaiting our KABUL/RED"),
-                "l10n_tr_edoc.document",
-                [("direction", "=", "in"), ("state", "=", "awaiting_response")],
-            ),
-            (
-                "import_failed",
-                _("Import failed"),
-                "l10n_tr_edoc.document",
-                [("direction", "=", "in"), ("state", "=", "import_failed")],
-            ),
-            (
-                "despatch_awaiting_receiver",
-                _("Despatches awaiting the receiver's answer"),
-                "l10n_tr_edoc.document",
-                [
-                    ("kind", "=", "despatch"),
-                    ("direction", "=", "out"),
-                    ("state", "in", ("sent", "delivered")),
-                ],
-            ),
-            (
-                "despatch_awaiting_us",
-                _("Received despatches awaiting our receipt advice"),
-                "l10n_tr_edoc.document",
-                [
-                    ("kind", "=", "despatch"),
-                    ("direction", "=", "in"),
-                    ("state", "=", "received"),
-                    ("child_ids", "=", False),
-                ],
-            ),
-        ]
+    def _l10n_tr_edoc_bucket_labels(self):
+        return {
+            "to_send": self.env._("To send"),
+            "sending": self.env._("Sending"),
+            "send_failed": self.env._("Send failed"),
+            "unknown": self.env._("Unknown outcome"),
+            "rejected_by_gib": self.env._("Rejected by GİB"),
+            "rejected_by_buyer": self.env._("Rejected by the buyer (RED)"),
+            "awaiting_response": self.env._("Awaiting our KABUL/RED"),
+            "import_failed": self.env._("Import failed"),
+            "despatch_awaiting_receiver": self.env._("Despatches awaiting the receiver's answer"),
+            "despatch_awaiting_us": self.env._("Received despatches awaiting our receipt advice"),
+        }
 
     def _l10n_tr_edoc_bucket_domain(self, model, domain):
         if model == "account.move":
@@ -104,7 +89,7 @@ class L10nTrEdocAccount(models.Model):
         for account in self.search([("company_id", "in", accounts.company_id.ids)]):
             sending_account.setdefault(account.company_id, account)
         counts = {}
-        for key, _label, model, domain in self._l10n_tr_edoc_dashboard_buckets():
+        for key, (model, domain) in BUCKETS.items():
             Model = self.env[model]
             if model == "account.move":
                 scope = Domain("company_id", "in", accounts.company_id.ids)
@@ -144,10 +129,10 @@ class L10nTrEdocAccount(models.Model):
         """The list behind a count of the overview, filtered the same way the count was made."""
         self.ensure_one()
         key = self.env.context.get("l10n_tr_edoc_bucket")
-        bucket = {row[0]: row for row in self._l10n_tr_edoc_dashboard_buckets()}.get(key)
-        if not bucket:
+        if key not in BUCKETS:
             return False
-        _key, label, model, domain = bucket
+        model, domain = BUCKETS[key]
+        label = self._l10n_tr_edoc_bucket_labels()[key]
         domain = list(self._l10n_tr_edoc_bucket_domain(model, domain))
         if model == "account.move":
             return {
