@@ -44,12 +44,14 @@ class L10nTrEdocAccount(models.Model):
     def _compute_call_health(self):
         """The newest good and bad call of every account from one grouped query on the call log."""
         Event = self.env["l10n_tr_edoc.event"].sudo()
-        groups = Event._read_group([("account_id", "in", self.ids)], ["account_id", "success"], ["id:max"])
+        groups = Event._read_group(
+            [("account_id", "in", self._origin.ids)], ["account_id", "success"], ["id:max"]
+        )
         newest = {(account.id, success): event_id for account, success, event_id in groups}
         Event.browse(list(newest.values())).fetch(["create_date", "message", "result_code"])
         for account in self:
-            success = Event.browse(newest.get((account.id, True)))
-            failure = Event.browse(newest.get((account.id, False)))
+            success = Event.browse(newest.get((account._origin.id, True)))
+            failure = Event.browse(newest.get((account._origin.id, False)))
             account.last_success_at = success.create_date
             account.last_failure_at = failure.create_date
             account.last_failure_message = failure.message or failure.result_code or False
@@ -75,7 +77,9 @@ class L10nTrEdocAccount(models.Model):
         return (
             self.env.ref("l10n_tr_edoc.group_edoc_manager")
             .sudo()
-            .all_user_ids.filtered(lambda user: not user.share and self.company_id in user.company_ids)
+            .all_user_ids.filtered(
+                lambda user: user.active and not user.share and self.company_id in user.company_ids
+            )
             .sorted("id")
         )
 

@@ -1,14 +1,22 @@
+import contextlib
 import datetime
 
+from lxml import etree
+
 from odoo import api, fields, models
+
+from ..core.errors import EdocError
+from ..core.xmlsafe import load_xml
 
 # Documents whose exchange is not settled: the integrator's answer is missing (sending, unknown),
 # a failure is being worked on (send_failed, import_failed), or an answer or a cancellation is on
 # its way (responding, cancel_requested). Their calls' payloads outlive the retention period.
 UNSETTLED_STATES = ("sending", "unknown", "send_failed", "import_failed", "responding", "cancel_requested")
 PRUNE_BATCH = 500
-# The form shows this much of a payload; the attachment holds all of it.
+# The form shows this much of a payload, indented when it is XML of at most PRETTY_MAX_BYTES;
+# the attachment holds all of it as it was on the wire.
 PAYLOAD_SHOWN_CHARS = 200_000
+PRETTY_MAX_BYTES = 2 * 1024 * 1024
 
 
 class L10nTrEdocEvent(models.Model):
@@ -38,10 +46,6 @@ class L10nTrEdocEvent(models.Model):
     message = fields.Text(readonly=True)
     request_attachment_id = fields.Many2one("ir.attachment", string="Request", readonly=True)
     response_attachment_id = fields.Many2one("ir.attachment", string="Response", readonly=True)
-    request_file = fields.Binary(related="request_attachment_id.datas", string="Request File")
-    request_filename = fields.Char(related="request_attachment_id.name")
-    response_file = fields.Binary(related="response_attachment_id.datas", string="Response File")
-    response_filename = fields.Char(related="response_attachment_id.name")
     request_payload = fields.Text(compute="_compute_payloads")
     response_payload = fields.Text(compute="_compute_payloads")
     payload_pruned_at = fields.Datetime(
@@ -62,7 +66,12 @@ class L10nTrEdocEvent(models.Model):
         """Readable text of a stored payload, cut short so a large list does not freeze the form."""
         if not attachment:
             return False
-        raw = attachment.raw or b""
+        # the web client reads with bin_size, which would turn raw into "4.2 Kb"
+        raw = attachment.with_context(bin_size=False).raw or b""
+        if raw.lstrip().startswith(b"<") and len(raw) <= PRETTY_MAX_BYTES:
+            # a payload that is not well-formed is shown as it came: that is worth seeing too
+            with contextlib.suppress(EdocError):
+                raw = etree.tostring(load_xml(raw), encoding="utf-8", xml_declaration=True, pretty_print=True)
         text = raw[: PAYLOAD_SHOWN_CHARS * 4].decode("utf-8", errors="replace")
         if len(text) <= PAYLOAD_SHOWN_CHARS:
             return text
@@ -74,6 +83,21 @@ class L10nTrEdocEvent(models.Model):
                 count=PAYLOAD_SHOWN_CHARS,
             )
         )
+
+    def _l10n_tr_edoc_download(self, attachment):
+        self.ensure_one()
+        attachment.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    def action_l10n_tr_edoc_download_request(self):
+        return self._l10n_tr_edoc_download(self.request_attachment_id)
+
+    def action_l10n_tr_edoc_download_response(self):
+        return self._l10n_tr_edoc_download(self.response_attachment_id)
 
     @api.model
     def _l10n_tr_edoc_prunable_domain(self, company, now):

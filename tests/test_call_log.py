@@ -60,8 +60,12 @@ class TestL10nTrEdocCallLog(L10nTrEdocOutgoingCase):
         as_manager = events.with_user(self.manager)
         self.assertEqual(self.Event.with_user(self.manager).search([("id", "in", events.ids)]), as_manager)
         (login,) = as_manager.filtered(lambda event: event.operation == "Login")
-        self.assertIn("LoginRequest", login.request_payload)
-        self.assertTrue(login.request_file)
+        # as the web client reads it: with bin_size, which must not turn the payload into its size
+        shown = login.with_context(bin_size=True).request_payload
+        self.assertIn("<REQUEST_HEADER>\n", shown, "the XML is shown indented")
+        self.assertIn("<SESSION_ID>***</SESSION_ID>", shown)
+        download = login.action_l10n_tr_edoc_download_request()
+        self.assertEqual(download["url"], f"/web/content/{login.request_attachment_id.id}?download=true")
         self.assertEqual(attachments.with_user(self.manager).mapped("raw"), attachments.mapped("raw"))
         self.assertEqual(
             self.Attachment.with_user(self.manager).search([("res_model", "=", "l10n_tr_edoc.event")])

@@ -209,6 +209,9 @@ class TestL10nTrEdocCredit(L10nTrEdocCase):
             return self.env.cr.sql_log_count - before
 
         self.assertEqual(queries_to_read_health(spares[:1]), queries_to_read_health(spares))
+        unsaved = self.env["l10n_tr_edoc.account"].new({"provider": "sandbox"}, origin=spares[0])
+        self.assertEqual(unsaved.last_failure_message, "failure 0")
+        self.assertFalse(self.env["l10n_tr_edoc.account"].new({"provider": "sandbox"}).last_failure_at)
         for index, account in enumerate(spares):
             self.assertEqual(account.last_failure_message, f"failure {index}")
             self.assertTrue(account.last_success_at)
