@@ -43,3 +43,5 @@ from . import stock_picking_gib
 from . import account_move_send_wizard
 from . import l10n_tr_edoc_dashboard
 from . import account_journal
+from . import l10n_tr_edoc_account_health
+from . import res_company_call_log

@@ -182,16 +182,28 @@ class L10nTrEdocAccount(models.Model):
         self.check_access("write")
         if problems := self.company_id._l10n_tr_edoc_identity_problems():
             raise UserError("\n".join(problems))
+        Document = self.env["l10n_tr_edoc.document"]
         try:
-            result = self._l10n_tr_edoc_get_provider().check_connection()
+            provider = self._l10n_tr_edoc_get_provider()
+            result = provider.check_connection()
         except EdocError as error:
-            result = ConnectionCheck(False, self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error))
+            Document._l10n_tr_edoc_log_exchanges(
+                "check_connection", error.params.get("exchanges", ()), error=error, account=self
+            )
+            result = ConnectionCheck(False, Document._l10n_tr_edoc_error_text(error))
+        else:
+            # The check's own message may name the login user: the call log keeps the wire's messages.
+            events = Document._l10n_tr_edoc_log_exchanges("check_connection", result.exchanges, account=self)
+            if not result.ok:
+                events.write({"success": False, "message": result.message})
         values = {"last_check_at": fields.Datetime.now()}
         if not result.ok:
             self.write({**values, "connection_state": "failed", "last_error": result.message})
             _logger.info("e-Document connection test failed for account %s", self.id)
             return self._l10n_tr_edoc_notify(self.env._("Connection failed"), result.message, "danger")
         self.write({**values, "connection_state": "ok", "last_error": False})
+        # on the session the check opened: a connection test costs the integrator one login
+        self._l10n_tr_edoc_refresh_credit(provider)
         return self._l10n_tr_edoc_notify(self.env._("Connection successful"), result.message, "success")
 
     def _l10n_tr_edoc_notify(self, title, message, kind):

@@ -16,3 +16,5 @@ from . import test_outgoing_concurrency
 from . import test_incoming_concurrency
 from . import test_crons
 from . import test_dashboard
+from . import test_call_log
+from . import test_credit
