@@ -162,14 +162,11 @@ class L10nTrEdocAccount(models.Model):
         secrets = self.sudo()
         provider_class = get_provider_class(self.provider)
         kwargs = {
-            "username": secrets.username or "",
-            "password": secrets.password or "",
+            **{name: secrets[name] or "" for name in provider_class.credential_fields},
             "sender_vkn": self.env["res.partner"]._l10n_tr_edoc_normalize_tax_id(self.company_id.vat),
             "sender_alias": self.sender_alias or "",
             **options,
         }
-        if secrets.api_key:
-            kwargs["api_key"] = secrets.api_key
         if is_sandbox(self.provider):
             kwargs["base_url"] = self.sandbox_url or SANDBOX_DEFAULT_URL
         else:

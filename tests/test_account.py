@@ -29,6 +29,15 @@ class TestL10nTrEdocAccount(L10nTrEdocCase):
         self.assertFalse(self.edoc_account.last_error)
         self.assertEqual(self.sandbox.request_count("Login"), logins_before + 1)
 
+    def test_credentials_of_another_integrator_kind_are_not_passed_on(self):
+        """An account keeps every kind of secret; İzibiz gets its login, Nilvera only its key."""
+        self.edoc_account.api_key = "left-over-nilvera-key"
+        action = self.edoc_account.action_l10n_tr_edoc_test_connection()
+        self.assertEqual(action["params"]["type"], "success", action["params"]["message"])
+        self.edoc_account.write({"provider": "sandbox_nilvera", "username": False, "password": False})
+        provider = self.edoc_account._l10n_tr_edoc_get_provider()
+        self.assertEqual(type(provider).credential_fields, ("api_key",))
+
     def test_wrong_password_is_reported_without_leaking_it(self):
         secret = f"wrong-{uuid.uuid4().hex}"
         self.edoc_account.password = secret

@@ -270,6 +270,8 @@ class Provider(abc.ABC):
     label = ""
     endpoints = {"test": {}, "prod": {}}
     capabilities = frozenset()
+    # The secrets this integrator authenticates with; an account holds all kinds and passes these.
+    credential_fields = ("username", "password")
 
     def __init__(self, *, environment="test", timeout=DEFAULT_TIMEOUT):
         if environment not in self.endpoints:

@@ -160,6 +160,7 @@ class NilveraProvider(Provider):
     capabilities = frozenset(
         {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, CREDIT, DOWNLOAD_VIEW}
     )
+    credential_fields = ("api_key",)
 
     def __init__(
         self,
