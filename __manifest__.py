@@ -42,4 +42,7 @@
         "data/l10n_tr_edoc_gib_user_cron.xml",
         "views/l10n_tr_edoc_gib_user_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],
+    },
 }

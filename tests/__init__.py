@@ -15,3 +15,4 @@ from . import test_i18n
 from . import test_outgoing_concurrency
 from . import test_incoming_concurrency
 from . import test_crons
+from . import test_tours
