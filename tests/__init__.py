@@ -16,3 +16,4 @@ from . import test_outgoing_concurrency
 from . import test_incoming_concurrency
 from . import test_crons
 from . import test_tours
+from . import test_screenshots
