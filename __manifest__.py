@@ -45,4 +45,7 @@
         "views/l10n_tr_edoc_gib_user_views.xml",
         "views/l10n_tr_edoc_dashboard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],
+    },
 }

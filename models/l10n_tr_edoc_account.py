@@ -102,7 +102,7 @@ class L10nTrEdocAccount(models.Model):
     def _selection_provider(self):
         return provider_choices()
 
-    @api.depends("provider", "company_id", "environment")
+    @api.depends("provider", "company_id.name", "environment")
     def _compute_name(self):
         labels = dict(self._selection_provider())
         for account in self:
@@ -197,18 +197,22 @@ class L10nTrEdocAccount(models.Model):
         if not result.ok:
             self.write({**values, "connection_state": "failed", "last_error": result.message})
             _logger.info("e-Document connection test failed for account %s", self.id)
-            return self._l10n_tr_edoc_notify(self.env._("Connection failed"), result.message, "danger")
+            return self._l10n_tr_edoc_notify(
+                self.env._("Connection failed"), result.message, "danger", reload=True
+            )
         self.write({**values, "connection_state": "ok", "last_error": False})
         # on the session the check opened: a connection test costs the integrator one login
         self._l10n_tr_edoc_refresh_credit(provider)
-        return self._l10n_tr_edoc_notify(self.env._("Connection successful"), result.message, "success")
+        return self._l10n_tr_edoc_notify(
+            self.env._("Connection successful"), result.message, "success", reload=True
+        )
 
-    def _l10n_tr_edoc_notify(self, title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"},
-        }
+    def _l10n_tr_edoc_notify(self, title, message, kind, reload=False):
+        """A toast; ``reload`` also refreshes the form it was called from, whose record just changed."""
+        params = {"title": title, "message": message, "type": kind, "sticky": kind == "danger"}
+        if reload:
+            params["next"] = {"type": "ir.actions.act_window_close"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
     @api.model
     def _l10n_tr_edoc_for_company(self, company):

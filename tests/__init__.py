@@ -18,3 +18,5 @@ from . import test_crons
 from . import test_dashboard
 from . import test_call_log
 from . import test_credit
+from . import test_tours
+from . import test_screenshots

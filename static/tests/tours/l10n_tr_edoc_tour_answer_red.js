@@ -1,0 +1,42 @@
+import { registry } from "@web/core/registry";
+import { clickHeaderButton, openMenu, openRow, tourParams } from "./l10n_tr_edoc_tour_utils";
+
+registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer_red", {
+    steps: () => {
+        const params = tourParams();
+        return [
+            ...openMenu(
+                "account.menu_finance",
+                "account.menu_finance_payables",
+                "account.menu_action_move_in_invoice_type"
+            ),
+            openRow(params.supplier),
+            {
+                content: "The bill asks for a commercial answer",
+                trigger: '.o_form_view .alert-info:contains("KABUL or RED")',
+            },
+            clickHeaderButton("action_l10n_tr_edoc_reject"),
+            {
+                content: "Choose RED",
+                trigger: ".modal .o_field_widget[name=answer] input[data-value=RED]",
+                run: "check",
+            },
+            {
+                content: "Give the reason",
+                trigger: ".modal .o_field_widget[name=reason] textarea",
+                run: `edit ${params.reason}`,
+            },
+            {
+                content: "Send the answer",
+                trigger: ".modal footer button[name=action_l10n_tr_edoc_send]",
+                run: "click",
+            },
+            {
+                content: "Answered: the bill is cancelled and cannot be answered again",
+                trigger:
+                    "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_l10n_tr_edoc_reject])) .o_statusbar_status .o_arrow_button_current:contains(Cancelled)",
+                timeout: 30000,
+            },
+        ];
+    },
+});
