@@ -15,4 +15,6 @@ printf '[options]\naddons_path = %s\n' "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons
 (cd "$ODOO_PATH" && "$PY" odoo-bin i18n export -c "$addons/odoo.conf" -d "$db" l10n_tr_edoc -l pot)
 # Odoo's own tr export loses the translations of Python strings: merge the catalogue into the template.
 msgmerge --quiet --no-fuzzy-matching --backup=none --update "$REPO/i18n/tr.po" "$REPO/i18n/l10n_tr_edoc.pot"
+# Terms the code no longer has are dropped rather than kept as obsolete entries.
+msgattrib --no-obsolete -o "$REPO/i18n/tr.po" "$REPO/i18n/tr.po"
 msgfmt --check -o /dev/null "$REPO/i18n/tr.po" && echo "[i18n] tr.po: $(msgattrib --untranslated "$REPO/i18n/tr.po" | grep -c '^msgid ' || true) untranslated entries"

@@ -32,6 +32,10 @@ class Screen(NamedTuple):
 
 
 SCREENS = [
+    Screen("dashboard.png", "l10n_tr_edoc.action_l10n_tr_edoc_dashboard", wait=".o_kanban_record"),
+    Screen(
+        "accounting_dashboard.png", "account.open_account_journal_dashboard_kanban", wait=".o_kanban_record"
+    ),
     Screen("integrator_account.png", "l10n_tr_edoc.action_l10n_tr_edoc_account/{account}"),
     Screen(
         "invoice_edocuments.png",
