@@ -4,12 +4,23 @@ import resource
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
+
+from odoo import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..core.documents import Identifier
+from ..core.providers.base import OutgoingDocument
+from ..core.providers.izibiz import IzibizSandboxProvider
 from ..core.sandbox import Sandbox
 from ..core.sandbox.demo import DEMO_COMPANIES
+from ..core.tests import factories
+from ..core.ubl import build_invoice, serialize
+
+SUPPLIER = DEMO_COMPANIES[1]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -17,6 +28,38 @@ REPO = Path(__file__).resolve().parents[1]
 def reference_dir():
     """The shared GİB/integrator artefacts (tests only; the addon never ships them)."""
     return Path(os.environ.get("L10N_TR_EDOC_REFERENCE", REPO.parent / "shared" / "reference"))
+
+
+def supplier_invoice(receiver, *, supplier=SUPPLIER, profile="TICARIFATURA", lines=None, **overrides):
+    """A fresh invoice from one demo company of the sandbox to another."""
+    return factories.invoice(
+        lines,
+        profile=profile,
+        number=uuid.uuid4().int % 10**8,
+        uuid=str(uuid.uuid4()).upper(),
+        supplier=factories.seller(identifications=(Identifier(value=supplier.vkn, scheme_id="VKN"),)),
+        customer=factories.company_buyer(identifications=(Identifier(value=receiver.vkn, scheme_id="VKN"),)),
+        **overrides,
+    )
+
+
+def deliver_invoices(sandbox_url, receiver, invoices, *, supplier=SUPPLIER):
+    """The supplier sends ``invoices`` through the sandbox into the receiver's inbox."""
+    IzibizSandboxProvider(
+        username=supplier.username, password=supplier.password, base_url=sandbox_url
+    ).send_invoices(
+        [
+            OutgoingDocument(
+                uuid=invoice.uuid,
+                number=invoice.id,
+                xml=serialize(build_invoice(invoice)),
+                receiver_vkn=receiver.vkn,
+                receiver_alias=receiver.pk_alias,
+            )
+            for invoice in invoices
+        ]
+    )
+    return invoices
 
 
 def _lift_address_space_limit():
@@ -47,6 +90,26 @@ class L10nTrEdocCase(AccountTestInvoicingCommon):
                 "sender_alias": cls.demo.gb_alias,
                 "receiver_alias": cls.demo.pk_alias,
             }
+        )
+
+    @classmethod
+    def _l10n_tr_edoc_user(cls, login, group):
+        """A user of this company only, in e-Documents ``group`` (``user`` or ``manager``)."""
+        return new_test_user(
+            cls.env,
+            login,
+            groups=f"l10n_tr_edoc.group_edoc_{group}",
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    def _l10n_tr_edoc_receive_invoice(self, profile="TICARIFATURA"):
+        """A supplier's invoice delivered by the sandbox and fetched into this company."""
+        (invoice,) = deliver_invoices(
+            self.sandbox_server.url, self.demo, [supplier_invoice(self.demo, profile=profile)]
+        )
+        self.edoc_account._l10n_tr_edoc_fetch_incoming_invoices()
+        return self.env["l10n_tr_edoc.document"].search(
+            [("uuid", "=", invoice.uuid), ("direction", "=", "in")]
         )
 
     def assertGibValid(self, xml, *, rules=True):

@@ -1,16 +1,11 @@
 import uuid as uuid_module
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from ..core.documents import Identifier
-from ..core.providers.base import OutgoingDocument
-from ..core.providers.izibiz import IzibizSandboxProvider
 from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.sandbox.nilvera import api_key_for
-from ..core.tests import factories
-from ..core.ubl import build_invoice, serialize
+from .common import deliver_invoices, supplier_invoice
 from .common_outgoing import L10nTrEdocOutgoingCase
 
 SUPPLIER = DEMO_COMPANIES[1]
@@ -23,13 +18,8 @@ class TestL10nTrEdocCallLog(L10nTrEdocOutgoingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        companies = [Command.set(cls.company.ids)]
-        cls.manager = new_test_user(
-            cls.env, "tr_log_manager", groups="l10n_tr_edoc.group_edoc_manager", company_ids=companies
-        )
-        cls.edoc_user = new_test_user(
-            cls.env, "tr_log_user", groups="l10n_tr_edoc.group_edoc_user", company_ids=companies
-        )
+        cls.manager = cls._l10n_tr_edoc_user("tr_log_manager", "manager")
+        cls.edoc_user = cls._l10n_tr_edoc_user("tr_log_user", "user")
         cls.Event = cls.env["l10n_tr_edoc.event"].sudo()
         cls.Attachment = cls.env["ir.attachment"].sudo()
 
@@ -91,29 +81,8 @@ class TestL10nTrEdocCallLog(L10nTrEdocOutgoingCase):
 
     def _receive_one_invoice(self):
         """A supplier sends us one e-Fatura through the sandbox, to be fetched by the account."""
-        invoice = factories.invoice(
-            None,
-            profile="TEMELFATURA",
-            number=int(uuid_module.uuid4().int % 10**8),
-            uuid=str(uuid_module.uuid4()).upper(),
-            supplier=factories.seller(identifications=(Identifier(value=SUPPLIER.vkn, scheme_id="VKN"),)),
-            customer=factories.company_buyer(
-                identifications=(Identifier(value=self.demo.vkn, scheme_id="VKN"),)
-            ),
-        )
-        supplier = IzibizSandboxProvider(
-            username=SUPPLIER.username, password=SUPPLIER.password, base_url=self.sandbox_server.url
-        )
-        supplier.send_invoices(
-            [
-                OutgoingDocument(
-                    uuid=invoice.uuid,
-                    number=invoice.id,
-                    xml=serialize(build_invoice(invoice)),
-                    receiver_vkn=self.demo.vkn,
-                    receiver_alias=self.demo.pk_alias,
-                )
-            ]
+        (invoice,) = deliver_invoices(
+            self.sandbox_server.url, self.demo, [supplier_invoice(self.demo, profile="TEMELFATURA")]
         )
         return invoice.uuid
 

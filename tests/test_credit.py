@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..core.errors import EdocError
 from .common import L10nTrEdocCase
@@ -12,13 +11,8 @@ class TestL10nTrEdocCredit(L10nTrEdocCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        companies = [Command.set(cls.company.ids)]
-        cls.manager = new_test_user(
-            cls.env, "tr_credit_manager", groups="l10n_tr_edoc.group_edoc_manager", company_ids=companies
-        )
-        cls.edoc_user = new_test_user(
-            cls.env, "tr_credit_user", groups="l10n_tr_edoc.group_edoc_user", company_ids=companies
-        )
+        cls.manager = cls._l10n_tr_edoc_user("tr_credit_manager", "manager")
+        cls.edoc_user = cls._l10n_tr_edoc_user("tr_credit_user", "user")
         cls.low_credit = cls.env.ref("l10n_tr_edoc.mail_activity_type_low_credit")
 
     def _set_sandbox_balance(self, balance):

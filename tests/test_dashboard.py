@@ -5,15 +5,8 @@ import uuid as uuid_module
 from odoo import fields
 from odoo.tests import tagged
 
-from ..core.documents import Identifier
-from ..core.providers.base import OutgoingDocument
-from ..core.providers.izibiz import IzibizSandboxProvider
 from ..core.sandbox.demo import DEMO_COMPANIES
-from ..core.tests import factories
-from ..core.ubl import build_invoice, serialize
-from .common import L10nTrEdocCase
-
-SUPPLIER = DEMO_COMPANIES[1]
+from .common import L10nTrEdocCase, deliver_invoices, supplier_invoice
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -184,29 +177,7 @@ class TestL10nTrEdocDashboard(L10nTrEdocCase):
         self.assertFalse(foreign_sale.show_refresh_out_einvoices_status_button)
 
     def test_fetch_from_the_purchase_journal_imports_the_bill(self):
-        invoice = factories.invoice(
-            None,
-            profile="TICARIFATURA",
-            number=int(uuid_module.uuid4().int % 10**8),
-            uuid=str(uuid_module.uuid4()).upper(),
-            supplier=factories.seller(identifications=(Identifier(value=SUPPLIER.vkn, scheme_id="VKN"),)),
-            customer=factories.company_buyer(
-                identifications=(Identifier(value=self.demo.vkn, scheme_id="VKN"),)
-            ),
-        )
-        IzibizSandboxProvider(
-            username=SUPPLIER.username, password=SUPPLIER.password, base_url=self.sandbox_server.url
-        ).send_invoices(
-            [
-                OutgoingDocument(
-                    uuid=invoice.uuid,
-                    number=invoice.id,
-                    xml=serialize(build_invoice(invoice)),
-                    receiver_vkn=self.demo.vkn,
-                    receiver_alias=self.demo.pk_alias,
-                )
-            ]
-        )
+        (invoice,) = deliver_invoices(self.sandbox_server.url, self.demo, [supplier_invoice(self.demo)])
         self.company_data["default_journal_purchase"].button_fetch_in_einvoices()
         incoming = self.Document.search([("uuid", "=", invoice.uuid), ("direction", "=", "in")])
         self.assertEqual(incoming.state, "awaiting_response")

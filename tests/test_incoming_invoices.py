@@ -9,27 +9,19 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
 
-from ..core.documents import DocumentReference, Identifier
+from ..core.documents import DocumentReference
 from ..core.errors import RemoteRejected
-from ..core.providers.base import OutgoingDocument
-from ..core.providers.izibiz import IzibizSandboxProvider
-from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.sandbox.state import Document as SandboxDocument
 from ..core.sandbox.state import Facts
 from ..core.tests import factories
 from ..core.ubl import build_invoice, serialize
 from ..core.ubl.parse import document_summary
 from ..models.l10n_tr_edoc_account_incoming import FETCH_LOCK_KEY
-from .common import L10nTrEdocCase
+from .common import SUPPLIER, L10nTrEdocCase, deliver_invoices, supplier_invoice
 
-SUPPLIER = DEMO_COMPANIES[1]
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
 <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">&lol2;</Invoice>"""
-
-
-def vkn(value):
-    return (Identifier(value=value, scheme_id="VKN"),)
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -37,38 +29,14 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.supplier_provider = IzibizSandboxProvider(
-            username=SUPPLIER.username, password=SUPPLIER.password, base_url=cls.sandbox_server.url
-        )
         cls.Document = cls.env["l10n_tr_edoc.document"]
         cls.user = cls.env.user
 
     def _invoice(self, *, profile="TICARIFATURA", type_code="SATIS", lines=None, **overrides):
-        return factories.invoice(
-            lines,
-            profile=profile,
-            type_code=type_code,
-            number=int(uuid_module.uuid4().int % 10**8),
-            uuid=str(uuid_module.uuid4()).upper(),
-            supplier=factories.seller(identifications=vkn(SUPPLIER.vkn)),
-            customer=factories.company_buyer(identifications=vkn(self.demo.vkn)),
-            **overrides,
-        )
+        return supplier_invoice(self.demo, profile=profile, type_code=type_code, lines=lines, **overrides)
 
     def _send(self, invoices):
-        self.supplier_provider.send_invoices(
-            [
-                OutgoingDocument(
-                    uuid=invoice.uuid,
-                    number=invoice.id,
-                    xml=serialize(build_invoice(invoice)),
-                    receiver_vkn=self.demo.vkn,
-                    receiver_alias=self.demo.pk_alias,
-                )
-                for invoice in invoices
-            ]
-        )
-        return invoices
+        return deliver_invoices(self.sandbox_server.url, self.demo, invoices)
 
     def _odoo_now(self, moment):
         """Move Odoo's clock only: the HTTP client and the sandbox server need real time for their

@@ -1,22 +1,10 @@
 import base64
-import uuid as uuid_module
 
 from odoo.tests import tagged
 
-from ..core.documents import Identifier
-from ..core.providers.base import OutgoingDocument
-from ..core.providers.izibiz import IzibizSandboxProvider
-from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.signing import verify_document
-from ..core.tests import certificates, factories
-from ..core.ubl import build_invoice, serialize
-from .common import L10nTrEdocCase
-
-SUPPLIER = DEMO_COMPANIES[1]
-
-
-def vkn(value):
-    return (Identifier(value=value, scheme_id="VKN"),)
+from ..core.tests import certificates
+from .common import SUPPLIER, L10nTrEdocCase
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -28,9 +16,6 @@ class TestL10nTrEdocSignedResponse(L10nTrEdocCase):
         super().setUpClass()
         seal = cls._seal(name=cls.demo.title, vat=cls.demo.vkn)
         cls.edoc_account.write({"certificate_id": seal.id, "sign_client_side": True})
-        cls.supplier_provider = IzibizSandboxProvider(
-            username=SUPPLIER.username, password=SUPPLIER.password, base_url=cls.sandbox_server.url
-        )
 
     @classmethod
     def _seal(cls, *, name, vat):
@@ -46,28 +31,7 @@ class TestL10nTrEdocSignedResponse(L10nTrEdocCase):
         )
 
     def _received_ticarifatura(self):
-        invoice = factories.invoice(
-            profile="TICARIFATURA",
-            number=int(uuid_module.uuid4().int % 10**8),
-            uuid=str(uuid_module.uuid4()).upper(),
-            supplier=factories.seller(identifications=vkn(SUPPLIER.vkn)),
-            customer=factories.company_buyer(identifications=vkn(self.demo.vkn)),
-        )
-        self.supplier_provider.send_invoices(
-            [
-                OutgoingDocument(
-                    uuid=invoice.uuid,
-                    number=invoice.id,
-                    xml=serialize(build_invoice(invoice)),
-                    receiver_vkn=self.demo.vkn,
-                    receiver_alias=self.demo.pk_alias,
-                )
-            ]
-        )
-        self.edoc_account._l10n_tr_edoc_fetch_incoming_invoices()
-        document = self.env["l10n_tr_edoc.document"].search(
-            [("uuid", "=", invoice.uuid), ("direction", "=", "in")]
-        )
+        document = self._l10n_tr_edoc_receive_invoice()
         self.assertEqual(document.state, "awaiting_response")
         return document
 
