@@ -1335,14 +1335,22 @@ def _iter_user_rows(spool):
                 load_dtd=False,
                 huge_tree=False,
             )
+            # Field name of each child tag seen (namespaced or not; comments and others map to
+            # None): two million rows make the per-child string work a visible share of the parse.
+            names = {}
             try:
                 for _event, element in events:
                     row = {}
                     for child in element:
-                        # Plain string work on the tag: QName objects cost a third of the parse.
-                        name = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
-                        if name in _USER_FIELDS:
-                            row[name] = (child.text or "").strip()
+                        tag = child.tag
+                        try:
+                            name = names[tag]
+                        except KeyError:
+                            name = tag.rpartition("}")[2] if isinstance(tag, str) else None
+                            name = names[tag] = name if name in _USER_FIELDS else None
+                        if name:
+                            text = child.text
+                            row[name] = text.strip() if text else ""
                     yield row
                     element.clear()
                     parent = element.getparent()
