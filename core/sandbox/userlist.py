@@ -6,6 +6,7 @@ space, not memory; the HTTP layer then Base64-encodes that file in chunks.
 
 import csv
 import io
+import itertools
 import tempfile
 import threading
 import zipfile
@@ -161,8 +162,14 @@ class SyntheticUsers:
         first = 0
         if start is not None and start > epoch:
             first = -((epoch - start) // step)
+        indices = range(first, self.count)
+        if modified is not None:
+            # Only churned users changed before the first user registered after ``modified``.
+            fresh_from = max(first, (modified - epoch) // step + 1 if modified >= epoch else 0)
+            churned = range(first, min(self.churn, fresh_from)) if invoice else ()
+            indices = itertools.chain(churned, range(fresh_from, self.count))
         parts = []
-        for index in range(first, self.count):
+        for index in indices:
             registered = epoch + step * index
             stamp = registered.isoformat()
             common = (

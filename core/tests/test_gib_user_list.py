@@ -64,6 +64,12 @@ def test_synthetic_xml_fast_path_writes_what_the_generic_path_writes():
                 ListQuery(alias_type="ALL", alias_modify_date=synthetic.EPOCH + timedelta(minutes=5 * 20)),
                 ListQuery(alias_type="ALL", alias_modify_date=churn_at - timedelta(seconds=1)),
                 ListQuery(alias_type="ALL", alias_modify_date=churn_at),
+                ListQuery(alias_type="ALL", alias_modify_date=synthetic.EPOCH - timedelta(days=1)),
+                ListQuery(
+                    document_type="DESPATCHADVICE",
+                    alias_modify_date=synthetic.EPOCH + timedelta(minutes=5 * 3),
+                    register_time_start=synthetic.EPOCH + timedelta(minutes=5 * 9),
+                ),
                 ListQuery(register_time_start=synthetic.EPOCH + timedelta(minutes=5 * 7 - 1)),
                 ListQuery(register_time_start=synthetic.EPOCH + timedelta(minutes=5 * 7)),
                 ListQuery(register_time_start=synthetic.EPOCH - timedelta(days=1)),
