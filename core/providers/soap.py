@@ -122,6 +122,7 @@ class SoapTransport(zeep.transports.Transport):
 
 
 _SPOOL_CHUNK = 1 << 18
+_START_TAG_MAX = 4096
 _SPOOL_SKIPPED = re.compile(rb"\s+|&#(?:x[0-9a-fA-F]+|[0-9]+);")
 
 
@@ -144,7 +145,9 @@ def _spooled_response(response, element, sink):
             text = chunk
             if not inside:
                 head += chunk
-                found = start.search(head)
+                # Only the new bytes and a start tag's length before them: a long answer without
+                # the element must not be searched again from its start for every chunk.
+                found = start.search(head, max(0, len(head) - len(chunk) - _START_TAG_MAX))
                 if not found:
                     continue
                 inside, text = True, bytes(head[found.end() :])

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 import random
 import tempfile
 import threading
@@ -9,8 +10,10 @@ import tracemalloc
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 import zeep.exceptions
 
+from core.providers import soap
 from core.providers.soap import SoapTransport
 
 HEAD = (
@@ -101,3 +104,18 @@ def test_damaged_base64_is_a_transport_error(serve):
     body = HEAD + base64.b64encode(b"zip bytes")[:-1] + TAIL
     with tempfile.TemporaryFile() as sink, pytest.raises(zeep.exceptions.TransportError, match="Base64"):
         _post(serve(body), sink)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4, 5, 7, 64])
+def test_every_split_of_the_answer_decodes_alike(monkeypatch, chunk):
+    """Tags, character references and Base64 groups cut anywhere by the network still decode."""
+    payload = bytes(range(256)) * 3
+    body = HEAD + _wrapped_base64(payload) + TAIL
+    monkeypatch.setattr(soap, "_SPOOL_CHUNK", chunk)
+    answer = requests.Response()
+    answer.status_code, answer.raw = 200, io.BytesIO(body)
+    with tempfile.TemporaryFile() as sink:
+        response = soap._spooled_response(answer, "CONTENT", sink)
+        sink.seek(0)
+        assert sink.read() == payload
+    assert response.content == HEAD + TAIL
