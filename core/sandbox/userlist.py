@@ -1,7 +1,7 @@
 """GİB registered-user list of the sandbox, written as İzibiz's zipped GetGibUserList file.
 
-The list is streamed entry by entry into a ZIP on disk, so a million synthetic users cost disk
-space, not memory; the HTTP layer then Base64-encodes that file in chunks.
+The list is streamed into a ZIP on disk a few thousand entries at a time, so a million synthetic
+users cost disk space, not memory; the HTTP layer then Base64-encodes that file in chunks.
 """
 
 import csv
@@ -149,10 +149,9 @@ class SyntheticUsers:
         """
         epoch = self.EPOCH.replace(tzinfo=None)
         step = timedelta(minutes=5)
-        naive = _naive_tr
-        start = naive(query.register_time_start)
-        modified = naive(query.alias_modify_date)
-        churn_at = naive(self.churn_at)
+        start = _naive_tr(query.register_time_start)
+        modified = _naive_tr(query.alias_modify_date)
+        churn_at = _naive_tr(self.churn_at)
         churn_stamp = _stamp(self.churn_at)
         unit_ok = (query.alias_type or "PK") in ("ALL", "PK")
         invoice = query.document_type in (None, "", "ALL", "INVOICE")
