@@ -1,6 +1,8 @@
 import datetime
 import itertools
 import logging
+import queue
+import threading
 
 from odoo import api, fields, models
 
@@ -9,7 +11,9 @@ from .l10n_tr_edoc_gib_user import GibUserWriter
 
 _logger = logging.getLogger(__name__)
 
-BATCH_USERS = 20_000
+BATCH_USERS = 10_000
+READ_AHEAD_USERS = 2_000
+"""Users parsed at a time by the list reader thread; it stays about one batch ahead of the writer."""
 USER_LIST_TIMEOUT = 600
 """Seconds: the integrator zips the whole list before the first byte of its answer."""
 CURSOR_OVERLAP = datetime.timedelta(minutes=10)
@@ -152,10 +156,11 @@ class L10nTrEdocAccount(models.Model):
         writer = GibUserWriter(self.env.cr, run.id, moment)
         Partner = self.env["res.partner"].sudo()
         since = run.since and run.since.replace(tzinfo=datetime.UTC)
+        reader = None
         try:
             provider = self._l10n_tr_edoc_get_provider(timeout=USER_LIST_TIMEOUT)
-            users = provider.iter_user_list(since=since or None)
-            users = self._l10n_tr_edoc_skip_done(run, users)
+            reader = _ListReader(provider.iter_user_list(since=since or None))
+            users = self._l10n_tr_edoc_skip_done(run, reader)
             while batch := list(itertools.islice(users, BATCH_USERS)):
                 with self.env.cr.savepoint():
                     written, aliases = writer.write(batch)
@@ -178,6 +183,9 @@ class L10nTrEdocAccount(models.Model):
             message = self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)
             run.write({"state": "failed", "error": message})
             _logger.warning("GİB user list sync %s of account %s failed: %s", run.id, self.id, error.code)
+        finally:
+            if reader:
+                reader.close()
         commit(0, remaining=0)
         return run
 
@@ -209,3 +217,60 @@ class L10nTrEdocAccount(models.Model):
                 # Out of time: the cron, told work remains, runs again soon and resumes this run.
                 if run.state == "running":
                     return
+
+
+class _ListReader:
+    """Iterates a provider's user list parsed in a thread, a batch ahead of the caller.
+
+    Parsing is Python work and writing is PostgreSQL work: side by side, a full list takes the
+    longer of the two instead of their sum. The thread runs core code only (HTTP, unzip, XML),
+    never the ORM; its errors are raised to the caller. ``close`` stops it early. It is one
+    iterator, whoever asks: ``islice`` over it must not start a second reading of the queue.
+    """
+
+    def __init__(self, users):
+        users = iter(users)
+        self._queue = queue.Queue(maxsize=max(1, BATCH_USERS // READ_AHEAD_USERS))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(users,), name="l10n_tr_edoc.gib_user_list", daemon=True
+        )
+        self._thread.start()
+        self._items = self._drain()
+
+    def _read(self, users):
+        try:
+            while not self._stop.is_set():
+                chunk = list(itertools.islice(users, READ_AHEAD_USERS))
+                if not self._put(chunk) or not chunk:
+                    break
+        except BaseException as error:
+            self._put(error)
+        finally:
+            if close := getattr(users, "close", None):
+                close()
+
+    def _put(self, item):
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self):
+        return self._items
+
+    def _drain(self):
+        try:
+            while chunk := self._queue.get():
+                if isinstance(chunk, BaseException):
+                    raise chunk
+                yield from chunk
+        finally:
+            self.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(USER_LIST_TIMEOUT)

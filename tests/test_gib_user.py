@@ -1,8 +1,10 @@
+import itertools
 from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..core.errors import EdocError
 from ..core.sandbox.userlist import GibUser
 from ..models import l10n_tr_edoc_gib_user_sync
 from .common import L10nTrEdocCase
@@ -189,6 +191,33 @@ class TestGibUserSync(L10nTrEdocCase):
         self.assertEqual(again, run)
         self.assertRecordValues(run, [{"state": "done", "users_done": total}])
         self.assertEqual(self.GibUser.search_count([("identifier", "=like", "70000000%")]), 7)
+
+    def test_list_reader_stops_when_closed_and_raises_in_the_caller(self):
+        closed = []
+
+        def endless():
+            try:
+                yield from itertools.count()
+            finally:
+                closed.append(True)
+
+        reader = l10n_tr_edoc_gib_user_sync._ListReader(endless())
+        self.assertEqual(list(itertools.islice(iter(reader), 5)), [0, 1, 2, 3, 4])
+        reader.close()
+        self.assertFalse(reader._thread.is_alive())
+        self.assertEqual(closed, [True])
+
+        def broken():
+            yield from range(l10n_tr_edoc_gib_user_sync.READ_AHEAD_USERS)
+            raise EdocError("list cut short", code="tr_edoc.test.cut")
+
+        reader = l10n_tr_edoc_gib_user_sync._ListReader(broken())
+        received = []
+        with self.assertRaises(EdocError):
+            for item in reader:
+                received.append(item)
+        self.assertEqual(len(received), l10n_tr_edoc_gib_user_sync.READ_AHEAD_USERS)
+        self.assertFalse(reader._thread.is_alive())
 
     def test_integrator_failure_keeps_cursor(self):
         self._sync(full=True)

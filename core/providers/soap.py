@@ -7,6 +7,8 @@ for submitting operations (query status before any resend) and a retryable
 :class:`TransportError` for reads, which change nothing remotely.
 """
 
+import binascii
+import re
 import threading
 import time
 from pathlib import Path
@@ -59,8 +61,10 @@ class SoapTransport(zeep.transports.Transport):
                 params={"url": url},
             ) from exc
 
-    def begin(self, operation, submit):
-        self._local.call = {"operation": operation, "submit": submit, "exchange": None}
+    def begin(self, operation, submit, spool=None):
+        """``spool`` = (element name, binary file): that element's Base64 text is decoded into the
+        file while the answer streams in, and zeep sees the envelope with the element left empty."""
+        self._local.call = {"operation": operation, "submit": submit, "exchange": None, "spool": spool}
 
     def last_exchange(self):
         call = getattr(self._local, "call", None)
@@ -81,10 +85,13 @@ class SoapTransport(zeep.transports.Transport):
         self._local.call = call
         started = time.perf_counter()
         self.requests_sent += 1
+        spool = call.get("spool")
         try:
             response = self.session.post(
-                address, data=message, headers=headers, timeout=self.operation_timeout
+                address, data=message, headers=headers, timeout=self.operation_timeout, stream=bool(spool)
             )
+            if spool:
+                response = _spooled_response(response, *spool)
         except requests.RequestException as exc:
             self._record(message, b"", started)
             raise self._classify(exc, call) from exc
@@ -112,6 +119,65 @@ class SoapTransport(zeep.transports.Transport):
         if call["submit"]:
             return UnknownOutcome(message, code="tr_edoc.soap.unknown_outcome", params=params)
         return TransportError(message, code="tr_edoc.soap.no_answer", params=params)
+
+
+_SPOOL_CHUNK = 1 << 18
+_START_TAG_MAX = 4096
+_SPOOL_SKIPPED = re.compile(rb"\s+|&#(?:x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _spooled_response(response, element, sink):
+    """Stream ``response``, decoding the Base64 text of its first ``element`` into ``sink``.
+
+    A user list is hundreds of MB of Base64: held whole, zeep would keep the text, the decoded
+    bytes and a parsed tree at once. Returns a response whose content is the envelope without it.
+    """
+    sink.seek(0)
+    sink.truncate()
+    start = re.compile(rb"<(?:[\w.-]+:)?" + element.encode() + rb"(?:\s[^>]*)?(?<!/)>")
+    head, tail, pending = bytearray(), bytearray(), b""
+    inside = done = False
+    with response:
+        for chunk in response.iter_content(_SPOOL_CHUNK):
+            if done:
+                tail += chunk
+                continue
+            text = chunk
+            if not inside:
+                head += chunk
+                # Only the new bytes and a start tag's length before them: a long answer without
+                # the element must not be searched again from its start for every chunk.
+                found = start.search(head, max(0, len(head) - len(chunk) - _START_TAG_MAX))
+                if not found:
+                    continue
+                inside, text = True, bytes(head[found.end() :])
+                del head[found.end() :]
+            end = text.find(b"<")
+            pending = _decode_base64(pending + (text if end < 0 else text[:end]), sink, final=end >= 0)
+            if end >= 0:
+                done = True
+                tail += text[end:]
+        plain = requests.Response()
+        plain.status_code, plain.headers, plain.url = response.status_code, response.headers, response.url
+        plain.encoding, plain.reason = response.encoding, response.reason
+        plain._content = bytes(head + tail)
+    return plain
+
+
+def _decode_base64(text, sink, final):
+    """Decode whole 4-character groups of ``text`` into ``sink``; returns what waits for more."""
+    keep = b""
+    if not final:
+        entity = text.rfind(b"&")
+        if entity >= 0 and b";" not in text[entity:]:
+            text, keep = text[:entity], text[entity:]
+    text = _SPOOL_SKIPPED.sub(b"", text)
+    cut = len(text) if final else len(text) - len(text) % 4
+    try:
+        sink.write(binascii.a2b_base64(text[:cut], strict_mode=True))
+    except binascii.Error as exc:
+        raise zeep.exceptions.TransportError(f"The answer's Base64 content is damaged: {exc}") from exc
+    return text[cut:] + keep
 
 
 def _never_connected(exc):
@@ -170,9 +236,9 @@ class SoapService:
         self.service = self.client.create_service(port.binding.name, address)
         self.address = address
 
-    def call(self, operation, *, submit, **kwargs):
+    def call(self, operation, *, submit, spool=None, **kwargs):
         """Run one operation; returns ``(result, exchange)`` or raises with the exchange attached."""
-        self.transport.begin(operation, submit)
+        self.transport.begin(operation, submit, spool)
         try:
             result = getattr(self.service, operation)(**kwargs)
         except zeep.exceptions.Fault as fault:

@@ -1,11 +1,12 @@
 """GİB registered-user list of the sandbox, written as İzibiz's zipped GetGibUserList file.
 
-The list is streamed entry by entry into a ZIP on disk, so a million synthetic users cost disk
-space, not memory; the HTTP layer then Base64-encodes that file in chunks.
+The list is streamed into a ZIP on disk a few thousand entries at a time, so a million synthetic
+users cost disk space, not memory; the HTTP layer then Base64-encodes that file in chunks.
 """
 
 import csv
 import io
+import itertools
 import tempfile
 import threading
 import zipfile
@@ -30,6 +31,10 @@ _FIELDS = (
     "DELETED",
     "ALIAS_DELETION_TIME",
 )
+
+
+def _naive_tr(moment):
+    return moment and moment.astimezone(TR_TZ).replace(tzinfo=None)
 
 
 def _stamp(moment):
@@ -135,6 +140,69 @@ class SyntheticUsers:
                     document_type="DESPATCHADVICE",
                 )
 
+    def xml_chunks(self, query, size=2000):
+        """(entries, XML) of the matching entries as the generic path writes them, ``size`` per string.
+
+        The same bytes as ``_xml_user(user.row())`` for each entry of ``iter(self)`` that
+        ``query`` matches, computed without building the entries: a million users take seconds.
+        The synthetic values need no escaping.
+        """
+        epoch = self.EPOCH.replace(tzinfo=None)
+        step = timedelta(minutes=5)
+        start = _naive_tr(query.register_time_start)
+        modified = _naive_tr(query.alias_modify_date)
+        churn_at = _naive_tr(self.churn_at)
+        churn_stamp = _stamp(self.churn_at)
+        unit_ok = (query.alias_type or "PK") in ("ALL", "PK")
+        invoice = query.document_type in (None, "", "ALL", "INVOICE")
+        despatch = self.despatch and query.document_type in (None, "", "ALL", "DESPATCHADVICE")
+        if not unit_ok or not (invoice or despatch):
+            return
+        first = 0
+        if start is not None and start > epoch:
+            first = -((epoch - start) // step)
+        indices = range(first, self.count)
+        if modified is not None:
+            # Only churned users changed before the first user registered after ``modified``.
+            fresh_from = max(first, (modified - epoch) // step + 1 if modified >= epoch else 0)
+            churned = range(first, min(self.churn, fresh_from)) if invoice else ()
+            indices = itertools.chain(churned, range(fresh_from, self.count))
+        parts = []
+        for index in indices:
+            registered = epoch + step * index
+            stamp = registered.isoformat()
+            common = (
+                f'\n<USER xmlns=""><IDENTIFIER>{self.FIRST_VKN + index}</IDENTIFIER>'
+                f"<ALIAS>urn:mail:%spk@s{index}.sandbox.example</ALIAS>"
+                f"<TITLE>SENTETİK MÜKELLEF {index} A.Ş.</TITLE><TYPE>OZEL</TYPE>"
+                f"<REGISTER_TIME>{stamp}</REGISTER_TIME><UNIT>PK</UNIT><DOCUMENT_TYPE>%s</DOCUMENT_TYPE>"
+                "<ALIAS_CREATION_TIME>%s</ALIAS_CREATION_TIME>%s</USER>"
+            )
+            fresh = modified is None or registered > modified
+            if invoice:
+                if index < self.churn:
+                    if modified is not None and max(registered, churn_at) > modified:
+                        parts.append(
+                            common
+                            % (
+                                "default",
+                                "INVOICE",
+                                stamp,
+                                f"<DELETED>Y</DELETED><ALIAS_DELETION_TIME>{churn_stamp}</ALIAS_DELETION_TIME>",
+                            )
+                        )
+                    if modified is None or churn_at > modified:
+                        parts.append(common % ("yeni", "INVOICE", churn_stamp, ""))
+                elif fresh:
+                    parts.append(common % ("default", "INVOICE", stamp, ""))
+            if despatch and fresh:
+                parts.append(common % ("irsaliye", "DESPATCHADVICE", stamp, ""))
+            if len(parts) >= size:
+                yield len(parts), "".join(parts)
+                parts.clear()
+        if parts:
+            yield len(parts), "".join(parts)
+
 
 class UserRegistry:
     """Every alias the simulated GİB knows, including closed ones (kept for delta lists)."""
@@ -179,10 +247,12 @@ class UserRegistry:
     def has_alias(self, identifier, alias, document_type, unit):
         return any(u.alias == alias for u in self.lookup(identifier, document_type, unit=unit))
 
-    def entries(self):
+    def own_entries(self):
         with self._lock:
-            own = list(self._users)
-        yield from own
+            return list(self._users)
+
+    def entries(self):
+        yield from self.own_entries()
         yield from self.synthetic
 
     def write_zip(self, query, directory=None):
@@ -192,7 +262,7 @@ class UserRegistry:
             tempfile.NamedTemporaryFile(
                 prefix="sandbox-users-", suffix=".zip", dir=directory, delete=False
             ) as handle,
-            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
         ):
             name = "users.csv" if query.file_type == "CSV" else "users.xml"
             with archive.open(name, "w", force_zip64=True) as raw:
@@ -204,15 +274,19 @@ class UserRegistry:
                     out.write(
                         f'<?xml version="1.0" encoding="UTF-8"?>\n<GetUserListResponse xmlns="{LIST_NS}">'
                     )
-                for user in self.entries():
+                csv_file = query.file_type == "CSV"
+                for user in self.own_entries() if not csv_file else self.entries():
                     if not query.matches(user):
                         continue
                     count += 1
-                    if query.file_type == "CSV":
+                    if csv_file:
                         writer.writerow(user.row())
                     else:
                         out.write(_xml_user(user.row()))
-                if query.file_type != "CSV":
+                if not csv_file:
+                    for entries, chunk in self.synthetic.xml_chunks(query):
+                        count += entries
+                        out.write(chunk)
                     out.write("</GetUserListResponse>\n")
                 out.flush()
                 out.detach()
