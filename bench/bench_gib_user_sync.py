@@ -4,7 +4,8 @@ The sandbox runs in a child process and serves 1,000,000 synthetic users with an
 an e-İrsaliye PK alias each (2,000,000 aliases). This process is a plain Odoo registry on a
 database with l10n_tr_edoc installed; it calls ``l10n_tr_edoc.account._l10n_tr_edoc_sync_gib_users``
 with a real commit after each batch, exactly as the cron does. Then 5,000 users swap their
-e-Fatura alias at the sandbox (10,000 changed rows) and a delta sync is timed.
+e-Fatura alias at the sandbox (10,000 changed rows) and a delta sync is timed, then a second full
+sync over the filled table (the periodic full resync).
 
     source scripts/common.sh; clone_db bench_gib
     odoo_bin "$(addons_dir)" -d bench_gib -i l10n_tr_edoc --stop-after-init
@@ -135,6 +136,13 @@ def run_bench(args, url, sandbox):
             f"delta sync: {run.aliases_done:,} changed aliases of {run.users_done:,} users "
             f"in {elapsed:.2f} s, "
             f"state {run.state}; peak RSS {peak_rss_mb():.0f} MB"
+        )
+        started = time.perf_counter()
+        run = account._l10n_tr_edoc_sync_gib_users(full=True, commit=commit)
+        elapsed = time.perf_counter() - started
+        print(
+            f"full sync over the filled table: {run.users_done:,} users + {run.aliases_done:,} aliases "
+            f"in {elapsed:.1f} s, state {run.state}; peak RSS {peak_rss_mb():.0f} MB"
         )
         cr.execute(
             "SELECT count(*), count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM l10n_tr_edoc_gib_user_alias"
