@@ -2,8 +2,16 @@
 # Idempotent, so every start re-points the account at the sandbox's current address.
 # `env` is provided by odoo-bin shell.
 import os
+import uuid
 
+from odoo import Command
+
+from odoo.addons.l10n_tr_edoc.core.documents import Identifier
+from odoo.addons.l10n_tr_edoc.core.providers.base import OutgoingDocument
+from odoo.addons.l10n_tr_edoc.core.providers.izibiz import IzibizSandboxProvider
 from odoo.addons.l10n_tr_edoc.core.sandbox.demo import DEMO_COMPANIES
+from odoo.addons.l10n_tr_edoc.core.tests import factories
+from odoo.addons.l10n_tr_edoc.core.ubl import build_invoice, serialize
 
 own, *others = DEMO_COMPANIES
 turkey = env.ref("base.tr")
@@ -100,3 +108,54 @@ account.write(
 )
 env.cr.commit()
 print(f"[run] demo company {company.name} (VKN {own.vkn}) uses the sandbox account {account.name}")
+
+# Something to do on the first start: a supplier's commercial invoice waiting for KABUL/RED, and an
+# invoice to send. The sandbox forgets everything when it stops; what Odoo imported stays.
+Document = env["l10n_tr_edoc.document"]
+if not Document.search_count([("company_id", "=", company.id), ("direction", "=", "in")]):
+    supplier = others[0]
+    invoice = factories.invoice(
+        None,
+        profile="TICARIFATURA",
+        number=uuid.uuid4().int % 10**8,
+        uuid=str(uuid.uuid4()).upper(),
+        supplier=factories.seller(identifications=(Identifier(value=supplier.vkn, scheme_id="VKN"),)),
+        customer=factories.company_buyer(identifications=(Identifier(value=own.vkn, scheme_id="VKN"),)),
+    )
+    IzibizSandboxProvider(
+        username=supplier.username, password=supplier.password, base_url=account.sandbox_url
+    ).send_invoices(
+        [
+            OutgoingDocument(
+                uuid=invoice.uuid,
+                number=invoice.id,
+                xml=serialize(build_invoice(invoice)),
+                receiver_vkn=own.vkn,
+                receiver_alias=own.pk_alias,
+            )
+        ]
+    )
+    account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices()
+    print(f"[run] {supplier.title} sent a TICARIFATURA to answer (KABUL/RED) before its 8-day deadline")
+Move = env["account.move"].with_company(company)
+if not Move.search_count([("company_id", "=", company.id), ("move_type", "=", "out_invoice")]):
+    customer = env["res.partner"].search([("vat", "=", others[0].vkn)], limit=1)
+    move = Move.create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": customer.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Danışmanlık hizmeti",
+                        "quantity": 10,
+                        "price_unit": 1500,
+                        "tax_ids": [Command.set(company.account_sale_tax_id.ids)],
+                    }
+                )
+            ],
+        }
+    )
+    move.action_post()
+    print(f"[run] invoice {move.name} to {customer.name} is posted and waits to be sent (Send > e-Document)")
+env.cr.commit()
