@@ -392,6 +392,10 @@ class L10nTrEdocDocument(models.Model):
                     "status", error.params.get("exchanges", ()), error=error
                 )
                 continue
+            # Logged when it worked too: the account's health rests on its routine calls.
+            self.browse()._l10n_tr_edoc_log_exchanges(
+                "status", result.exchanges, account=documents.account_id[:1]
+            )
             statuses = result.by_uuid()
             for document in documents:
                 if status := statuses.get(document.uuid):

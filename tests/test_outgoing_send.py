@@ -172,8 +172,18 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
     def test_gib_rejection_leads_to_a_corrected_invoice(self):
         move = self._post(self.rejecting)
         self._send(move)
+        polls_before = self.env["l10n_tr_edoc.event"].search_count(
+            [("operation", "=", "GetInvoiceStatusAll")]
+        )
         self._run_cron()
         self.assertEqual(move.l10n_tr_edoc_state, "rejected_by_gib")
+        # the routine status query is in the call log (the account's health) although it worked
+        poll = self.env["l10n_tr_edoc.event"].search([("operation", "=", "GetInvoiceStatusAll")], limit=1)
+        self.assertEqual(
+            self.env["l10n_tr_edoc.event"].search_count([("operation", "=", "GetInvoiceStatusAll")]),
+            polls_before + 1,
+        )
+        self.assertTrue(poll.success)
         action = move.action_l10n_tr_edoc_correct()
         correction = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(move.state, "cancel")
