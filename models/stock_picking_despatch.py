@@ -132,27 +132,26 @@ class StockPicking(models.Model):
     def _l10n_tr_edoc_despatch_problems(self):
         """What keeps this delivery from becoming a valid e-İrsaliye, in words the warehouse can act on."""
         self.ensure_one()
-        _ = self.env._
         problems = list(self.company_id._l10n_tr_edoc_identity_problems())
         receiver = self.partner_id.commercial_partner_id
         if not self.partner_id:
-            problems.append(_("Set the customer (delivery address) of the delivery."))
+            problems.append(self.env._("Set the customer (delivery address) of the delivery."))
         else:
             if problem := self.env["res.partner"]._l10n_tr_edoc_tax_id_problem(receiver.vat):
                 problems.append(
-                    _("Customer %(name)s: %(problem)s", name=receiver.display_name, problem=problem)
+                    self.env._("Customer %(name)s: %(problem)s", name=receiver.display_name, problem=problem)
                 )
             address = self.partner_id
             if not (address.city and address.state_id and address.country_id and address.zip):
                 problems.append(
-                    _(
+                    self.env._(
                         "The delivery address needs a district (city), a province (state), "
                         "a postal code and a country."
                     )
                 )
             if receiver.l10n_tr_edoc_despatch_status == "unknown":
                 problems.append(
-                    _(
+                    self.env._(
                         "The e-İrsaliye registration of %s is not known: "
                         "update it from GİB's user list first.",
                         receiver.display_name,
@@ -163,29 +162,29 @@ class StockPicking(models.Model):
                 and not receiver.l10n_tr_edoc_despatch_alias
             ):
                 problems.append(
-                    _("%s is registered for e-İrsaliye but has no PK alias.", receiver.display_name)
+                    self.env._("%s is registered for e-İrsaliye but has no PK alias.", receiver.display_name)
                 )
         if not (self.l10n_tr_edoc_carrier_id or self.l10n_tr_edoc_driver_ids):
-            problems.append(_("Name the carrier company or at least one driver."))
+            problems.append(self.env._("Name the carrier company or at least one driver."))
         for driver in self.l10n_tr_edoc_driver_ids:
             number = normalize_tax_id(driver.vat)
             if len(number) != 11 or self.env["res.partner"]._l10n_tr_edoc_tax_id_problem(number):
-                problems.append(_("Driver %s needs a valid TCKN as Tax ID.", driver.display_name))
+                problems.append(self.env._("Driver %s needs a valid TCKN as Tax ID.", driver.display_name))
         if self.l10n_tr_edoc_carrier_id and (
             problem := self.env["res.partner"]._l10n_tr_edoc_tax_id_problem(
                 self.l10n_tr_edoc_carrier_id.commercial_partner_id.vat
             )
         ):
-            problems.append(_("Carrier: %s", problem))
+            problems.append(self.env._("Carrier: %s", problem))
         if self.l10n_tr_edoc_despatch_type == "MATBUDAN" and not (
             self.l10n_tr_edoc_printed_number and self.l10n_tr_edoc_printed_date
         ):
             problems.append(
-                _("A MATBUDAN e-İrsaliye needs the number and date of the printed despatch note.")
+                self.env._("A MATBUDAN e-İrsaliye needs the number and date of the printed despatch note.")
             )
         quantities = self._l10n_tr_edoc_despatch_quantities()
         if not quantities:
-            problems.append(_("The delivery has no quantity to declare."))
+            problems.append(self.env._("The delivery has no quantity to declare."))
         for move, _qty in quantities:
             try:
                 move.product_uom._l10n_tr_edoc_unit_code()
@@ -320,16 +319,19 @@ class StockPicking(models.Model):
     def _l10n_tr_edoc_send_despatch(self):
         """Number, build, check and send this delivery's e-İrsaliye; failures are kept on the document."""
         self.ensure_one()
-        _ = self.env._
         if self.picking_type_code != "outgoing" or self.state in ("draft", "cancel"):
-            raise UserError(_("Only confirmed deliveries can be sent as e-İrsaliye."))
+            raise UserError(self.env._("Only confirmed deliveries can be sent as e-İrsaliye."))
         if self.l10n_tr_edoc_state not in SENDABLE_STATES:
-            raise UserError(_("The e-İrsaliye of %s was already sent.", self.display_name))
+            raise UserError(self.env._("The e-İrsaliye of %s was already sent.", self.display_name))
         account = self.company_id.l10n_tr_edoc_account_id
         if not account:
-            raise UserError(_("Configure an e-Document integrator for %s first.", self.company_id.name))
+            raise UserError(
+                self.env._("Configure an e-Document integrator for %s first.", self.company_id.name)
+            )
         if problems := self._l10n_tr_edoc_despatch_problems():
-            raise UserError(_("The e-İrsaliye cannot be sent:\n%s", "\n".join(f"- {p}" for p in problems)))
+            raise UserError(
+                self.env._("The e-İrsaliye cannot be sent:\n%s", "\n".join(f"- {p}" for p in problems))
+            )
         document = self.l10n_tr_edoc_document_id
         if not document or document.kind != "despatch" or document.direction != "out":
             document = self.env["l10n_tr_edoc.document"].create(
@@ -350,7 +352,9 @@ class StockPicking(models.Model):
                 self.company_id, "despatch", picking_type=self.picking_type_id
             )
             if not series:
-                raise UserError(_("Create an e-İrsaliye document series for %s first.", self.company_id.name))
+                raise UserError(
+                    self.env._("Create an e-İrsaliye document series for %s first.", self.company_id.name)
+                )
             document.write(
                 {"name": series._l10n_tr_edoc_take_number(today, today=today), "issue_date": today}
             )
@@ -360,7 +364,10 @@ class StockPicking(models.Model):
         report = validate_document(xml, today=document.issue_date)
         if not report.ok:
             raise UserError(
-                _("The e-İrsaliye failed its checks:\n%s", "\n".join(f"- {i.message}" for i in report.errors))
+                self.env._(
+                    "The e-İrsaliye failed its checks:\n%s",
+                    "\n".join(f"- {i.message}" for i in report.errors),
+                )
             )
         document._l10n_tr_edoc_despatch_attach_xml(xml)
         document._l10n_tr_edoc_apply_event(

@@ -86,7 +86,6 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
     def action_send(self):
         """Build, check and send the İrsaliye Yanıtı; the e-İrsaliye counts as answered once sent."""
         self.ensure_one()
-        _ = self.env._
         if problems := self._l10n_tr_edoc_line_problems():
             raise UserError("\n".join(problems))
         despatch_doc = self.document_id
@@ -95,7 +94,9 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
         alias = supplier.l10n_tr_edoc_despatch_alias
         if not alias:
             raise UserError(
-                _("%s has no e-İrsaliye alias (PK) to receive the İrsaliye Yanıtı.", supplier.display_name)
+                self.env._(
+                    "%s has no e-İrsaliye alias (PK) to receive the İrsaliye Yanıtı.", supplier.display_name
+                )
             )
         company = despatch_doc.company_id
         today = self.picking_id._l10n_tr_edoc_local(fields.Datetime.now())
@@ -103,7 +104,9 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
             company, "receipt_advice", picking_type=self.picking_id.picking_type_id
         )
         if not series:
-            raise UserError(_("Create an İrsaliye Yanıtı document series for %s first.", company.name))
+            raise UserError(
+                self.env._("Create an İrsaliye Yanıtı document series for %s first.", company.name)
+            )
         document = self.env["l10n_tr_edoc.document"].create(
             {
                 "uuid": str(uuid.uuid4()).upper(),
@@ -156,7 +159,7 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
         report = validate_document(xml, today=document.issue_date)
         if not report.ok:
             raise UserError(
-                _(
+                self.env._(
                     "The İrsaliye Yanıtı failed its checks:\n%s",
                     "\n".join(f"- {i.message}" for i in report.errors),
                 )
@@ -184,7 +187,7 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
         if not sent:
             # No exception: the refused answer stays on record in send_failed, ready to be sent again.
             return despatch_doc.account_id._l10n_tr_edoc_notify(
-                _("İrsaliye Yanıtı not sent"), document.error_message or document.state, "danger"
+                self.env._("İrsaliye Yanıtı not sent"), document.error_message or document.state, "danger"
             )
         return {"type": "ir.actions.act_window_close"}
 
