@@ -123,6 +123,8 @@ class TestL10nTrEdocScreenshots(
             os.environ.get("L10N_TR_EDOC_SCREENSHOT_DIR") or REPO / "static" / "description" / "screenshots"
         )
         folder.mkdir(parents=True, exist_ok=True)
+        if lang := os.environ.get("L10N_TR_EDOC_SCREENSHOT_LANG"):
+            self._use_language(lang)
         records = self._prepare_records()
         browser = ChromeBrowser(self)
         with self.allow_requests(browser=browser), contextlib.ExitStack() as stack:
@@ -144,6 +146,13 @@ class TestL10nTrEdocScreenshots(
                 path = folder / screen.file
                 self._save_png(base64.b64decode(shot["data"]), path)
                 self.assertLess(path.stat().st_size, MAX_BYTES, path)
+
+    def _use_language(self, lang):
+        """Screens in another language (e.g. tr_TR): Odoo's and the addon's own translations."""
+        self.env["res.lang"]._activate_lang(lang)
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        self.env["ir.module.module"]._load_module_terms(installed.mapped("name"), [lang])
+        self.env.user.lang = lang
 
     def _save_png(self, data, path):
         """A 256-colour palette keeps UI screenshots sharp at a fraction of the size."""
