@@ -5,14 +5,14 @@ import http.server
 import io
 import threading
 import zipfile
+from pathlib import Path
 
-from .conftest import reference_path
 
-
-def folder_zip(key, *, extra=()):
-    """GİB's zip for ``key`` (``ubl``/``efatura``) as bytes, plus ``extra`` ``(name, bytes)`` members."""
+def folder_zip(gib_ubl_tr, key, *, extra=()):
+    """GİB's zip for ``key`` (``ubl``/``efatura``) built from the reference folder ``gib_ubl_tr``,
+    plus ``extra`` ``(name, bytes)`` members."""
     folder = {"ubl": "UBLTR_1.2.1_Paketi", "efatura": "e-FaturaPaketi"}[key]
-    root = reference_path("gib-ubl-tr", folder)
+    root = Path(gib_ubl_tr, folder)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(root.rglob("*")):

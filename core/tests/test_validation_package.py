@@ -12,10 +12,12 @@ from core.validation.package import PackageError, install, is_package, package_d
 from .conftest import reference_path
 from .package_zips import folder_zip, serve_files
 
+GIB = reference_path("gib-ubl-tr")
+
 
 @pytest.fixture(scope="module")
 def zips():
-    return {key: folder_zip(key) for key in ("ubl", "efatura")}
+    return {key: folder_zip(GIB, key) for key in ("ubl", "efatura")}
 
 
 @pytest.fixture
@@ -50,9 +52,9 @@ def test_zip_without_top_folder_is_accepted(tmp_path, zips):
     ["../evil.xsd", "UBLTR_1.2.1_Paketi/../../evil.xsd", "/etc/evil.xsd", "C:/evil.xsd", "..\\evil.xsd"],
 )
 def test_members_outside_the_package_are_refused_and_nothing_is_written(tmp_path, name):
-    bad = folder_zip("ubl", extra=[(name, b"<evil/>")])
+    bad = folder_zip(GIB, "ubl", extra=[(name, b"<evil/>")])
     with pytest.raises(PackageError, match="outside the package"):
-        install({"ubl": bad, "efatura": folder_zip("efatura")}, tmp_path / "root")
+        install({"ubl": bad, "efatura": folder_zip(GIB, "efatura")}, tmp_path / "root")
     assert not (tmp_path / "evil.xsd").exists()
     assert not (tmp_path / "root").exists()
 
