@@ -105,28 +105,47 @@ class AccountMove(models.Model):
 class L10nTrEdocDocument(models.Model):
     _inherit = "l10n_tr_edoc.document"
 
+    @api.model
+    def _l10n_tr_edoc_gib_messages(self, xmls):
+        """GİB's XSD and schematron errors per XML, from one child process; None when the checks are off."""
+        folder = self.env["account.move"]._l10n_tr_edoc_gib_package_dir()
+        if not folder or not xmls:
+            return None
+        try:
+            results = package.validate_in_child(xmls, folder)
+        except EdocError as error:
+            text = self.env._("The XSD and schematron check could not run: %(error)s", error=error.message)
+            return [[text]] * len(xmls)
+        return [[] if result.get("ok") else package.result_messages(result) for result in results]
+
+    @api.model
+    def _l10n_tr_edoc_gib_check_before_send(self, xml, what):
+        """Raise before a despatch or an answer leaves when GİB's XSD or schematron refuses it."""
+        messages = (self._l10n_tr_edoc_gib_messages([xml]) or [[]])[0]
+        if messages:
+            raise UserError(
+                self.env._(
+                    "GİB's XSD/schematron check refused %(document)s:\n%(messages)s",
+                    document=what,
+                    messages="\n".join(f"- {message}" for message in messages),
+                )
+            )
+
     def _l10n_tr_edoc_gib_validate(self):
         """GİB's XSD and schematron on the generated XML, one child process for the batch.
 
         Returns ``{document: error text}``; the refused documents keep their state, number and XML,
         so fixing the invoice and sending again loses nothing.
         """
-        folder = self.env["account.move"]._l10n_tr_edoc_gib_package_dir()
-        if not self or not folder:
-            return {}
-        try:
-            results = package.validate_in_child([document.xml_attachment_id.raw for document in self], folder)
-        except EdocError as error:
-            text = self.env._("The XSD and schematron check could not run: %(error)s", error=error.message)
-            results = [{"error": {"message": text}}] * len(self)
+        found = self._l10n_tr_edoc_gib_messages([document.xml_attachment_id.raw for document in self])
         errors = {}
-        for document, result in zip(self, results, strict=True):
-            if result.get("ok"):
+        for document, messages in zip(self, found or [], strict=False):
+            if not messages:
                 continue
             text = self.env._(
                 "GİB's XSD/schematron check refused %(document)s:\n%(messages)s",
                 document=document.name,
-                messages="\n".join(package.result_messages(result)),
+                messages="\n".join(f"- {message}" for message in messages),
             )
             document.write({"error_code": "tr_edoc.package.invalid", "error_message": text})
             errors[document] = text

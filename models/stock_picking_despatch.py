@@ -362,6 +362,7 @@ class StockPicking(models.Model):
             raise UserError(
                 _("The e-İrsaliye failed its checks:\n%s", "\n".join(f"- {i.message}" for i in report.errors))
             )
+        document._l10n_tr_edoc_gib_check_before_send(xml, document.name)
         document._l10n_tr_edoc_despatch_attach_xml(xml)
         document._l10n_tr_edoc_apply_event(
             "generate",

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..core.validation.package import is_package
 from ..models.res_config_settings_gib_package import PARAM_DIR, PARAM_RECORDS, PARAM_URLS
 from .common import reference_dir
 from .common_outgoing import L10nTrEdocOutgoingCase
+from .test_despatch_common import L10nTrEdocDespatchCase
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -108,3 +110,30 @@ class TestL10nTrEdocGibPackage(L10nTrEdocOutgoingCase):
         with self.assertRaises(AccessError):
             settings.with_user(manager).action_l10n_tr_edoc_download_gib_package()
         self.assertFalse(self.params.get_param(PARAM_DIR))
+
+
+@tagged("post_install", "-at_install", "post_install_l10n")
+class TestL10nTrEdocGibPackageDespatch(L10nTrEdocDespatchCase):
+    def test_folder_on_disk_turns_the_check_on_and_a_valid_despatch_goes_out(self):
+        params = self.env["ir.config_parameter"].sudo()
+        Move = self.env["account.move"]
+        params.set_param(PARAM_DIR, str(reference_dir() / "gib-ubl-tr" / "UBLTR_1.2.1_Paketi"))
+        self.assertIn("is not a GİB package folder", Move._l10n_tr_edoc_gib_package_status())
+        self.assertIsNone(Move._l10n_tr_edoc_gib_package_dir())
+        params.set_param(PARAM_DIR, str(reference_dir() / "gib-ubl-tr"))
+        self.assertIn("on (package dated", Move._l10n_tr_edoc_gib_package_status())
+        document = self._delivery()._l10n_tr_edoc_send_despatch()
+        self.assertEqual(document.state, "sent", document.error_message)
+        self.assertEqual(
+            self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_gib_messages([document.xml_attachment_id.raw]),
+            [[]],
+        )
+        # an element the XSD does not know, right after the version: only the XSD can refuse it
+        broken = re.sub(
+            rb"(UBLVersionID>2\.1</cbc:UBLVersionID>)",
+            rb"\1<cbc:Bogus>x</cbc:Bogus>",
+            document.xml_attachment_id.raw,
+        )
+        self.assertNotEqual(broken, document.xml_attachment_id.raw)
+        with self.assertRaisesRegex(UserError, "Bogus.*not expected"):
+            document._l10n_tr_edoc_gib_check_before_send(broken, document.name)
