@@ -45,3 +45,4 @@ from . import l10n_tr_edoc_dashboard
 from . import account_journal
 from . import l10n_tr_edoc_account_health
 from . import res_company_call_log
+from . import res_config_settings_gib_package

@@ -157,6 +157,9 @@ class AccountMove(models.Model):
                 errors[document.move_id] = error
             else:
                 ready |= document
+        for document, error in ready._l10n_tr_edoc_gib_validate().items():
+            errors[document.move_id] = error
+            ready -= document
         for document in ready:
             document._l10n_tr_edoc_apply_event("submit")
         if ready and self._l10n_tr_edoc_can_commit():

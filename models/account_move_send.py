@@ -47,6 +47,11 @@ class AccountMoveSend(models.AbstractModel):
                 "action_text": self.env._("View Invoice(s)"),
                 "action": blocked._get_records_action(name=self.env._("Invoices to fix")),
             }
+        if tr_moves and not self.env["account.move"]._l10n_tr_edoc_gib_package_dir():
+            alerts["l10n_tr_edoc_gib_package_off"] = {
+                "level": "info",
+                "message": self.env._("XSD and schematron checks are off: no GİB package configured."),
+            }
         if warned - blocked:
             alerts["l10n_tr_edoc_warning"] = {
                 "level": "warning",

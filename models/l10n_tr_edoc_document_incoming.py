@@ -232,6 +232,7 @@ class L10nTrEdocDocument(models.Model):
             }
         )
         xml = response._l10n_tr_edoc_prepare_response_xml(self, answer, reason)
+        response._l10n_tr_edoc_gib_check_before_send(xml, response.uuid)
         response.xml_attachment_id = self.env["ir.attachment"].create(
             {
                 "name": f"{response.uuid}.xml",

@@ -369,6 +369,7 @@ class StockPicking(models.Model):
                     "\n".join(f"- {i.message}" for i in report.errors),
                 )
             )
+        document._l10n_tr_edoc_gib_check_before_send(xml, document.name)
         document._l10n_tr_edoc_despatch_attach_xml(xml)
         document._l10n_tr_edoc_apply_event(
             "generate",

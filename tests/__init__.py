@@ -20,3 +20,4 @@ from . import test_call_log
 from . import test_credit
 from . import test_tours
 from . import test_screenshots
+from . import test_gib_package

@@ -164,6 +164,7 @@ class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
                     "\n".join(f"- {i.message}" for i in report.errors),
                 )
             )
+        document._l10n_tr_edoc_gib_check_before_send(xml, document.name or document.uuid)
         document.sender_vat = advice.delivery_customer.tax_id
         document._l10n_tr_edoc_despatch_attach_xml(xml)
         document._l10n_tr_edoc_despatch_store_answer_lines(

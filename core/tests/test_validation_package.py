@@ -1,0 +1,107 @@
+import contextlib
+import hashlib
+import io
+import stat
+import zipfile
+
+import pytest
+
+from core.validation import package
+from core.validation.package import PackageError, install, is_package, package_date, validate_in_child
+
+from .conftest import reference_path
+from .package_zips import folder_zip, serve_files
+
+GIB = reference_path("gib-ubl-tr")
+
+
+@pytest.fixture(scope="module")
+def zips():
+    return {key: folder_zip(GIB, key) for key in ("ubl", "efatura")}
+
+
+@pytest.fixture
+def http_files():
+    with contextlib.ExitStack() as stack:
+        yield lambda files: stack.enter_context(serve_files(files))
+
+
+def _listing(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+def test_install_unpacks_both_zips_into_one_checked_folder(tmp_path, zips):
+    folder = install(zips, tmp_path)
+    assert is_package(folder)
+    assert (folder / "UBLTR_1.2.1_Paketi" / "xsdrt" / "maindoc" / "UBL-Invoice-2.1.xsd").is_file()
+    assert package_date(folder) is not None
+    assert _listing(tmp_path) == [folder.name, *(f"{folder.name}/{p}" for p in _listing(folder))]
+
+
+def test_zip_without_top_folder_is_accepted(tmp_path, zips):
+    flat = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(zips["ubl"])) as source, zipfile.ZipFile(flat, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename.split("/", 1)[1], source.read(info))
+    folder = install({**zips, "ubl": flat.getvalue()}, tmp_path)
+    assert is_package(folder)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.xsd", "UBLTR_1.2.1_Paketi/../../evil.xsd", "/etc/evil.xsd", "C:/evil.xsd", "..\\evil.xsd"],
+)
+def test_members_outside_the_package_are_refused_and_nothing_is_written(tmp_path, name):
+    bad = folder_zip(GIB, "ubl", extra=[(name, b"<evil/>")])
+    with pytest.raises(PackageError, match="outside the package"):
+        install({"ubl": bad, "efatura": folder_zip(GIB, "efatura")}, tmp_path / "root")
+    assert not (tmp_path / "evil.xsd").exists()
+    assert not (tmp_path / "root").exists()
+
+
+def test_links_are_refused(tmp_path, zips):
+    info = zipfile.ZipInfo("UBLTR_1.2.1_Paketi/link")
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    buffer = io.BytesIO(zips["ubl"])
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(info, "/etc/passwd")
+    with pytest.raises(PackageError, match="is a link"):
+        install({**zips, "ubl": buffer.getvalue()}, tmp_path)
+
+
+def test_huge_member_is_refused(tmp_path, zips, monkeypatch):
+    monkeypatch.setattr(package, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(PackageError, match="too large"):
+        install(zips, tmp_path)
+
+
+def test_wrong_zip_or_not_a_zip_is_refused(tmp_path, zips):
+    with pytest.raises(PackageError, match="lacks xsdrt/maindoc"):
+        install({"ubl": zips["efatura"], "efatura": zips["efatura"]}, tmp_path)
+    with pytest.raises(PackageError, match="not a zip"):
+        install({"ubl": b"<html>moved</html>", "efatura": zips["efatura"]}, tmp_path)
+
+
+def test_download_records_url_size_and_sha256(tmp_path, zips, http_files):
+    urls = http_files(zips)
+    folder, records = package.download(urls, tmp_path)
+    assert is_package(folder)
+    assert [(r.key, r.url, r.size, r.sha256) for r in records] == [
+        (key, urls[key], len(zips[key]), hashlib.sha256(zips[key]).hexdigest()) for key in ("ubl", "efatura")
+    ]
+
+
+def test_download_stops_at_the_size_limit(tmp_path, zips, http_files, monkeypatch):
+    monkeypatch.setattr(package, "MAX_ZIP_BYTES", 1000)
+    with pytest.raises(PackageError, match="larger than 1000 bytes"):
+        package.download(http_files(zips), tmp_path)
+
+
+def test_child_process_reports_schematron_and_xsd_errors_per_file():
+    root = reference_path("gib-ubl-tr")
+    good = (root / "UBLTR_1.2.1_Paketi" / "xml" / "TicariFaturaOrnegi.xml").read_bytes()
+    wrong_version = good.replace(b"<cbc:UBLVersionID>2.1<", b"<cbc:UBLVersionID>2.0<")
+    assert wrong_version != good
+    results = validate_in_child([good, wrong_version], root)
+    assert [r["ok"] for r in results] == [True, False]
+    assert any("UBLVersionIDCheck" in m for m in package.result_messages(results[1]))

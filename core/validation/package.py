@@ -1,0 +1,256 @@
+"""GİB's XSD + schematron package at run time: download, check, unpack, and validate in a child process.
+
+GİB publishes the package as two zips on ebelge.gib.gov.tr. They come from the network, so every member
+is checked before anything touches the disk: no absolute paths, no ``..``, no links, bounded sizes.
+Saxon's native runtime cannot start under the address-space limit an Odoo worker runs with, so the
+XSD + schematron check runs in a child Python without that limit, one child per batch of documents.
+"""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+import requests
+
+from ..errors import ConfigurationError, EdocError
+
+UBL_FOLDER, EFATURA_FOLDER = "UBLTR_1.2.1_Paketi", "e-FaturaPaketi"
+DEFAULT_URLS = {
+    "ubl": "https://ebelge.gib.gov.tr/dosyalar/kilavuzlar/UBL-TR1.2.1_Paketi.zip",
+    "efatura": "https://ebelge.gib.gov.tr/dosyalar/kilavuzlar/e-FaturaPaketi.zip",
+}
+# zip key -> (folder the core expects, a member that proves it is the right zip)
+LAYOUT = {
+    "ubl": (UBL_FOLDER, "xsdrt/maindoc/UBL-Invoice-2.1.xsd"),
+    "efatura": (EFATURA_FOLDER, "schematron/UBL-TR_Main_Schematron.xml"),
+}
+SCHEMATRON_DIR = Path(EFATURA_FOLDER, "schematron")
+MAX_ZIP_BYTES = 50 * 1024 * 1024
+MAX_MEMBER_BYTES = 20 * 1024 * 1024
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_MEMBERS = 5000
+CORE_PARENT = Path(__file__).resolve().parents[2]
+
+
+class PackageError(EdocError):
+    """A downloaded GİB zip that is unreachable, not a zip, not GİB's, or hostile; nothing was changed."""
+
+    code = "tr_edoc.package"
+
+
+@dataclass(frozen=True)
+class ZipRecord:
+    key: str
+    url: str
+    size: int
+    sha256: str
+    downloaded_at: str
+
+
+def fetch(url, *, timeout=60, max_bytes=None):
+    """The zip's bytes, read in chunks so a huge or endless answer is cut off at ``max_bytes``."""
+    max_bytes = max_bytes or MAX_ZIP_BYTES
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            response.raise_for_status()
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise PackageError(
+                        f"{url} is larger than {max_bytes} bytes.",
+                        params={"url": url, "max_bytes": max_bytes},
+                    )
+                chunks.append(chunk)
+    except requests.RequestException as exc:
+        raise PackageError(f"{url} could not be downloaded: {exc}", params={"url": url}) from exc
+    return b"".join(chunks)
+
+
+def _member_parts(info):
+    """The member's path parts, refusing anything that could land outside the target folder."""
+    name = info.filename.replace("\\", "/")
+    path = PurePosixPath(name)
+    if path.is_absolute() or (path.parts and path.parts[0].endswith(":")) or ".." in path.parts:
+        raise PackageError(f"The zip member {info.filename!r} points outside the package.", params={})
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise PackageError(f"The zip member {info.filename!r} is a link.", params={})
+    return tuple(part for part in path.parts if part not in ("", "."))
+
+
+def checked_members(data, key):
+    """``(zip, [(info, relative parts)])`` for the members under the folder that holds GİB's marker file."""
+    folder, marker = LAYOUT[key]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise PackageError(f"The {folder} download is not a zip file.", params={"key": key}) from exc
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise PackageError(f"The {folder} zip has too many members.", params={"key": key})
+    members, total = [], 0
+    for info in infos:
+        parts = _member_parts(info)
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise PackageError(f"The zip member {info.filename!r} is too large.", params={"key": key})
+        total += info.file_size
+        members.append((info, parts))
+    if total > MAX_TOTAL_BYTES:
+        raise PackageError(f"The {folder} zip unpacks to too many bytes.", params={"key": key})
+    marker_parts = tuple(marker.split("/"))
+    prefixes = [
+        parts[: -len(marker_parts)] for _info, parts in members if parts[-len(marker_parts) :] == marker_parts
+    ]
+    if len(prefixes) != 1:
+        raise PackageError(
+            f"The download is not GİB's {folder} package: it lacks {marker}.", params={"key": key}
+        )
+    (prefix,) = prefixes
+    inside = [
+        (info, parts[len(prefix) :])
+        for info, parts in members
+        if parts[: len(prefix)] == prefix and len(parts) > len(prefix) and not info.is_dir()
+    ]
+    return archive, inside
+
+
+def _extract(archive, members, target):
+    for info, parts in members:
+        path = target.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with archive.open(info) as source, path.open("wb") as sink:
+            while chunk := source.read(64 * 1024):
+                written += len(chunk)
+                if written > info.file_size or written > MAX_MEMBER_BYTES:
+                    raise PackageError(f"The zip member {info.filename!r} is larger than it says.", params={})
+                sink.write(chunk)
+        stamp = dt.datetime(*info.date_time).timestamp()
+        os.utime(path, (stamp, stamp))
+
+
+def install(zips, dest_root, *, now=None):
+    """Check both zips, then unpack them into a fresh folder under ``dest_root``; returns its path.
+
+    ``zips`` maps ``ubl``/``efatura`` to bytes. Everything is unpacked into a temporary folder first
+    and renamed at the end, so a refused zip leaves no half-written package behind.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    checked = {key: checked_members(zips[key], key) for key in LAYOUT}
+    digest = hashlib.sha256(b"".join(hashlib.sha256(zips[key]).digest() for key in LAYOUT)).hexdigest()
+    dest_root = Path(dest_root)
+    dest_root.mkdir(parents=True, exist_ok=True)
+    final = dest_root / f"{now:%Y%m%d}-{digest[:12]}"
+    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=dest_root))
+    try:
+        for key, (archive, members) in checked.items():
+            _extract(archive, members, staging / LAYOUT[key][0])
+        if final.exists():
+            shutil.rmtree(final)
+        staging.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def download(urls, dest_root, *, now=None, timeout=60):
+    """Fetch GİB's two zips and install them; returns ``(package folder, [ZipRecord])``."""
+    now = now or dt.datetime.now(dt.UTC)
+    zips, records = {}, []
+    for key in LAYOUT:
+        url = urls.get(key) or DEFAULT_URLS[key]
+        data = fetch(url, timeout=timeout)
+        zips[key] = data
+        records.append(
+            ZipRecord(
+                key, url, len(data), hashlib.sha256(data).hexdigest(), now.isoformat(timespec="seconds")
+            )
+        )
+    return install(zips, dest_root, now=now), records
+
+
+def records_json(records):
+    return json.dumps([asdict(record) for record in records])
+
+
+def is_package(package_dir):
+    """True when the folder holds both parts the XSD and schematron checks read."""
+    if not package_dir:
+        return False
+    root = Path(package_dir)
+    return all((root / folder / marker).is_file() for folder, marker in LAYOUT.values())
+
+
+def package_date(package_dir):
+    """The date of the newest schematron file: GİB's release, as far as the folder tells."""
+    files = [path for path in (Path(package_dir) / SCHEMATRON_DIR).iterdir() if path.is_file()]
+    if not files:
+        return None
+    return dt.date.fromtimestamp(max(path.stat().st_mtime for path in files))
+
+
+def _lift_address_space_limit():
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def validate_in_child(xmls, package_dir, *, timeout=300):
+    """XSD + schematron results (the CLI's JSON dicts, in order) for ``xmls``, from one child process."""
+    if not is_package(package_dir):
+        raise ConfigurationError(
+            f"{package_dir} is not a GİB package folder.", params={"package_dir": str(package_dir)}
+        )
+    with tempfile.TemporaryDirectory(prefix="l10n_tr_edoc-validate-") as tmp:
+        files = []
+        for index, xml in enumerate(xmls):
+            path = Path(tmp, f"{index:05d}.xml")
+            path.write_bytes(xml)
+            files.append(str(path))
+        command = [sys.executable, "-m", "core", "validate", "--json", "--no-rules", "--package"]
+        try:
+            run = subprocess.run(
+                [*command, str(package_dir), *files],
+                cwd=CORE_PARENT,
+                capture_output=True,
+                check=False,
+                timeout=timeout,
+                preexec_fn=_lift_address_space_limit,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ConfigurationError(
+                f"The XSD and schematron check did not finish within {timeout} seconds.",
+                code="tr_edoc.package.timeout",
+                params={"timeout": timeout},
+            ) from exc
+    try:
+        results = json.loads(run.stdout)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"The XSD and schematron check failed: {run.stderr.decode(errors='replace')[-2000:]}",
+            code="tr_edoc.package.child",
+            params={},
+        ) from exc
+    return results
+
+
+def result_messages(result):
+    """The failed XSD/schematron messages of one CLI result, as plain lines."""
+    if "error" in result:
+        return [result["error"]["message"]]
+    return [
+        issue["message"]
+        for check in ("xsd", "schematron")
+        for issue in result.get(check, ())
+        if issue["severity"] == "error"
+    ]
