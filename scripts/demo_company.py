@@ -106,6 +106,11 @@ account.write(
         "despatch_receiver_alias": own.despatch_pk_alias,
     }
 )
+# A GİB package on disk (run.sh offers the shared reference copy): sends pass GİB's XSD and schematron.
+package = os.environ.get("L10N_TR_EDOC_GIB_PACKAGE")
+if package and os.path.isdir(package):
+    env["ir.config_parameter"].sudo().set_param("l10n_tr_edoc.gib_package_dir", package)
+    print(f"[run] outgoing documents are checked against the GİB package in {package}")
 env.cr.commit()
 print(f"[run] demo company {company.name} (VKN {own.vkn}) uses the sandbox account {account.name}")
 

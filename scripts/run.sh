@@ -10,6 +10,9 @@ DB="${L10N_TR_EDOC_DEMO_DB:-l10n_tr_edoc_demo}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 SANDBOX_PORT="${SANDBOX_PORT:-8790}"
 export L10N_TR_EDOC_IZIBIZ_WSDL_DIR="${L10N_TR_EDOC_IZIBIZ_WSDL_DIR:-$L10N_TR_EDOC_REFERENCE/wsdl/izibiz}"
+# GİB's UBL-TR and e-Fatura packages on disk, if any: the demo checks sends against them (Settings can
+# also download them from GİB).
+export L10N_TR_EDOC_GIB_PACKAGE="${L10N_TR_EDOC_GIB_PACKAGE:-$L10N_TR_EDOC_REFERENCE/gib-ubl-tr}"
 addons="$(addons_dir)"
 
 cd "$REPO"
