@@ -205,8 +205,9 @@ def _lift_address_space_limit():
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
-def validate_in_child(xmls, package_dir, *, timeout=300):
-    """XSD + schematron results (the CLI's JSON dicts, in order) for ``xmls``, from one child process."""
+def validate_in_child(xmls, package_dir, *, rules=False, timeout=300):
+    """XSD + schematron (and with ``rules`` our own rules) results for ``xmls``: the CLI's JSON dicts,
+    in order, from one child process."""
     if not is_package(package_dir):
         raise ConfigurationError(
             f"{package_dir} is not a GİB package folder.", params={"package_dir": str(package_dir)}
@@ -217,7 +218,8 @@ def validate_in_child(xmls, package_dir, *, timeout=300):
             path = Path(tmp, f"{index:05d}.xml")
             path.write_bytes(xml)
             files.append(str(path))
-        command = [sys.executable, "-m", "core", "validate", "--json", "--no-rules", "--package"]
+        command = [sys.executable, "-m", "core", "validate", "--json", *(() if rules else ("--no-rules",))]
+        command.append("--package")
         try:
             run = subprocess.run(
                 [*command, str(package_dir), *files],
