@@ -100,7 +100,13 @@ class L10nTrEdocAccount(models.Model):
 
     @api.model
     def _selection_provider(self):
-        return provider_choices()
+        """Integrator names as they are; the sandbox's warning label in the user's language."""
+        sandbox_labels = {
+            "sandbox": self.env._("Sandbox (test double, not GİB)"),
+            "sandbox_kolaysoft": self.env._("Sandbox, Kolaysoft API (test double, not GİB)"),
+            "sandbox_nilvera": self.env._("Sandbox, Nilvera API (test double, not GİB)"),
+        }
+        return [(key, sandbox_labels.get(key, label)) for key, label in provider_choices()]
 
     @api.depends("provider", "company_id.name", "environment")
     def _compute_name(self):

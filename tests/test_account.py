@@ -21,6 +21,13 @@ class TestL10nTrEdocAccount(L10nTrEdocCase):
         self.assertIn("sandbox", keys)
         self.assertIn("izibiz", keys)
 
+    def test_sandbox_label_speaks_the_user_language(self):
+        self.env["res.lang"]._activate_lang("tr_TR")
+        turkish = self.env(context={"lang": "tr_TR"})
+        labels = dict(turkish["l10n_tr_edoc.account"]._fields["provider"]._description_selection(turkish))
+        self.assertEqual(labels["sandbox"], "Sandbox (test ortamı, GİB değil)")
+        self.assertEqual(labels["izibiz"], "İzibiz")
+
     def test_test_connection_logs_in_through_the_sandbox(self):
         logins_before = self.sandbox.request_count("Login")
         action = self.edoc_account.action_l10n_tr_edoc_test_connection()
