@@ -17,12 +17,10 @@ import io
 import itertools
 import re
 import tempfile
-import threading
 import time
 import uuid as uuidlib
 import zipfile
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import requests
 import zeep.exceptions
@@ -67,13 +65,12 @@ from .base import (
     GibUser,
     IncomingDocument,
     OperationResult,
-    Provider,
     SendResult,
     StatusResult,
     UserCheck,
     redact,
 )
-from .soap import RequestSchemaCheck, SoapService, make_transport
+from .soap import RequestSchemaCheck, SoapProvider
 
 MAX_DOCUMENTS_PER_REQUEST = 100
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -223,7 +220,7 @@ def _date(value):
         return None
 
 
-class IzibizProvider(Provider):
+class IzibizProvider(SoapProvider):
     key = "izibiz"
     label = "İzibiz"
     # Production hosts come from public client code; İzibiz's guide names only the test server.
@@ -250,43 +247,24 @@ class IzibizProvider(Provider):
         }
     )
 
+    services = SERVICES
+
     def __init__(
         self,
         *,
         username,
         password,
-        environment="test",
-        base_url=None,
-        wsdl_dir=None,
-        timeout=30,
-        cache_dir=None,
         application_name="l10n_tr_edoc",
-        sender_vkn="",
-        sender_alias="",
         session_lifetime=SESSION_LIFETIME,
-        validate_requests=False,
+        **options,
     ):
-        super().__init__(environment=environment, timeout=timeout)
-        self.username = username
+        super().__init__(username=username, **options)
         self._password = password
-        self.base_url = base_url.rstrip("/") if base_url else None
-        self.wsdl_dir = Path(wsdl_dir) if wsdl_dir else None
-        self.cache_dir = cache_dir
         self.application_name = application_name
-        self.sender_vkn = sender_vkn
-        self.sender_alias = sender_alias
         self.session_lifetime = session_lifetime
-        self.validate_requests = validate_requests
-        self.transport = make_transport(
-            timeout=timeout, offline=self.wsdl_dir is not None, cache_dir=cache_dir
-        )
-        self._services = {}
-        self._schema_checks = {}
         self._session_id = None
         self._session_started = None
-        self._lock = threading.RLock()
         self.login_count = 0
-        self.last_exchanges = ()
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -296,34 +274,11 @@ class IzibizProvider(Provider):
             return self.base_url + path
         return self.endpoints[self.environment][service]
 
-    def _service(self, name):
-        with self._lock:
-            service = self._services.get(name)
-            if service is None:
-                folder, wsdl_file, _path = SERVICES[name]
-                location = (
-                    self.wsdl_dir / folder / "local" / wsdl_file
-                    if self.wsdl_dir
-                    else self.address(name) + "?wsdl"
-                )
-                plugins = []
-                if self.validate_requests:
-                    plugins.append(self.schema_check(name))
-                service = SoapService(location, self.address(name), self.transport, plugins=plugins)
-                self._services[name] = service
-            return service
+    def _local_wsdl(self, folder, wsdl_file):
+        return self.wsdl_dir / folder / "local" / wsdl_file
 
-    def schema_check(self, name):
-        """The request validator of one service; needs the local WSDL folder for its XSDs."""
-        if self.wsdl_dir is None:
-            raise EdocError(
-                "Request validation needs wsdl_dir with the service XSDs", code="tr_edoc.config.wsdl_dir"
-            )
-        check = self._schema_checks.get(name)
-        if check is None:
-            check = RequestSchemaCheck.for_wsdl_folder(self.wsdl_dir / SERVICES[name][0] / "local")
-            self._schema_checks[name] = check
-        return check
+    def _new_schema_check(self, folder, _wsdl_file):
+        return RequestSchemaCheck.for_wsdl_folder(self.wsdl_dir / folder / "local")
 
     def _header(self, session_id, compressed=None):
         header = {

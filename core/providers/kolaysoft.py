@@ -18,7 +18,6 @@ import copy
 import datetime
 import time
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import requests
 import zeep.exceptions
@@ -53,14 +52,13 @@ from .base import (
     GibUser,
     IncomingDocument,
     OperationResult,
-    Provider,
     SendResult,
     StatusResult,
     UserCheck,
     redact,
 )
 from .izibiz import plan_batches
-from .soap import SOAP12_ENV, RequestSchemaCheck, SoapService, make_transport
+from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
 
 # service key → (folder in the WSDL directory, WSDL file, path on the host)
 SERVICES = {
@@ -128,7 +126,7 @@ def _bool(value):
     return _text(value).lower() in ("1", "true", "yes", "y", "evet")
 
 
-class KolaysoftProvider(Provider):
+class KolaysoftProvider(SoapProvider):
     key = "kolaysoft"
     label = "Kolaysoft"
     endpoints = {"test": _endpoints(TEST_HOST), "prod": _endpoints(PROD_HOST)}
@@ -136,37 +134,12 @@ class KolaysoftProvider(Provider):
         {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, SIGNED_APPLICATION_RESPONSE, CREDIT}
     )
 
-    def __init__(
-        self,
-        *,
-        username,
-        password,
-        environment="test",
-        base_url=None,
-        wsdl_dir=None,
-        timeout=30,
-        cache_dir=None,
-        sender_vkn="",
-        sender_alias="",
-        validate_requests=False,
-        api_key=None,
-    ):
-        """``api_key`` is accepted because accounts may hold one; Kolaysoft uses user and password."""
-        super().__init__(environment=environment, timeout=timeout)
-        self.username = username
-        self.base_url = base_url.rstrip("/") if base_url else None
-        self.wsdl_dir = Path(wsdl_dir) if wsdl_dir else None
-        self.sender_vkn = sender_vkn
-        self.sender_alias = sender_alias
-        self.validate_requests = validate_requests
-        self.transport = make_transport(
-            timeout=timeout, offline=self.wsdl_dir is not None, cache_dir=cache_dir
-        )
+    services = SERVICES
+
+    def __init__(self, *, username, password, **options):
+        super().__init__(username=username, **options)
         self._auth_headers = {"Username": username, "Password": password}
         self.transport.session.headers.update(self._auth_headers)
-        self._services = {}
-        self._schema_checks = {}
-        self.last_exchanges = ()
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -175,28 +148,12 @@ class KolaysoftProvider(Provider):
             return self.base_url + (REPORT_PATH if service == "report" else SERVICES[service][2])
         return self.endpoints[self.environment][service]
 
-    def _service(self, name):
-        service = self._services.get(name)
-        if service is None:
-            folder, wsdl_file, _path = SERVICES[name]
-            location = self.wsdl_dir / folder / wsdl_file if self.wsdl_dir else self.address(name) + "?wsdl"
-            plugins = [self.schema_check(name)] if self.validate_requests else []
-            service = SoapService(location, self.address(name), self.transport, plugins=plugins)
-            self._services[name] = service
-        return service
+    def _local_wsdl(self, folder, wsdl_file):
+        return self.wsdl_dir / folder / wsdl_file
 
-    def schema_check(self, name):
-        """The request validator of one service, from the schema inlined in its local WSDL."""
-        if self.wsdl_dir is None:
-            raise ConfigurationError(
-                "Request validation needs wsdl_dir with Kolaysoft's WSDLs", code="tr_edoc.config.wsdl_dir"
-            )
-        check = self._schema_checks.get(name)
-        if check is None:
-            folder, wsdl_file, _path = SERVICES[name]
-            check = RequestSchemaCheck(inline_schema(self.wsdl_dir / folder / wsdl_file))
-            self._schema_checks[name] = check
-        return check
+    def _new_schema_check(self, folder, wsdl_file):
+        """Kolaysoft inlines each service's schema in its WSDL."""
+        return RequestSchemaCheck(inline_schema(self.wsdl_dir / folder / wsdl_file))
 
     def _call(self, service_name, operation, *, submit, **kwargs):
         """``(result, exchanges)``; zeep faults and transport failures become typed errors."""

@@ -169,13 +169,11 @@ class NilveraProvider(Provider):
         environment="test",
         base_url=None,
         timeout=30,
-        username="",
-        password="",
         sender_vkn="",
         sender_alias="",
         request_check=None,
     ):
-        """User, password and sender are accepted because every account passes them; the key says it all."""
+        """The sender's VKN and alias are accepted because every account passes them; the key says it all."""
         super().__init__(environment=environment, timeout=timeout)
         if not api_key:
             raise AuthError("Nilvera needs an API key.", code="tr_edoc.nilvera.no_api_key")

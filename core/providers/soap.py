@@ -23,7 +23,7 @@ from lxml import etree
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from ..errors import ConfigurationError, TransportError, UnknownOutcome, ValidationFailed
-from .base import Exchange, redact
+from .base import Exchange, Provider, redact
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -302,3 +302,76 @@ class RequestSchemaCheck(zeep.Plugin):
                 )
             self.checked += 1
         return envelope, http_headers
+
+
+class SoapProvider(Provider):
+    """What İzibiz's and Kolaysoft's clients share: one zeep transport and a lazily built
+    :class:`SoapService` (with an optional request check) per service of ``services``.
+
+    ``services`` maps a service name to ``(folder, wsdl file, path)``; a subclass says where its
+    local WSDL lies (:meth:`_local_wsdl`) and how its request schema is built (:meth:`_new_schema_check`).
+    """
+
+    services = {}
+
+    def __init__(
+        self,
+        *,
+        username,
+        environment="test",
+        base_url=None,
+        wsdl_dir=None,
+        timeout=30,
+        cache_dir=None,
+        sender_vkn="",
+        sender_alias="",
+        validate_requests=False,
+    ):
+        super().__init__(environment=environment, timeout=timeout)
+        self.username = username
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.wsdl_dir = Path(wsdl_dir) if wsdl_dir else None
+        self.cache_dir = cache_dir
+        self.sender_vkn = sender_vkn
+        self.sender_alias = sender_alias
+        self.validate_requests = validate_requests
+        self.transport = make_transport(
+            timeout=timeout, offline=self.wsdl_dir is not None, cache_dir=cache_dir
+        )
+        self._services = {}
+        self._schema_checks = {}
+        self._lock = threading.RLock()
+        self.last_exchanges = ()
+
+    def address(self, service):
+        raise NotImplementedError
+
+    def _local_wsdl(self, folder, wsdl_file):
+        raise NotImplementedError
+
+    def _new_schema_check(self, folder, wsdl_file):
+        raise NotImplementedError
+
+    def _service(self, name):
+        with self._lock:
+            service = self._services.get(name)
+            if service is None:
+                folder, wsdl_file, _path = self.services[name]
+                location = (
+                    self._local_wsdl(folder, wsdl_file) if self.wsdl_dir else self.address(name) + "?wsdl"
+                )
+                plugins = [self.schema_check(name)] if self.validate_requests else []
+                service = SoapService(location, self.address(name), self.transport, plugins=plugins)
+                self._services[name] = service
+            return service
+
+    def schema_check(self, name):
+        """The request validator of one service; it needs the local WSDL folder."""
+        if self.wsdl_dir is None:
+            raise ConfigurationError(
+                f"Request validation needs wsdl_dir with {self.label}'s WSDLs", code="tr_edoc.config.wsdl_dir"
+            )
+        check = self._schema_checks.get(name)
+        if check is None:
+            check = self._schema_checks[name] = self._new_schema_check(*self.services[name][:2])
+        return check
