@@ -357,34 +357,14 @@ class L10nTrEdocDocument(models.Model):
         if self.kind == "earchive" and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo":
             self._l10n_tr_edoc_mail_earchive_pdf()
 
-    def _l10n_tr_edoc_resolve_unknown(self, provider):
-        """Ask the integrator about documents whose send may have gone through: found is sent,
-        not found is ready for the same ETTN and number to go again."""
-        for kind in ("einvoice", "earchive"):
-            unknown = self.filtered(lambda d, k=kind: d.state == "unknown" and d.kind == k)
-            if not unknown:
-                continue
-            query = provider.earchive_status if kind == "earchive" else provider.get_invoice_statuses
-            try:
-                result = query(unknown.mapped("uuid"))
-            except EdocError as error:
-                unknown[:1]._l10n_tr_edoc_log_exchanges(
-                    "status", error.params.get("exchanges", ()), error=error
-                )
-                continue
-            unknown[:1]._l10n_tr_edoc_log_exchanges("status", result.exchanges)
-            statuses = result.by_uuid()
-            for document in unknown:
-                status = statuses.get(document.uuid)
-                document._l10n_tr_edoc_apply_event("found" if status and status.found else "not_found")
+    def _l10n_tr_edoc_statuses(self, provider, states):
+        """``(kind, documents, statuses by ETTN)`` for the documents in ``states``, one query per kind.
 
-    def _l10n_tr_edoc_poll(self, provider):
-        """Statuses of sent documents in one query per kind, applied through the state machine."""
-        self._l10n_tr_edoc_resolve_unknown(provider)
+        Every query is logged, also when it worked (the account's health rests on its routine
+        calls); a failed one is logged and its kind skipped until the next run.
+        """
         for kind in ("einvoice", "earchive"):
-            documents = self.filtered(
-                lambda d, k=kind: d.kind == k and d.state in ("sent", "delivered", "reported")
-            )
+            documents = self.filtered(lambda d, k=kind: d.kind == k and d.state in states)
             if not documents:
                 continue
             query = provider.earchive_status if kind == "earchive" else provider.get_invoice_statuses
@@ -395,11 +375,23 @@ class L10nTrEdocDocument(models.Model):
                     "status", error.params.get("exchanges", ()), error=error
                 )
                 continue
-            # Logged when it worked too: the account's health rests on its routine calls.
-            self.browse()._l10n_tr_edoc_log_exchanges(
-                "status", result.exchanges, account=documents.account_id[:1]
-            )
-            statuses = result.by_uuid()
+            documents[:1]._l10n_tr_edoc_log_exchanges("status", result.exchanges)
+            yield kind, documents, result.by_uuid()
+
+    def _l10n_tr_edoc_resolve_unknown(self, provider):
+        """Ask the integrator about documents whose send may have gone through: found is sent,
+        not found is ready for the same ETTN and number to go again."""
+        for _kind, unknown, statuses in self._l10n_tr_edoc_statuses(provider, ("unknown",)):
+            for document in unknown:
+                status = statuses.get(document.uuid)
+                document._l10n_tr_edoc_apply_event("found" if status and status.found else "not_found")
+
+    def _l10n_tr_edoc_poll(self, provider):
+        """Statuses of sent documents in one query per kind, applied through the state machine."""
+        self._l10n_tr_edoc_resolve_unknown(provider)
+        for kind, documents, statuses in self._l10n_tr_edoc_statuses(
+            provider, ("sent", "delivered", "reported")
+        ):
             for document in documents:
                 if status := statuses.get(document.uuid):
                     if kind == "earchive":
