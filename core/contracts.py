@@ -69,12 +69,16 @@ class _Download:
             raise ContractUnavailable(f"{url} is not on {self.origin[1]}: contracts follow no other origin")
         self.files += 1
         if self.files > MAX_FILES:
-            raise ContractUnavailable(f"more than {MAX_FILES} contract files referenced from {self.origin[1]}")
+            raise ContractUnavailable(
+                f"more than {MAX_FILES} contract files referenced from {self.origin[1]}"
+            )
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise ContractUnavailable(f"downloading the contracts took longer than {DEADLINE_SECONDS} s")
         try:
-            with self.session.get(url, stream=True, timeout=min(30, remaining), allow_redirects=False) as answer:
+            with self.session.get(
+                url, stream=True, timeout=min(30, remaining), allow_redirects=False
+            ) as answer:
                 if answer.status_code != 200:
                     raise ContractUnavailable(f"{url} answered HTTP {answer.status_code}")
                 chunks, size = [], 0
@@ -84,7 +88,9 @@ class _Download:
                     if size > MAX_FILE_BYTES or self.bytes > MAX_TOTAL_BYTES:
                         raise ContractUnavailable(f"{url} is larger than the contracts can be")
                     if time.monotonic() > self.deadline:
-                        raise ContractUnavailable(f"downloading the contracts took longer than {DEADLINE_SECONDS} s")
+                        raise ContractUnavailable(
+                            f"downloading the contracts took longer than {DEADLINE_SECONDS} s"
+                        )
                     chunks.append(chunk)
         except requests.RequestException as exc:
             raise ContractUnavailable(f"{url} could not be read ({type(exc).__name__})") from exc

@@ -31,10 +31,12 @@ def main(argv=None):
     parser.add_argument(
         "--wsdl-dir",
         default=os.environ.get(WSDL_DIR_ENV),
-        help=f"İzibiz WSDL folder (or {WSDL_DIR_ENV}); default: obtained from İzibiz's test endpoint and cached",
+        help=f"İzibiz WSDL folder (or {WSDL_DIR_ENV}); default: from İzibiz's test endpoint, cached",
     )
     parser.add_argument("--kolaysoft-wsdl-dir", help="Kolaysoft WSDL folder; default: beside the İzibiz one")
-    parser.add_argument("--cache-dir", help=f"where obtained contracts are kept (default {contracts.default_cache_dir()})")
+    parser.add_argument(
+        "--cache-dir", help=f"where obtained contracts are kept (default {contracts.default_cache_dir()})"
+    )
     args = parser.parse_args(argv)
     try:
         wsdl_dir, kolaysoft_dir = _contract_dirs(args)

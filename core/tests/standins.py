@@ -75,7 +75,7 @@ class StandIns:
         standins = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 parts = urlsplit(self.path)
                 base = f"http://127.0.0.1:{self.server.server_port}"
                 standins.requests.append(self.path)

@@ -1,4 +1,4 @@
-"""The sandbox needs nothing beside the clone: its WSDLs come from the integrators' endpoints, then a cache."""
+"""The sandbox needs nothing beside the clone: WSDLs from the integrators' endpoints, then a cache."""
 
 import subprocess
 import sys
@@ -42,7 +42,10 @@ def test_izibiz_contracts_obtained_cached_and_served(standins, tmp_path):
     company = DEMO_COMPANIES[0]
     with sandbox.serve(host="127.0.0.1", port=0) as server:
         provider = IzibizProvider(
-            username=company.username, password=company.password, base_url=server.url, cache_dir=tmp_path / "zeep"
+            username=company.username,
+            password=company.password,
+            base_url=server.url,
+            cache_dir=tmp_path / "zeep",
         )
         assert provider.check_connection().ok
 
