@@ -32,10 +32,10 @@ standin_git="${L10N_TR_EDOC_ODOO_STANDIN:-$HOME/.cache/l10n_tr_edoc/odoo-standin
 if ! commit="$(git --git-dir="$standin_git" rev-parse -q --verify HEAD 2>/dev/null)"; then
     rm -rf "$standin_git" && mkdir -p "$standin_git"
     git --git-dir="$standin_git" init -q --bare
-    git --git-dir="$standin_git" --work-tree="$ODOO_PATH" -c core.compression=1 add -A -- . \
+    git --git-dir="$standin_git" --work-tree="$ODOO_PATH" -c core.bare=false -c core.compression=1 add -A -- . \
         ':(exclude,glob)**/i18n/*.po' ':(exclude,glob)**/__pycache__/**' ':(exclude,glob)**/*.pyc'
-    git --git-dir="$standin_git" --work-tree="$ODOO_PATH" add -- ':(glob)**/i18n/tr.po'
-    git --git-dir="$standin_git" -c user.name=standin -c user.email=standin@127.0.0.1 \
+    git --git-dir="$standin_git" --work-tree="$ODOO_PATH" -c core.bare=false add -- ':(glob)**/i18n/tr.po'
+    git --git-dir="$standin_git" --work-tree="$ODOO_PATH" -c core.bare=false -c user.name=standin -c user.email=standin@127.0.0.1 \
         commit -q -m "Odoo 19.0 stand-in" >/dev/null
     commit="$(git --git-dir="$standin_git" rev-parse HEAD)"
 fi

@@ -144,6 +144,14 @@ else
         check "clone template database for the coexistence check" 1 "run scripts/setup.sh"
     fi
     rm -rf "$addons"
+
+    # The README's promise on a machine with only the clone (see scripts/fresh_clone_test.sh).
+    "$REPO/scripts/fresh_clone_test.sh" >"$work/fresh.log" 2>&1
+    grep -E 'logs kept' "$work/fresh.log"
+    while read -r verdict name; do
+        if [ "$verdict" = PASS ]; then check "$name" 0; else check "${name%%: *}" 1 "${name#*: }"; fi
+    done < <(grep -E '^(PASS|FAIL) ' "$work/fresh.log")
+    grep -qE '^(PASS|FAIL) ' "$work/fresh.log" || check "fresh clone check ran" 1 "$(tail -3 "$work/fresh.log")"
 fi
 
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else
