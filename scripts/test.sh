@@ -117,6 +117,10 @@ else
         rc=$?; ! grep -qE ' (ERROR|CRITICAL) ' "$work/upgrade.log" && [ $rc = 0 ]
         check "upgrade (-u l10n_tr_edoc)" $? "$(grep -E ' (ERROR|CRITICAL) ' "$work/upgrade.log" | head -3)"
 
+        odoo_bin "$addons" -d "$db" --stop-after-init --http-port="$port" >"$work/start.log" 2>&1
+        rc=$?; ! grep -qE ' (WARNING|ERROR|CRITICAL) ' "$work/start.log" && [ $rc = 0 ]
+        check "quiet start (no warning in Odoo's log)" $? "$(grep -E ' (WARNING|ERROR|CRITICAL) ' "$work/start.log" | head -3)"
+
         echo "env['ir.module.module'].search([('name', '=', 'l10n_tr_edoc')]).button_immediate_uninstall()" \
             | odoo_bin "$addons" shell -d "$db" --http-port="$port" --no-http >"$work/uninstall.log" 2>&1
         state="$(psql -d "$db" -Atc "SELECT state FROM ir_module_module WHERE name = 'l10n_tr_edoc'")"
