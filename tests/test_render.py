@@ -270,3 +270,19 @@ class TestL10nTrEdocRender(L10nTrEdocCase):
             self.assertTrue(fields)
             for field in fields:
                 self.assertIn("'sandboxedPreview': true", field.get("options"))
+
+    def test_runaway_stylesheet_ends_in_our_template_with_a_translatable_reason(self):
+        endless = (
+            b'<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            b'<xsl:template match="/"><html><body><xsl:call-template name="t"/></body></html></xsl:template>'
+            b'<xsl:template name="t"><xsl:call-template name="t"/></xsl:template></xsl:stylesheet>'
+        )
+        invoice = factories.invoice(xslt=Attachment(content=endless, filename="loop.xslt"))
+        document = self._document(serialize(build_invoice(invoice)), direction="in", uuid=invoice.uuid)
+        self.assertEqual(document.render_template, "ours")
+        self.assertIn("could not be rendered", document.render_note)
+        self.assertEqual(qr_from_html(document.preview_html), qr_text(qr_payload(invoice)))
+        self.env["res.lang"]._activate_lang("tr_TR")
+        tr = document.with_context(lang="tr_TR")
+        tr.invalidate_recordset(["render_note"])
+        self.assertIn("Göndericinin stil şablonu", tr.render_note)
