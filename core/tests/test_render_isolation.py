@@ -9,8 +9,8 @@ import lxml.html
 import pytest
 
 from core.documents import Attachment
-from core.errors import EdocError, XmlSecurityError
-from core.render import EMBEDDED, OURS, Limits, render_html, sanitize_html
+from core.errors import EdocError, ParseError, XmlSecurityError
+from core.render import EMBEDDED, OURS, Limits, render_html, sanitize_html, transform_in_child
 from core.render.render import _embedded_stylesheet
 from core.render.safety import avt_expressions, check_stylesheet, functions_called
 from core.render.sanitize import clean_style_attribute, clean_stylesheet
@@ -332,3 +332,19 @@ def test_endless_recursion_ends_in_a_typed_refusal():
     rendering = _render(ENDLESS_RECURSION, limits=TIGHT)
     assert rendering.template == OURS
     assert re.fullmatch(r"tr_edoc\.xslt\.(failed|cpu_limit|memory_limit)", rendering.refusal.code)
+
+
+@pytest.mark.parametrize(
+    ("expression", "ns"),
+    [
+        ("document('/etc/passwd')", ""),
+        ("re:test('aaaa', '(a+)+$')", 'xmlns:re="http://exslt.org/regular-expressions"'),
+    ],
+)
+def test_child_refuses_files_and_regexps_even_without_the_static_check(expression, ns):
+    """Defence in depth: the child's libxslt denies file access and has no regular expressions."""
+    sheet = _sheet(f'<html><body><xsl:value-of select="{expression}"/></body></html>', ns=ns)
+    with pytest.raises(ParseError) as caught:
+        transform_in_child(sheet, b"<a/>", {}, limits=TIGHT)
+    assert caught.value.code == "tr_edoc.xslt.failed"
+    assert caught.value.params["detail"]
