@@ -11,7 +11,7 @@
     # certificate: the company seal (PKCS#12, key, expiry, company rules) for client-side XAdES signing.
     "depends": ["account", "account_edi_ubl_cii", "l10n_tr", "stock", "mail", "certificate"],
     "external_dependencies": {
-        "python": ["zeep", "lxml", "qrcode", "python-stdnum", "requests"],
+        "python": ["zeep", "lxml", "qrcode", "python-stdnum", "requests", "nh3", "tinycss2"],
     },
     "data": [
         "security/l10n_tr_edoc_security.xml",

@@ -1,14 +1,18 @@
+import logging
+
 import lxml.html
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core.errors import EdocError
+from ..core.errors import EdocError, XmlSecurityError
 from ..core.qr import qr_payload, qr_png
-from ..core.render import EMBEDDED, GIVEN, OURS, render_html
+from ..core.render import EMBEDDED, GIVEN, OURS, render_html, render_pdf
 from ..core.states import EXCHANGED_STATES
 from ..core.ubl.parse import parse_document
+
+_logger = logging.getLogger(__name__)
 
 KINDS_WITH_QR = ("einvoice", "earchive", "despatch")
 TEMPLATES = [
@@ -60,6 +64,11 @@ class L10nTrEdocDocument(models.Model):
     @api.model
     def _l10n_tr_edoc_rendering_note(self, rendering):
         """Why the page looks the way it does; a refused sender's stylesheet is named with its reason."""
+        if rendering.refusal is not None and not isinstance(rendering.refusal, XmlSecurityError):
+            return self.env._(
+                "The sender's stylesheet could not be rendered; this module's template is used: %(reason)s",
+                reason=self._l10n_tr_edoc_error_text(rendering.refusal),
+            )
         if rendering.refusal is not None:
             return self.env._(
                 "The sender's stylesheet was refused, so this module's template is used: %(reason)s",
@@ -96,18 +105,49 @@ class L10nTrEdocDocument(models.Model):
         )
 
     def _l10n_tr_edoc_report_body(self):
-        """The rendered page split for Odoo's report layout: its styles and the content of its body.
+        """Our template's page split for Odoo's report layout: its styles and the content of its body.
 
-        Odoo's report engine keeps only what is inside ``div.article``, so a full HTML page would lose
-        its ``<style>``; both are handed to the QWeb template instead.
+        Odoo's report engine (wkhtmltopdf with JavaScript on and the printing user's session, and
+        ``/report/html``) only ever gets *our* template: a sender's page is printed by
+        ``_l10n_tr_edoc_sender_pdf`` instead. Odoo keeps only what is inside ``div.article``, so a full
+        HTML page would lose its ``<style>``; both are handed to the QWeb template.
         """
         self.ensure_one()
-        page = lxml.html.document_fromstring(self._l10n_tr_edoc_render().html)
+        if not self.xml_attachment_id:
+            raise UserError(self.env._("%(document)s has no XML to print.", document=self.display_name))
+        rendering = self._l10n_tr_edoc_render_xml(
+            self.xml_attachment_id.raw, use_embedded=False, with_qr=self.kind in KINDS_WITH_QR
+        )
+        page = lxml.html.document_fromstring(rendering.html)
         styles = "".join(lxml.html.tostring(style, encoding="unicode") for style in page.iter("style"))
         body = page.find("body")
         content = (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-        # The page comes from core.render: our template, or a sender's after its sanitiser ran.
+        # Our own template's output (ours, not a sender's): trusted markup.
         return Markup(styles + content)
+
+    def _l10n_tr_edoc_sender_pdf(self):
+        """The PDF of a received document through the sender's own stylesheet, or ``None`` when it is
+        printed with our template (our documents, a refused or failing stylesheet, no wkhtmltopdf run).
+
+        The sender's page goes through ``core.render.render_pdf``: wkhtmltopdf with JavaScript off, no
+        local files, every request sent to a dead proxy, no cookie and a time limit, never through Odoo's
+        report engine, which would carry the printing user's session.
+        """
+        self.ensure_one()
+        if self.direction != "in" or not self.xml_attachment_id:
+            return None
+        rendering = self._l10n_tr_edoc_render()
+        if rendering.template == OURS:
+            return None
+        try:
+            return render_pdf(rendering.html)
+        except EdocError as error:
+            _logger.warning(
+                "Printout of e-document %s through the sender's stylesheet failed, ours is used: %s",
+                self.id,
+                error,
+            )
+            return None
 
     def _l10n_tr_edoc_keeps_pdf(self):
         """Our own document whose XML went to the integrator: its printout no longer changes."""

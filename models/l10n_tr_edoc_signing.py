@@ -11,7 +11,12 @@ from ..core.signing import load_pem, sign_document, verify_document
 _logger = logging.getLogger(__name__)
 
 EXPIRY_WARNING_DAYS = 30
-SIGNATURE_STATES = [("valid", "Valid"), ("invalid", "Invalid"), ("absent", "Absent")]
+SIGNATURE_STATES = [
+    ("valid", "Valid"),
+    ("other_signer", "Sealed by Another Party"),
+    ("invalid", "Invalid"),
+    ("absent", "Absent"),
+]
 
 
 class L10nTrEdocAccount(models.Model):

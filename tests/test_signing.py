@@ -113,7 +113,8 @@ class TestL10nTrEdocSigning(L10nTrEdocCase):
             certificate.private_key_id.with_user(self.edoc_user).read(["pem_key"])
 
     def test_client_side_signing_signs_application_responses_for_any_sender(self):
-        unsigned = serialize(build_application_response(f.application_response("KABUL")))
+        response = f.application_response("KABUL", sender=f.seller(), receiver=f.company_buyer())
+        unsigned = serialize(build_application_response(response))
         account = self.edoc_account.with_user(self.edoc_user)
         self.assertEqual(account._l10n_tr_edoc_sign_if_required(unsigned), unsigned)
         self.edoc_account.write({"certificate_id": self._certificate().id, "sign_client_side": True})
@@ -138,3 +139,19 @@ class TestL10nTrEdocSigning(L10nTrEdocCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.date_deadline, expiring.date_end.date())
         self.assertLess(expiring.date_end, fields.Datetime.now() + timedelta(days=30))
+
+    def test_invoice_hidden_in_the_signature_is_never_shown_as_valid(self):
+        tampered = certificates.smuggle_into_signature(self.signed, "object", certificates.HIDDEN_INVOICE)
+        document = self._incoming(tampered, "44444444-4444-4444-8444-444444444444")
+        self.assertEqual(document.signature_state, "invalid")
+        self.assertIn("unsigned content", document.signature_message)
+
+    def test_seal_of_another_party_is_reported_as_such(self):
+        key, cert = certificates.make_certificate(name="Başka Firma", vat="1111111111")
+        other = load_pkcs12(certificates.make_pkcs12(key, cert), certificates.P12_PASSWORD)
+        document = self._incoming(
+            sign_document(build_invoice(f.invoice()), other), "55555555-5555-4555-8555-555555555555"
+        )
+        self.assertEqual(document.signature_state, "other_signer")
+        self.assertEqual(document.signer_vat, "1111111111")
+        self.assertIn("another party", document.signature_message)

@@ -2,12 +2,16 @@
 
 from .pdf import render_pdf
 from .render import EMBEDDED, GIVEN, OURS, Rendering, embedded_xslt, our_xslt, render_html, xslt_attachment
+from .isolate import LIMITS, Limits, transform_in_child
 from .safety import check_stylesheet, load_safe_xslt
+from .sanitize import sanitize_html
 
 __all__ = [
     "EMBEDDED",
     "GIVEN",
+    "LIMITS",
     "OURS",
+    "Limits",
     "Rendering",
     "check_stylesheet",
     "embedded_xslt",
@@ -15,5 +19,7 @@ __all__ = [
     "our_xslt",
     "render_html",
     "render_pdf",
+    "sanitize_html",
+    "transform_in_child",
     "xslt_attachment",
 ]

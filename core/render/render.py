@@ -1,17 +1,17 @@
 """UBL-TR documents to HTML: the sender's own stylesheet when it is safe, ours otherwise.
 
-GİB wants every document shown through the XSLT it carries. An incoming stylesheet is checked by
-``safety.load_safe_xslt``; if it is refused, does not compile or fails while running, the document is
-still shown, through our template (``invoice.xslt`` / ``despatch.xslt``), and the refusal is returned so
-the caller can log it. The output is then cleaned of anything a browser or wkhtmltopdf would execute or
-fetch (scripts, frames, event handlers, links to other origins), so showing it cannot run a sender's
-code or call a sender's server.
+GİB wants every document shown through the XSLT it carries. A sender's stylesheet is an untrusted
+program: ``safety.check_stylesheet`` allows only known XSLT 1.0 elements and functions,
+``isolate.transform_in_child`` runs it in a child process under CPU-time, memory and wall-clock limits,
+and ``sanitize.sanitize_html`` reparses its *whole* output as HTML and keeps an allow-list, so showing it
+can neither run a sender's code nor call a sender's server. If any step refuses or fails, the document
+is still shown through our template (``invoice.xslt`` / ``despatch.xslt``) and the refusal is returned
+so the caller can say why.
 """
 
 import base64
 import binascii
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +23,14 @@ from ..qr import qr_payload
 from ..qr import qr_png as make_qr_png
 from ..ubl.parse import DESPATCH_ADVICE, INVOICE, parse_document
 from ..xmlsafe import DEFAULT_MAX, load_xml
-from .safety import XSL, load_safe_xslt
+from .isolate import LIMITS, transform_in_child
+from .safety import MAX_XSLT_BYTES, XSL, check_stylesheet
+from .sanitize import sanitize_html
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = {INVOICE: "invoice.xslt", DESPATCH_ADVICE: "despatch.xslt"}
 QR_PARAM = "tr_edoc_qr_png"
 LOGO_PARAM = "tr_edoc_logo_png"
-
-MAX_HTML_CHARS = 32 * 1024 * 1024
-"""A stylesheet that blows a small document up beyond this is refused rather than shown."""
 
 _NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -119,6 +118,7 @@ def _declared_params(transform_root):
 
 
 def _run(transform, root, params):
+    """Our own template, run in-process: it is ours, so it needs no sandbox."""
     try:
         result = transform(root, **{k: etree.XSLT.strparam(v) for k, v in params.items()})
     except etree.XSLTApplyError as exc:
@@ -132,19 +132,15 @@ def _run(transform, root, params):
     return result
 
 
-def _try_foreign(data, root, params):
-    transform = load_safe_xslt(data)
-    declared = _declared_params(load_xml(data))
-    result = _run(transform, root, {k: v for k, v in params.items() if k in declared and v})
-    sanitize_tree(result.getroot())
-    html = str(result)
-    if len(html) > MAX_HTML_CHARS:
-        raise ParseError(
-            "The stylesheet produced an oversized page.",
-            code="tr_edoc.xslt.too_large",
-            params={"size": len(html), "max": MAX_HTML_CHARS},
-        )
-    return html
+def _try_foreign(data, xml_bytes, params, limits):
+    """A sender's stylesheet: checked statically, run in a limited child, its whole output sanitised."""
+    stylesheet = load_xml(data, max_bytes=MAX_XSLT_BYTES)
+    check_stylesheet(stylesheet)
+    declared = _declared_params(stylesheet)
+    output = transform_in_child(
+        data, xml_bytes, {k: v for k, v in params.items() if k in declared and v}, limits=limits
+    )
+    return sanitize_html(output)
 
 
 def _our_qr(xml_bytes):
@@ -157,13 +153,21 @@ def _our_qr(xml_bytes):
 
 
 def render_html(
-    xml_bytes, *, xslt=None, qr_png=None, logo_png=None, use_embedded=True, max_bytes=DEFAULT_MAX
+    xml_bytes,
+    *,
+    xslt=None,
+    qr_png=None,
+    logo_png=None,
+    use_embedded=True,
+    max_bytes=DEFAULT_MAX,
+    limits=LIMITS,
 ):
     """Render an invoice or despatch advice to HTML; return a ``Rendering``.
 
     ``xslt`` is a stylesheet to use instead of the embedded one; ``use_embedded=False`` goes straight to
     ours (preview and our own PDF). ``qr_png``/``logo_png`` are PNG bytes passed to stylesheets that
-    declare our parameters; ours computes the QR itself when none is given.
+    declare our parameters; ours computes the QR itself when none is given. ``limits`` bound the run
+    of a sender's stylesheet (``isolate.Limits``).
     """
     root = load_xml(xml_bytes, max_bytes=max_bytes)
     params = {QR_PARAM: _b64(qr_png), LOGO_PARAM: _b64(logo_png)}
@@ -172,7 +176,7 @@ def render_html(
     try:
         candidate = xslt if xslt is not None else (_embedded_stylesheet(root) if use_embedded else None)
         if candidate is not None:
-            return Rendering(_try_foreign(candidate, root, params), source)
+            return Rendering(_try_foreign(candidate, xml_bytes, params, limits), source)
     except EdocError as exc:
         refusal = exc
     template = _TEMPLATES.get(root.tag)
@@ -186,89 +190,3 @@ def render_html(
         params[QR_PARAM] = _b64(_our_qr(xml_bytes))
     result = _run(_our_transform(template), root, params)
     return Rendering(str(result), OURS, refusal)
-
-
-_DROP_ELEMENTS = frozenset(
-    [
-        "script",
-        "iframe",
-        "frame",
-        "frameset",
-        "object",
-        "embed",
-        "applet",
-        "base",
-        "link",
-        "form",
-        "button",
-        "input",
-        "textarea",
-        "select",
-        "audio",
-        "video",
-        "source",
-        "track",
-        "portal",
-        "noscript",
-    ]
-)
-_URL_ATTRIBUTES = frozenset(
-    [
-        "href",
-        "src",
-        "action",
-        "formaction",
-        "background",
-        "poster",
-        "srcset",
-        "data",
-        "codebase",
-        "cite",
-        "longdesc",
-        "usemap",
-        "dynsrc",
-        "lowsrc",
-    ]
-)
-_SAFE_URL = re.compile(r"^\s*(#|data:image/(png|jpe?g|gif|bmp|webp);)", re.IGNORECASE)
-_CSS_URL = re.compile(
-    r"url\s*\(\s*(?!['\"]?\s*data:image/)[^)]*\)|@import[^;]*;?|expression\s*\(", re.IGNORECASE
-)
-
-
-def _clean_css(text):
-    return _CSS_URL.sub("none", text or "")
-
-
-def sanitize_tree(root):
-    """Strip what would run or fetch: scripts, frames, forms, event handlers, refreshes and every
-    URL that is not an inline image or an in-page anchor (also inside CSS)."""
-    doomed = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        local = etree.QName(el).localname.lower()
-        if local in _DROP_ELEMENTS or (local == "meta" and el.get("http-equiv", "").lower() == "refresh"):
-            doomed.append(el)
-            continue
-        if local == "style":
-            el.text = _clean_css(el.text)
-        for name in list(el.attrib):
-            attr = etree.QName(name).localname.lower()
-            value = el.get(name)
-            if attr.startswith("on") or (attr in _URL_ATTRIBUTES and not _SAFE_URL.match(value)):
-                del el.attrib[name]
-            elif attr == "style":
-                el.set(name, _clean_css(value))
-    for el in doomed:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        if el.tail:
-            previous = el.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
-    return root

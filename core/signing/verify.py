@@ -3,6 +3,12 @@
 xmlsec gives the verdict on the XML-DSig core; when it says no, the references and the signature value
 are recomputed here one by one, so the user learns *what* changed, not only that something did.
 Certificate trust (the chain up to a Turkish root) is not judged: GİB and the integrator do that.
+
+A verdict says what it covers. The enveloped signature covers the whole document *except the
+signature element itself*, so anything a sender tucks into ``ds:Signature`` (a second ``Invoice`` in a
+``ds:Object``, for instance) is unsigned yet parseable and renderable: such a signature is invalid.
+And a seal proves who sealed, not who sold: a certificate whose subject VKN/TCKN is not the issuing
+party's is reported as ``other_signer``, never as ``valid``.
 """
 
 import base64
@@ -18,6 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
+from ..errors import _lt
+from ..ubl.namespaces import DS, XADES
+from ..ubl.parse import sender_tax_ids
 from ..validation._doc import as_root
 from ..validation.issue import Issue
 from ._xmlsec import xmlsec
@@ -33,7 +42,8 @@ from .constants import (
 from .credentials import certificate_identity, distinguished_name
 from .sign import _CONTENT_PATH
 
-VALID, INVALID, ABSENT = "valid", "invalid", "absent"
+VALID, INVALID, ABSENT, OTHER_SIGNER = "valid", "invalid", "absent", "other_signer"
+XADES_141 = "http://uri.etsi.org/01903/v1.4.1#"
 _SIGNATURE_HASHES = {
     RSA_SHA256: hashes.SHA256,
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": hashes.SHA384,
@@ -217,6 +227,50 @@ def _shape_issues(signature):
     return issues
 
 
+def _unsigned_content_issues(signature):
+    """Content inside the signature that no reference covers and that is not XML-DSig/XAdES itself."""
+    issues = []
+    for index, obj in enumerate(signature.findall("ds:Object", NS), start=1):
+        children = [child for child in obj if isinstance(child.tag, str)]
+        if [child.tag for child in children] != [f"{{{XADES}}}QualifyingProperties"]:
+            issues.append(
+                _issue(
+                    "unsigned_content",
+                    f"{_SIG}/ds:Object[{index}]",
+                    _lt("The signature carries unsigned content: a ds:Object holds more than XAdES data."),
+                    found=[etree.QName(child).localname for child in children][:10],
+                )
+            )
+    for element in signature.iter():
+        if isinstance(element.tag, str) and etree.QName(element).namespace not in (DS, XADES, XADES_141):
+            issues.append(
+                _issue(
+                    "unsigned_content",
+                    _SIG,
+                    _lt("The signature carries unsigned content that is not part of XML signatures."),
+                    element=element.tag,
+                )
+            )
+            break
+    return issues
+
+
+def _signer_issues(root, vat):
+    """The seal's VKN/TCKN against the issuing party's: a mismatch is named, not passed as valid."""
+    expected = sender_tax_ids(root)
+    if not expected or vat in expected:
+        return []
+    return [
+        _issue(
+            "signer_not_supplier",
+            f"{_SIG}/ds:KeyInfo/ds:X509Data/ds:X509Certificate",
+            _lt("The document is sealed with a certificate of another party than its issuer."),
+            signer_vat=vat,
+            supplier_vat=sorted(expected),
+        )
+    ]
+
+
 def _xmlsec_verdict(root, signature, certificate):
     """None when xmlsec accepts the signature core, else its error text."""
     module = xmlsec()
@@ -317,7 +371,8 @@ def verify_document(xml, *, now=None):
     """Verify the signature in ``ext:UBLExtensions``; untrusted bytes go through the hardened parser.
 
     Returns a :class:`SignatureVerification`; ``status`` is ``absent`` when the document carries no
-    signature, ``invalid`` with at least one issue when anything does not hold.
+    signature, ``invalid`` with at least one issue when anything does not hold, ``other_signer`` (with
+    the ``signer_not_supplier`` issue) when the signature holds but the seal is not the issuer's.
     """
     root = as_root(xml)
     now = now or datetime.now(UTC)
@@ -345,7 +400,7 @@ def verify_document(xml, *, now=None):
             "xades:SignedSignatureProperties/xades:SigningTime",
         )
     )
-    issues = _shape_issues(signature)
+    issues = _shape_issues(signature) + _unsigned_content_issues(signature)
     if len(signatures) > 1:
         issues.append(_issue("several_signatures", _SIG, "The document carries more than one signature."))
     if not issues:
@@ -357,8 +412,12 @@ def verify_document(xml, *, now=None):
                 )
             ]
         issues += _xades_issues(root, signature, certificate, signing_time, now)
+    status = INVALID if issues else VALID
+    if status == VALID:
+        issues = _signer_issues(root, vat)
+        status = OTHER_SIGNER if issues else VALID
     return SignatureVerification(
-        status=INVALID if issues else VALID,
+        status=status,
         signer_name=name,
         signer_vat=vat,
         signer_subject=distinguished_name(certificate.subject),

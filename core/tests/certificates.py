@@ -7,7 +7,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from lxml import etree
 
+from ..ubl.namespaces import DS, XADES
 from . import factories as f
 
 SIGNER_NAME = "Anadolu Makina Sanayi A.Ş."
@@ -44,3 +46,21 @@ def make_pkcs12(key, certificate, password=P12_PASSWORD):
     return pkcs12.serialize_key_and_certificates(
         b"signer", key, certificate, None, BestAvailableEncryption(password.encode())
     )
+
+
+def smuggle_into_signature(signed, where, payload):
+    """Put ``payload`` into the signature after signing: outside every digest, since the enveloped
+    transform drops the whole ``ds:Signature``."""
+    root = etree.fromstring(signed)
+    signature = root.find(f".//{{{DS}}}Signature")
+    target = signature if where == "object" else signature.find(f".//{{{XADES}}}QualifyingProperties")
+    holder = etree.SubElement(target, f"{{{DS}}}Object" if where == "object" else f"{{{XADES}}}X")
+    holder.append(etree.fromstring(payload))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+HIDDEN_INVOICE = (
+    b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+    b'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+    b"<cbc:ID>FAKE2026000000001</cbc:ID><cbc:PayableAmount>999999.00</cbc:PayableAmount></Invoice>"
+)

@@ -83,10 +83,17 @@ def test_signed_invoice_still_passes_xsd_and_schematron(signed_invoice):
     assert report.ok and report.xsd_checked and report.schematron_checked
 
 
-def test_signed_application_response_passes_xsd_schematron_and_verifies(credential):
+@pytest.fixture(scope="module")
+def buyer_credential():
+    keypair = c.make_certificate(vat=f.BUYER_VKN, not_before=SIGNED_AT - timedelta(days=30))
+    return load_pkcs12(c.make_pkcs12(*keypair), c.P12_PASSWORD)
+
+
+def test_signed_application_response_passes_xsd_schematron_and_verifies(buyer_credential):
+    """The response's issuer is the buyer, so it is the buyer's seal that makes it valid."""
     signed = sign_document(
         build_application_response(f.application_response("RED", description=("Fiyat hatalı",))),
-        credential,
+        buyer_credential,
         signing_time=SIGNED_AT,
     )
     report = validate_document(signed, package_dir=PACKAGE, today=f.ISSUE_DATE)
@@ -216,3 +223,29 @@ def test_missing_xmlsec_gives_an_actionable_message(monkeypatch, signed_invoice)
 def test_hostile_bytes_never_reach_xmlsec():
     with pytest.raises(XmlSecurityError):
         verify_document(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
+
+
+@pytest.mark.parametrize("where", ["object", "qualifying-properties"])
+def test_invoice_hidden_in_the_signature_makes_it_invalid(signed_invoice, where):
+    """xmlsec alone accepts it (the signature element is not covered by its own digest), so only the
+    unsigned-content check stands between the hidden invoice and a 'valid' badge."""
+    tampered = c.smuggle_into_signature(signed_invoice, where, c.HIDDEN_INVOICE)
+    result = verify(tampered)
+    assert result.status == "invalid" and not result.valid
+    codes = {issue.code for issue in result.issues}
+    assert "tr_edoc.signing.unsigned_content" in codes
+    assert "tr_edoc.signing.digest_mismatch" not in codes
+
+
+def test_seal_of_another_party_is_reported_not_valid(signed_invoice):
+    keypair = c.make_certificate(
+        name="Başka Firma", vat="1111111111", not_before=SIGNED_AT - timedelta(days=30)
+    )
+    other = load_pkcs12(c.make_pkcs12(*keypair), c.P12_PASSWORD)
+    result = verify(sign_document(build_invoice(f.invoice()), other, signing_time=SIGNED_AT))
+    assert result.status == "other_signer" and not result.valid
+    assert result.signer_vat == "1111111111"
+    (issue,) = result.issues
+    assert issue.code == "tr_edoc.signing.signer_not_supplier"
+    assert issue.params["supplier_vat"] == [f.SELLER_VKN]
+    assert verify(signed_invoice).status == "valid"

@@ -998,3 +998,16 @@ def document_summary(data, *, max_bytes=DEFAULT_MAX):
             _sum_amounts(root, "cac:WithholdingTaxTotal/cbc:TaxAmount") if tag == INVOICE else None
         ),
     }
+
+
+def sender_tax_ids(root):
+    """The VKN/TCKN identifiers of the party that issues (and seals) the parsed document ``root``;
+    empty for a root this module does not read. A comment or PI inside the value does not shorten it."""
+    parties = _SUMMARY_PARTIES.get(root.tag)
+    if parties is None:
+        return frozenset()
+    return frozenset(
+        "".join("".join(node.itertext()).split())
+        for node in _all(_find(root, parties[2]), "cac:PartyIdentification/cbc:ID")
+        if node.get("schemeID") in ("VKN", "TCKN")
+    )
