@@ -93,8 +93,8 @@ class L10nTrEdocReconciliation(models.Model):
     period = fields.Char(
         required=True, index=True, help="Month of the reconciliation, YYYYMM (BABS_ACCOUNTING_PERIOD)."
     )
-    date_from = fields.Date()
-    date_to = fields.Date()
+    date_from = fields.Date(string="Period Start")
+    date_to = fields.Date(string="Period End")
     balance_date = fields.Date(help="Date of the current-account balance (CM_DATE).")
     currency_id = fields.Many2one("res.currency", required=True)
     ba_count = fields.Integer(string="Form Ba Documents")
@@ -108,7 +108,7 @@ class L10nTrEdocReconciliation(models.Model):
     note = fields.Char(size=250)
     move_ids = fields.Many2many("account.move", string="Documents", check_company=True)
     move_line_ids = fields.Many2many("account.move.line", string="Journal Items", check_company=True)
-    move_count = fields.Integer(compute="_compute_move_count")
+    move_count = fields.Integer(string="Document Count", compute="_compute_move_count")
 
     uuid = fields.Char(string="ETTN", readonly=True, copy=False, index=True)
     state = fields.Selection(
@@ -147,9 +147,9 @@ class L10nTrEdocReconciliation(models.Model):
     )
     error_code = fields.Integer(readonly=True, copy=False)
     error_message = fields.Text(readonly=True, copy=False)
-    sent_at = fields.Datetime(readonly=True, copy=False)
-    last_polled_at = fields.Datetime(readonly=True, copy=False)
-    next_poll_at = fields.Datetime(readonly=True, copy=False, index=True)
+    sent_at = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    last_polled_at = fields.Datetime(string="Last Status Check", readonly=True, copy=False)
+    next_poll_at = fields.Datetime(string="Next Status Check", readonly=True, copy=False, index=True)
     mail_count = fields.Integer(string="E-mails Sent", readonly=True, copy=False)
     locked = fields.Boolean(compute="_compute_locked")
 

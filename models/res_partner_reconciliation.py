@@ -9,7 +9,9 @@ class ResPartner(models.Model):
     l10n_tr_edoc_reconciliation_ids = fields.One2many(
         "l10n_tr_edoc.reconciliation", "partner_id", string="e-Reconciliations"
     )
-    l10n_tr_edoc_reconciliation_count = fields.Integer(compute="_compute_l10n_tr_edoc_reconciliation")
+    l10n_tr_edoc_reconciliation_count = fields.Integer(
+        string="e-Reconciliation Count", compute="_compute_l10n_tr_edoc_reconciliation"
+    )
     l10n_tr_edoc_reconciliation_answer = fields.Selection(
         [("agreed", "Reconciled"), ("disagreed", "Not Reconciled")],
         string="Last e-Reconciliation Answer",
