@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import requests
 
 from core.errors import RemoteRejected, ValidationFailed
 from core.providers.izibiz import IzibizProvider
@@ -191,3 +192,78 @@ def test_balance_and_usage(sandbox, provider):
     with pytest.raises(ValidationFailed):
         provider.get_usage(product="EMUTABAKAT", direction="INBOX")
     assert sandbox.request_count("GetUsage") == sent
+
+
+def test_every_status_of_both_tables(sandbox, provider):
+    """Each scripted counterparty ends in its own status; the sandbox walks 100 → 110 → 120 first."""
+    outcomes = {
+        "agree": ("125", "ACCEPTED", "agreed"),
+        "disagree": ("126", "REJECTED", "disagreed"),
+        "draft": ("105", "DRAFT", None),
+        "fail": ("120", "FAILED", None),
+        "cancel": ("120", "CANCEL", None),
+        "silent": ("120", "WAIT_APPROVAL_CUSTOMER", None),
+    }
+    recs = {}
+    for number, outcome in enumerate(outcomes):
+        identifier = f"90000001{number:02d}"
+        desk(sandbox).script(identifier, outcome)
+        recs[outcome] = rec(identifier=identifier, period="202605")
+    provider.send_reconciliations(list(recs.values()))
+    seen = set()
+    for step in (timedelta(0), timedelta(minutes=2), timedelta(minutes=5), timedelta(hours=1)):
+        sandbox.clock.advance(step)
+        statuses, _ = provider.reconciliation_statuses([r.uuid for r in recs.values()])
+        seen |= {s.status_code for s in statuses}
+    assert seen == {"100", "105", "110", "120", "125", "126"}
+    final = {s.uuid: s for s in statuses}
+    for outcome, (code, status, answer) in outcomes.items():
+        got = final[recs[outcome].uuid]
+        assert (got.status_code, got.status, got.answer) == (code, status, answer), outcome
+        assert got.final == (status in {"ACCEPTED", "REJECTED", "FAILED", "CANCEL"})
+
+
+def test_authorisation_and_daily_limit_codes(sandbox, provider):
+    reconciliation_desk = desk(sandbox)
+    reconciliation_desk.refused_vkns.add(A.vkn)
+    try:
+        with pytest.raises(RemoteRejected) as caught:
+            provider.reconciliation_statuses([str(uuidlib.uuid4())])
+        assert reconciliation_error(caught.value) == 210
+    finally:
+        reconciliation_desk.refused_vkns.discard(A.vkn)
+    limit = reconciliation_desk.daily_limit
+    reconciliation_desk.daily_limit = 0
+    try:
+        one = rec(identifier="9000000031", period="202604")
+        assert reconciliation_error(provider.send_reconciliations([one]).refused[one.uuid]) == 220
+    finally:
+        reconciliation_desk.daily_limit = limit
+
+
+def test_documented_calls_are_checked_too(sandbox, provider):
+    """GetBABSReconciliationStatus and GetUsage have no WSDL: the sandbox checks their documented fields."""
+    provider.login()
+    header = (
+        f"<REQUEST_HEADER><SESSION_ID>{provider._session_id}</SESSION_ID>"
+        "<APPLICATION_NAME>t</APPLICATION_NAME><CHANNEL_NAME>t</CHANNEL_NAME></REQUEST_HEADER>"
+    )
+    envelope = (
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+        "{}</soapenv:Body></soapenv:Envelope>"
+    )
+    bad_babs = (
+        '<ns:GetBABSReconciliationStatusRequest xmlns:ns="http://schemas.izibiz.com/ei/wsdl/reconciliation">'
+        f"{header}<RECONCILIATION_SEARCHING><SEARCH_KEY><PERIOD>202601</PERIOD></SEARCH_KEY>"
+        "</RECONCILIATION_SEARCHING></ns:GetBABSReconciliationStatusRequest>"
+    )
+    answer = requests.post(
+        f"{sandbox.url}/ReconciliationWS", data=envelope.format(bad_babs).encode(), timeout=10
+    )
+    assert answer.status_code == 500 and b"<ERROR_CODE>10013</ERROR_CODE>" in answer.content
+    inbox = (
+        f'<ns:GetUsageRequest xmlns:ns="http://schemas.i2i.com/ei/wsdl">{header}'
+        "<PRODUCT_TYPE>SMS</PRODUCT_TYPE><DIRECTION>INBOX</DIRECTION></ns:GetUsageRequest>"
+    )
+    answer = requests.post(f"{sandbox.url}/BillingWS", data=envelope.format(inbox).encode(), timeout=10)
+    assert answer.status_code == 500 and b"INBOX" in answer.content
