@@ -50,7 +50,7 @@ class L10nTrEdocAccount(models.Model):
     debt_message = fields.Char(string="Integrator's Billing Message", readonly=True, copy=False)
     billing_data = fields.Json(readonly=True, copy=False)
     billing_html = fields.Html(string="Debt and Usage", compute="_compute_billing_html", sanitize=False)
-    usage_this_month = fields.Integer(string="Usage This Month", compute="_compute_billing_html")
+    usage_this_month = fields.Integer(compute="_compute_billing_html")
     usage_product = fields.Selection(
         lambda self: self._selection_usage_product(),
         default="ALL",

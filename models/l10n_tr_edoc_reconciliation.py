@@ -81,9 +81,7 @@ class L10nTrEdocReconciliation(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     account_id = fields.Many2one("l10n_tr_edoc.account", string="Integrator Account", check_company=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Counterparty", required=True, index=True, domain=[("is_company", "=", True)]
-    )
+    partner_id = fields.Many2one("res.partner", string="Counterparty", required=True, index=True)
     vat = fields.Char(string="VKN/TCKN", required=True)
     commercial_name = fields.Char(required=True)
     email = fields.Char(string="E-mail", help="İzibiz mails the reconciliation to this address.")
@@ -175,7 +173,8 @@ class L10nTrEdocReconciliation(models.Model):
     # -- lock --------------------------------------------------------------------------------
 
     def write(self, vals):
-        if LOCKED_FIELDS & set(vals) and any(rec.locked for rec in self):
+        reopens = vals.get("state") in ("draft", "refused")
+        if (LOCKED_FIELDS & set(vals) or reopens) and any(rec.locked for rec in self):
             raise UserError(self.env._("A reconciliation that was sent to the integrator cannot be changed."))
         return super().write(vals)
 

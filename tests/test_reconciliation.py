@@ -158,6 +158,16 @@ class TestL10nTrEdocReconciliation(L10nTrEdocCase):
             by_partner[self.customer].bs_amount = 1.0
         with self.assertRaises(UserError):
             by_partner[self.customer].unlink()
+        with self.assertRaises(UserError):
+            by_partner[self.customer].write({"state": "draft"})
+        # computing the month again leaves the sent ones alone and says so
+        wizard = self.env["l10n_tr_edoc.reconciliation.wizard"].create(
+            {"kind": "babs", "month": "10", "year": 2026}
+        )
+        notification = wizard.action_l10n_tr_edoc_compute()
+        self.assertEqual(notification["tag"], "display_notification")
+        self.assertIn(self.supplier.name, notification["params"]["message"])
+        self.assertEqual(self.env["l10n_tr_edoc.reconciliation"].search_count([("period", "=", "202610")]), 3)
 
         # the scheduled check keeps İzibiz's four hours: nothing is asked right after sending
         polls = self.sandbox.request_count("GetReconciliationStatus")

@@ -89,7 +89,7 @@ class L10nTrEdocReconciliationWizard(models.TransientModel):
                 or (line.display_type == "tax" and not self._is_vat(line.tax_line_id))
             )
         )
-        return _decimal(sum(lines.mapped("balance"))).copy_abs()
+        return _decimal(move.company_currency_id.round(sum(lines.mapped("balance")))).copy_abs()
 
     def action_l10n_tr_edoc_compute(self):
         self.ensure_one()
@@ -124,11 +124,12 @@ class L10nTrEdocReconciliationWizard(models.TransientModel):
         }
 
     def _existing(self, domain):
-        """Drafts of the same period are replaced; sent ones stay and their counterparty is skipped."""
+        """Drafts never offered to the integrator are replaced; any other (sent, refused, or tried
+        without an answer: İzibiz may hold its UUID) stays, and its counterparty is skipped."""
         found = self.env["l10n_tr_edoc.reconciliation"].search(
             [("company_id", "=", self.company_id.id), ("kind", "=", self.kind), *domain]
         )
-        found.filtered(lambda rec: not rec.locked).unlink()
+        found.filtered(lambda rec: rec.state == "draft" and not rec.uuid).unlink()
         return found.exists()
 
     def _partner_values(self, partner):
