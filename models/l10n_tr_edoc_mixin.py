@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
 from ..core.states import EXCHANGED_STATES
-from .l10n_tr_edoc_document import STATES
 
 MAIN_KINDS = ("einvoice", "earchive", "despatch")
 
@@ -26,7 +25,7 @@ class L10nTrEdocMixin(models.AbstractModel):
         index="btree_not_null",
     )
     l10n_tr_edoc_state = fields.Selection(
-        STATES, string="e-Document State", related="l10n_tr_edoc_document_id.state", store=True
+        string="e-Document State", related="l10n_tr_edoc_document_id.state", store=True
     )
     l10n_tr_edoc_gib_status_code = fields.Char(
         string="GİB Status Code", related="l10n_tr_edoc_document_id.gib_status_code"

@@ -5,6 +5,7 @@ import os
 import uuid
 
 from odoo import Command
+from odoo.exceptions import UserError
 
 from odoo.addons.l10n_tr_edoc.core.documents import Identifier
 from odoo.addons.l10n_tr_edoc.core.providers.base import OutgoingDocument
@@ -106,11 +107,22 @@ account.write(
         "despatch_receiver_alias": own.despatch_pk_alias,
     }
 )
-# A GİB package on disk (run.sh offers the shared reference copy): sends pass GİB's XSD and schematron.
-package = os.environ.get("L10N_TR_EDOC_GIB_PACKAGE")
-if package and os.path.isdir(package):
-    env["ir.config_parameter"].sudo().set_param("l10n_tr_edoc.gib_package_dir", package)
-    print(f"[run] outgoing documents are checked against the GİB package in {package}")
+# GİB's package, so that demo sends pass GİB's XSD and schematron: a folder named by
+# L10N_TR_EDOC_GIB_PACKAGE, else downloaded from GİB by the settings' own button (once; later starts keep it).
+params = env["ir.config_parameter"].sudo()
+package_folder = os.environ.get("L10N_TR_EDOC_GIB_PACKAGE")
+if package_folder:
+    params.set_param("l10n_tr_edoc.gib_package_dir", package_folder)
+elif not env["account.move"]._l10n_tr_edoc_gib_package_dir():
+    for key in ("ubl", "efatura"):
+        url = os.environ.get(f"L10N_TR_EDOC_GIB_PACKAGE_URL_{key.upper()}")
+        if url:
+            params.set_param(f"l10n_tr_edoc.gib_package_url_{key}", url)
+    try:
+        env["res.config.settings"].create({}).action_l10n_tr_edoc_download_gib_package()
+    except UserError as error:
+        print(f"[run] {error.args[0]} The demo checks documents with the pre-flight rules only.")
+print(f"[run] {env['account.move']._l10n_tr_edoc_gib_package_status()}")
 env.cr.commit()
 print(f"[run] demo company {company.name} (VKN {own.vkn}) uses the sandbox account {account.name}")
 

@@ -5,6 +5,49 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 say() { printf '[setup] %s\n' "$*"; }
 
+# Odoo 19.0 Community from its official repository, shallow, when $ODOO_PATH holds none. ODOO_GIT_URL may
+# name a mirror, a local repository or a .tar.gz of an Odoo tree; ODOO_COMMIT a commit id or the branch.
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+ODOO_COMMIT="${ODOO_COMMIT:-19.0}"
+odoo_fetch_error=""
+
+fetch_odoo() {
+    local staging error
+    mkdir -p "$(dirname "$ODOO_PATH")" || { odoo_fetch_error="cannot create $(dirname "$ODOO_PATH")"; return 1; }
+    staging="$(mktemp -d "$(dirname "$ODOO_PATH")/.odoo-fetch.XXXXXX")"
+    say "fetching Odoo 19.0 ($ODOO_COMMIT) from $ODOO_GIT_URL into $ODOO_PATH"
+    if [[ "$ODOO_GIT_URL" == *.tar.gz || "$ODOO_GIT_URL" == *.tgz ]]; then
+        error="$(tar -xzf "$ODOO_GIT_URL" -C "$staging" --strip-components=1 2>&1)"
+    else
+        # A stalled transfer is given up after 60 s below 1 kB/s rather than hanging the setup.
+        error="$(git -C "$staging" init -q 2>&1 \
+            && GIT_HTTP_LOW_SPEED_LIMIT=1000 GIT_HTTP_LOW_SPEED_TIME=60 GIT_TERMINAL_PROMPT=0 \
+                git -C "$staging" fetch -q --depth 1 "$ODOO_GIT_URL" "$ODOO_COMMIT" 2>&1 \
+            && git -C "$staging" -c advice.detachedHead=false checkout -q FETCH_HEAD 2>&1 \
+            && rm -rf "$staging/.git")"
+    fi
+    if [ -z "$error" ] && ! grep -qE "^version_info = \(19, 0," "$staging/odoo/release.py" 2>/dev/null; then
+        error="what was fetched is not Odoo 19.0 (no odoo/release.py of version 19.0)"
+    fi
+    if [ -n "$error" ] || [ ! -f "$staging/odoo-bin" ]; then
+        rm -rf "$staging"
+        odoo_fetch_error="$(printf '%s' "${error:-no odoo-bin in what was fetched}" | grep -v '^\s*$' | tail -1)"
+        return 1
+    fi
+    rmdir "$ODOO_PATH" 2>/dev/null || true
+    mv "$staging" "$ODOO_PATH"
+}
+
+if [ "$HAVE_ODOO" = 0 ]; then
+    if [ -e "$ODOO_PATH" ] && [ -n "$(ls -A "$ODOO_PATH" 2>/dev/null)" ]; then
+        odoo_fetch_error="$ODOO_PATH exists and is not an Odoo tree; not touching it"
+    elif fetch_odoo; then
+        HAVE_ODOO=1
+        VENV="${ODOO_VENV:-/opt/odoo-venv}"
+        PY="$VENV/bin/python"
+    fi
+fi
+
 pick_python() {
     for candidate in "${PYTHON:-}" "$(command -v pyenv >/dev/null && echo "$(pyenv root)/versions/3.12.1/bin/python")" \
         python3.12 python3.11 python3; do
@@ -59,14 +102,8 @@ if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
 fi
 
 if [ "$HAVE_ODOO" = 0 ]; then
-    cat <<MSG
-[setup] No Odoo source at $ODOO_PATH, so only the pure core can be tested here.
-[setup] To test and run the addon, get Odoo 19.0 Community from its official repository
-[setup] (github.com/odoo/odoo, branch 19.0), e.g. 'git clone --depth 1 -b 19.0 https://github.com/odoo/odoo $ODOO_PATH',
-[setup] have PostgreSQL 13+ running with a superuser role for your login, and run this command again:
-[setup] it then installs Odoo's Python requirements into $VENV and prepares the template database.
-MSG
-    exit 0
+    say "Odoo not set up: $odoo_fetch_error. The pure core is ready in $VENV; set ODOO_PATH to an Odoo 19.0 tree or ODOO_GIT_URL to a reachable copy and run this again."
+    exit 3
 fi
 
 # Test databases are cloned from a template that already holds the addon's dependencies (about 70 s once).

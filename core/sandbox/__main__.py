@@ -2,20 +2,48 @@
 
 import argparse
 import os
+import sys
 import threading
 
+from .. import contracts
+from ..errors import ConfigurationError
 from .demo import DEMO_COMPANIES
 from .server import WSDL_DIR_ENV, Sandbox
+
+
+def _contract_dirs(args):
+    """The WSDL folders to load: the ones named, else the cache filled from the integrators' endpoints."""
+    if args.wsdl_dir:
+        return args.wsdl_dir, args.kolaysoft_wsdl_dir
+    izibiz = contracts.izibiz_wsdl_dir(args.cache_dir)
+    kolaysoft = args.kolaysoft_wsdl_dir
+    if not kolaysoft:
+        try:
+            kolaysoft = contracts.kolaysoft_wsdl_dir(args.cache_dir)
+        except contracts.ContractUnavailable as exc:
+            print(f"Kolaysoft front-end off: {exc}")
+    return izibiz, kolaysoft
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m core.sandbox", description=__doc__)
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument(
-        "--wsdl-dir", default=os.environ.get(WSDL_DIR_ENV), help=f"İzibiz WSDL folder (or {WSDL_DIR_ENV})"
+        "--wsdl-dir",
+        default=os.environ.get(WSDL_DIR_ENV),
+        help=f"İzibiz WSDL folder (or {WSDL_DIR_ENV}); default: from İzibiz's test endpoint, cached",
+    )
+    parser.add_argument("--kolaysoft-wsdl-dir", help="Kolaysoft WSDL folder; default: beside the İzibiz one")
+    parser.add_argument(
+        "--cache-dir", help=f"where obtained contracts are kept (default {contracts.default_cache_dir()})"
     )
     args = parser.parse_args(argv)
-    sandbox = Sandbox(wsdl_dir=args.wsdl_dir)
+    try:
+        wsdl_dir, kolaysoft_dir = _contract_dirs(args)
+        sandbox = Sandbox(wsdl_dir=wsdl_dir, kolaysoft_wsdl_dir=kolaysoft_dir)
+    except ConfigurationError as exc:
+        print(f"sandbox not started: {exc}", file=sys.stderr)
+        return 2
     sandbox.seed_demo()
     with sandbox.serve(port=args.port) as server:
         print("THIS IS A SANDBOX: a local imitation of İzibiz's SOAP services.")
@@ -37,4 +65,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
