@@ -7,15 +7,21 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     l10n_tr_edoc_reconciliation_ids = fields.One2many(
-        "l10n_tr_edoc.reconciliation", "partner_id", string="e-Reconciliations"
+        "l10n_tr_edoc.reconciliation",
+        "partner_id",
+        string="e-Reconciliations",
+        groups="l10n_tr_edoc.group_edoc_user",
     )
     l10n_tr_edoc_reconciliation_count = fields.Integer(
-        string="e-Reconciliation Count", compute="_compute_l10n_tr_edoc_reconciliation"
+        string="e-Reconciliation Count",
+        compute="_compute_l10n_tr_edoc_reconciliation",
+        groups="l10n_tr_edoc.group_edoc_user",
     )
     l10n_tr_edoc_reconciliation_answer = fields.Selection(
         [("agreed", "Reconciled"), ("disagreed", "Not Reconciled")],
         string="Last e-Reconciliation Answer",
         compute="_compute_l10n_tr_edoc_reconciliation",
+        groups="l10n_tr_edoc.group_edoc_user",
         help="The counterparty's answer to the newest e-Mutabakat it answered.",
     )
 

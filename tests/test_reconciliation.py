@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..core.sandbox.reconciliation import desk
 from .common import L10nTrEdocCase
@@ -273,3 +273,26 @@ class TestL10nTrEdocReconciliation(L10nTrEdocCase):
         lines.action_l10n_tr_edoc_refresh_status()
         self.assertEqual(set(lines.mapped("state")), {"agreed"})
         self.assertFalse(lines.activity_ids)
+
+    def test_other_companies_and_users_without_e_documents(self):
+        lines = self._compute()
+        other = self.env["res.company"].create({"name": "Başka Şirket A.Ş."})
+        outsider = new_test_user(
+            self.env,
+            "tr_reco_outsider",
+            groups="l10n_tr_edoc.group_edoc_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(self.env["l10n_tr_edoc.reconciliation"].with_user(outsider).search([]))
+        self.assertEqual(len(self.env["l10n_tr_edoc.reconciliation"].with_user(self.manager).search([])), 3)
+        invoicing = new_test_user(
+            self.env,
+            "tr_reco_invoicing",
+            groups="account.group_account_invoice",
+            company_ids=[Command.set(self.company.ids)],
+        )
+        # the partner form opens for an invoicing user who does not see e-Mutabakat
+        with Form(self.customer.with_user(invoicing)) as form:
+            self.assertEqual(form.name, self.customer.name)
+        self.assertTrue(lines)
