@@ -44,6 +44,8 @@
         "data/l10n_tr_edoc_gib_user_cron.xml",
         "views/l10n_tr_edoc_gib_user_views.xml",
         "views/l10n_tr_edoc_dashboard_views.xml",
+        "data/l10n_tr_edoc_reconciliation_data.xml",
+        "views/l10n_tr_edoc_reconciliation_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

@@ -142,11 +142,15 @@ def _fetch_service(download, wsdl_url, wsdl_name, folder):
 def obtain(services, host, target, *, local_subfolder, session=None):
     """Fill ``target`` with the WSDLs of ``services`` (key → (folder, wsdl file, path on the host)).
 
-    Does nothing when ``target`` already holds a complete download; raises ContractUnavailable with a
+    Does nothing when ``target`` already holds a complete download of every service (a cache made
+    before a service was added is downloaded again); raises ContractUnavailable with a
     one-line reason otherwise, leaving no half-written folder behind.
     """
     target = Path(target)
-    if (target / COMPLETE_MARKER).is_file():
+    if (target / COMPLETE_MARKER).is_file() and all(
+        (target / folder / ("local" if local_subfolder else "") / wsdl_name).is_file()
+        for folder, wsdl_name, _path in services.values()
+    ):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

@@ -1,11 +1,16 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
 
-from ..core.errors import EdocError
+from ..core.errors import EdocError, ValidationFailed
 from ..core.providers.base import CREDIT
+from ..core.providers.izibiz_reconciliation import BILLING
 from ..core.providers.registry import get_provider_class
+from ..core.reconciliation import PRODUCTS, check_usage_request
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +40,24 @@ class L10nTrEdocAccount(models.Model):
         string="Responsible",
         domain=[("share", "=", False)],
         help="Gets the low-credit activity; when empty, the first e-Documents manager of the company.",
+    )
+
+    # Billing (İzibiz BillingWS GetBalance / GetUsage), beside the credit above.
+    billing_reported = fields.Boolean(readonly=True, copy=False)
+    billing_checked_at = fields.Datetime(string="Billing Refreshed On", readonly=True, copy=False)
+    debt_total = fields.Float(string="Debt to the Integrator", readonly=True, copy=False)
+    debt_invoice_count = fields.Integer(string="Unpaid Integrator Invoices", readonly=True, copy=False)
+    debt_message = fields.Char(string="Integrator's Billing Message", readonly=True, copy=False)
+    billing_data = fields.Json(readonly=True, copy=False)
+    billing_html = fields.Html(string="Debt and Usage", compute="_compute_billing_html", sanitize=False)
+    usage_this_month = fields.Integer(compute="_compute_billing_html")
+    usage_product = fields.Selection(
+        lambda self: self._selection_usage_product(),
+        default="ALL",
+        help="Product whose usage is read; e-Arşiv, e-SMM, e-MM, e-Mutabakat, SMS and mail are only sent.",
+    )
+    usage_direction = fields.Selection(
+        [("ALL", "Sent and Received"), ("OUTBOX", "Sent"), ("INBOX", "Received")], default="ALL"
     )
 
     _credit_threshold_positive = models.Constraint(
@@ -194,3 +217,150 @@ class L10nTrEdocAccount(models.Model):
             account.with_company(account.company_id)._l10n_tr_edoc_refresh_credit()
             if self.env["ir.cron"]._commit_progress(1) <= 0:
                 return
+
+    # -- billing ---------------------------------------------------------------------------------
+
+    def _selection_usage_product(self):
+        return [("ALL", self.env._("All Products")), *self._l10n_tr_edoc_product_labels().items()]
+
+    def _l10n_tr_edoc_product_labels(self):
+        return {
+            "EFATURA": self.env._("e-Fatura"),
+            "EARSIV": self.env._("e-Arşiv"),
+            "EIRSALIYE": self.env._("e-İrsaliye"),
+            "ESMM": self.env._("e-SMM"),
+            "EMM": self.env._("e-MM"),
+            "EMUTABAKAT": self.env._("e-Mutabakat"),
+            "SMS": self.env._("SMS"),
+            "MAIL": self.env._("E-mail"),
+        }
+
+    @api.depends("billing_data")
+    def _compute_billing_html(self):
+        """Unpaid invoices and the usage per month and product, as the integrator reported them."""
+        labels = self._l10n_tr_edoc_product_labels()
+        this_month = fields.Date.context_today(self).strftime("%Y%m")
+        for account in self:
+            data = account.billing_data or {}
+            months = data.get("usage") or []
+            account.usage_this_month = next((m["total"] or 0 for m in months if m["period"] == this_month), 0)
+            if not data:
+                account.billing_html = False
+                continue
+            html = Markup("")
+            if data.get("debt"):
+                rows = Markup("").join(
+                    Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td></tr>")
+                    % (row["number"], row["date"], row["period"], row["amount"])
+                    for row in data["debt"]
+                )
+                html += Markup(
+                    "<table class='table table-sm o_l10n_tr_edoc_debt'><thead><tr><th>%s</th><th>%s</th>"
+                    "<th>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+                ) % (
+                    self.env._("Invoice"),
+                    self.env._("Date"),
+                    self.env._("Period"),
+                    self.env._("Payable"),
+                    rows,
+                )
+            if months:
+                shown = [name for name in PRODUCTS if any(m["products"].get(name) for m in months)] or [
+                    "EFATURA"
+                ]
+                head = Markup("").join(
+                    Markup("<th class='text-end'>%s</th>") % labels[name] for name in shown
+                )
+                rows = Markup("").join(
+                    Markup("<tr><td>%s</td>%s<td class='text-end fw-bold'>%s</td></tr>")
+                    % (
+                        f"{m['period'][4:]}/{m['period'][:4]}",
+                        Markup("").join(
+                            Markup("<td class='text-end'>%s</td>") % (m["products"].get(name) or 0)
+                            for name in shown
+                        ),
+                        m["total"] or 0,
+                    )
+                    for m in months
+                )
+                html += Markup(
+                    "<table class='table table-sm o_l10n_tr_edoc_usage'><thead><tr><th>%s</th>%s"
+                    "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+                ) % (self.env._("Month"), head, self.env._("Total"), rows)
+            account.billing_html = html
+
+    def _l10n_tr_edoc_refresh_billing(self):
+        """GetBalance (with detail) and GetUsage for the account's chosen product and direction.
+
+        The usage request is checked first: INBOX for a product that is only sent is refused here,
+        before anything reaches the integrator.
+        """
+        self.ensure_one()
+        try:
+            check_usage_request(self.usage_product or "ALL", self.usage_direction or "ALL")
+        except ValidationFailed as error:
+            raise UserError(
+                self.env._(
+                    "%(product)s is only sent, never received: choose Sent or Sent and Received.",
+                    product=self._l10n_tr_edoc_product_labels().get(self.usage_product, self.usage_product),
+                )
+            ) from error
+        if BILLING not in get_provider_class(self.provider).capabilities:
+            self.write({"billing_reported": False, "billing_checked_at": fields.Datetime.now()})
+            return None
+        Document = self.env["l10n_tr_edoc.document"]
+        provider = self._l10n_tr_edoc_get_provider()
+        try:
+            balance = provider.get_balance(detail=True)
+            usage = provider.get_usage(
+                product=self.usage_product or "ALL", direction=self.usage_direction or "ALL"
+            )
+        except EdocError as error:
+            Document._l10n_tr_edoc_log_exchanges(
+                "billing", error.params.get("exchanges", ()), error=error, account=self
+            )
+            return Document._l10n_tr_edoc_error_text(error)
+        Document._l10n_tr_edoc_log_exchanges("billing", balance.exchanges + usage.exchanges, account=self)
+        self.write(
+            {
+                "billing_reported": True,
+                "billing_checked_at": fields.Datetime.now(),
+                "debt_total": float(balance.total or 0),
+                "debt_invoice_count": balance.invoice_count or len(balance.invoices),
+                "debt_message": balance.message or False,
+                "billing_data": {
+                    "debt": [
+                        {
+                            "number": i.number,
+                            "date": i.date,
+                            "period": i.period,
+                            "amount": str(i.amount or ""),
+                        }
+                        for i in balance.invoices
+                    ],
+                    "usage": [
+                        {"period": m.period, "total": m.total, "products": m.products} for m in usage.months
+                    ],
+                },
+            }
+        )
+        return None
+
+    def action_l10n_tr_edoc_refresh_billing(self):
+        self.ensure_one()
+        self.check_access("write")
+        if error := self._l10n_tr_edoc_refresh_billing():
+            return self._l10n_tr_edoc_notify(self.env._("Billing could not be read"), error, "danger")
+        if not self.billing_reported:
+            return self._l10n_tr_edoc_notify(
+                self.env._("Billing"), self.env._("This integrator does not report debt and usage."), "info"
+            )
+        return self._l10n_tr_edoc_notify(
+            self.env._("Billing"),
+            self.env._(
+                "Debt: %(debt)s; usage this month: %(usage)s",
+                debt=formatLang(self.env, self.debt_total, digits=2),
+                usage=self.usage_this_month,
+            ),
+            "success",
+        )

@@ -21,3 +21,5 @@ from . import test_credit
 from . import test_tours
 from . import test_screenshots
 from . import test_gib_package
+from . import test_reconciliation
+from . import test_billing

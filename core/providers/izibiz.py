@@ -70,6 +70,7 @@ from .base import (
     UserCheck,
     redact,
 )
+from .izibiz_reconciliation import BILLING, RECONCILIATION, IzibizReconciliationMixin
 from .soap import RequestSchemaCheck, SoapProvider
 
 MAX_DOCUMENTS_PER_REQUEST = 100
@@ -89,6 +90,7 @@ SERVICES = {
     "einvoice": ("EFaturaOIB", "EFaturaOIB1.wsdl", "/EFaturaOIB"),
     "earchive": ("EIArchiveWS", "EFaturaArchive.wsdl", "/EIArchiveWS/EFaturaArchive"),
     "despatch": ("EIrsaliyeWS", "EIrsaliyeService.wsdl", "/EIrsaliyeWS/EIrsaliye"),
+    "reconciliation": ("ReconciliationWS", "Reconciliation1.wsdl", "/ReconciliationWS"),
 }
 BILLING_PATH = "/BillingWS"
 
@@ -102,6 +104,7 @@ def _endpoints(auth_host, invoice_host, archive_host):
         "einvoice": invoice_host + SERVICES["einvoice"][2],
         "earchive": archive_host + SERVICES["earchive"][2],
         "despatch": invoice_host + SERVICES["despatch"][2],
+        "reconciliation": invoice_host + SERVICES["reconciliation"][2],
         "billing": invoice_host + BILLING_PATH,
     }
 
@@ -220,7 +223,7 @@ def _date(value):
         return None
 
 
-class IzibizProvider(SoapProvider):
+class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
     key = "izibiz"
     label = "İzibiz"
     # Production hosts come from public client code; İzibiz's guide names only the test server.
@@ -244,6 +247,8 @@ class IzibizProvider(SoapProvider):
             CREDIT,
             DRAFT_UPLOAD,
             DOWNLOAD_VIEW,
+            RECONCILIATION,
+            BILLING,
         }
     )
 

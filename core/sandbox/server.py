@@ -25,6 +25,7 @@ from .clock import SandboxClock
 from .demo import DEMO_COMPANIES, REJECTING_ALIAS
 from .frontends import integrator_frontends
 from .operations import OPERATIONS, StreamedFile, credit
+from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
 from .state import Company, IzibizError, Store
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
@@ -401,7 +402,10 @@ def _handler_for(sandbox):
             path = urlsplit(self.path).path
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if path == BILLING_PATH:
+            documented = call_documented(sandbox, path, raw)
+            if documented is not None:
+                status, body, fault = documented
+            elif path == BILLING_PATH:
                 status, body, fault = sandbox.call_billing(raw)
             elif path in sandbox.services:
                 status, body, fault = sandbox.call(sandbox.services[path], raw)

@@ -22,6 +22,7 @@ SERVICE_FILES = {
     "/EFaturaOIB": ("EFaturaOIB", "EFaturaOIB1.wsdl"),
     "/EIArchiveWS/EFaturaArchive": ("EIArchiveWS", "EFaturaArchive.wsdl"),
     "/EIrsaliyeWS/EIrsaliye": ("EIrsaliyeWS", "EIrsaliyeService.wsdl"),
+    "/ReconciliationWS": ("ReconciliationWS", "Reconciliation1.wsdl"),
 }
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -53,6 +53,17 @@ def test_izibiz_contracts_obtained_cached_and_served(standins, tmp_path):
     assert len(standins.requests) == fetched, "a complete cache is used without asking again"
 
 
+def test_cache_without_a_newer_service_is_obtained_again(standins, tmp_path):
+    """A cache filled before a service (e.g. ReconciliationWS) was added is not taken as complete."""
+    host = standins.url + IZIBIZ_PREFIX
+    folder = contracts.izibiz_wsdl_dir(tmp_path, host=host)
+    (folder / "ReconciliationWS" / "local" / "Reconciliation1.wsdl").unlink()
+    fetched = len(standins.requests)
+    assert contracts.izibiz_wsdl_dir(tmp_path, host=host) == folder
+    assert (folder / "ReconciliationWS" / "local" / "Reconciliation1.wsdl").is_file()
+    assert len(standins.requests) > fetched
+
+
 def test_kolaysoft_contracts_obtained(standins, tmp_path):
     folder = contracts.kolaysoft_wsdl_dir(tmp_path, host=standins.url + KOLAYSOFT_PREFIX)
     for service_folder, wsdl_name, _path in KOLAYSOFT_SERVICES.values():
