@@ -6,7 +6,6 @@ rules, ``MIRRORS`` names it; tests prove both reject the same document. Codes ar
 ``tr_edoc.rule.<area>.<reason>``.
 """
 
-import datetime as dt
 import re
 import uuid as uuid_module
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,7 @@ from stdnum.tr import tckimlik, vkn
 
 from .. import codes
 from ..codes import ExemptionKind, InvoiceTypeCode
+from ..states import gib_today
 from .issue import Issue
 
 DOCUMENT_ID = re.compile(r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$")
@@ -601,7 +601,7 @@ def _check_earchive(invoice):
 
 def check_invoice(invoice, *, today=None):
     """All pre-flight rules for an e-Fatura or e-Arşiv invoice; an empty list means ready to build."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     is_export = invoice.profile_id == codes.ProfileID.IHRACAT
     return [
         *_check_header(invoice, today, "invoice"),
@@ -616,7 +616,7 @@ def check_invoice(invoice, *, today=None):
 
 def check_despatch(advice, *, today=None):
     """Pre-flight rules for an e-İrsaliye."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     issues = [
         *_check_header(advice, today, "despatch"),
         *check_party(advice.supplier, "supplier"),
@@ -689,7 +689,7 @@ def check_despatch(advice, *, today=None):
 
 def check_receipt_advice(advice, *, today=None):
     """Pre-flight rules for an İrsaliye Yanıtı."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     issues = [
         *_check_header(advice, today, "receipt advice"),
         *check_party(advice.delivery_customer, "delivery_customer"),
@@ -708,7 +708,7 @@ def check_receipt_advice(advice, *, today=None):
 
 def check_application_response(response, *, today=None):
     """Pre-flight rules for a KABUL/RED/IADE answer."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     issues = [
         *_check_header(response, today, "application response", numbered=False),
         *check_party(response.sender, "sender"),
