@@ -154,8 +154,9 @@ class TestL10nTrEdocOutgoingConcurrency(L10nTrEdocCase):
             starts the whole chunk over, as Odoo's request and cron runners do."""
             while True:
                 with _cursor(registry) as cr:
-                    # a lock the test's own transaction holds would hang the run: fail instead
-                    cr.execute("SET LOCAL lock_timeout = '30s'")
+                    # a lock the test's own transaction holds would hang the run: fail instead; generous,
+                    # as a chunk holds the series lock while it sends, which is slow on a loaded machine
+                    cr.execute("SET LOCAL lock_timeout = '180s'")
                     moves = api.Environment(cr, SUPERUSER_ID, {})["account.move"].browse(ids)
                     try:
                         failed = moves._l10n_tr_edoc_send()
