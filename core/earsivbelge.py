@@ -37,12 +37,13 @@ editable data and these are only the defaults it starts from.
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from .documents import Attachment, Party
 from .errors import ValidationFailed, _lt
+from .states import earsivbelge_event
 from .ubl.numbering import is_valid_number
 from .validation.issue import Issue
 
@@ -416,6 +417,16 @@ def check_receipt(receipt, *, strict=True):
 
 
 @dataclass(frozen=True)
+class ReceiptUpload:
+    """A built receipt ready for SendSmm / SendCreditNote, with how it is delivered."""
+
+    uuid: str
+    number: str
+    xml: bytes
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
 class ReceiptStatus:
     """One row of GetSMMStatus / GetCreditNoteStatus (or a GetSMM / GetCreditNote header)."""
 
@@ -425,8 +436,12 @@ class ReceiptStatus:
     status: str = ""
     description: str = ""
     email_status_code: str = ""
-    report_date: object = None
-    raw: dict = field(default_factory=dict, compare=False)
+    report_status_code: str = ""
+
+    @property
+    def event(self):
+        """The EARSIVBELGE state-machine event this answer means (``core.states``)."""
+        return earsivbelge_event(self.status_code, self.report_status_code)
 
 
 @dataclass(frozen=True)
