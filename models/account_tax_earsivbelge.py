@@ -40,14 +40,13 @@ class AccountTax(models.Model):
         )
         if tax:
             return tax
-        payable = self.env["account.account"].search(
-            [*self.env["account.account"]._check_company_domain(company), ("code", "=like", "360%")], limit=1
-        )
+        payable = self._l10n_tr_edoc_receipt_account(company, use, code)
         repartition = [
             Command.create({"repartition_type": "base"}),
             Command.create({"repartition_type": "tax", "account_id": payable.id or False}),
         ]
-        label = name or self.env._("GV Stopajı %%%(rate)s (e-MM)", rate=f"{rate:g}".replace(".", ","))
+        # GİB's names of these deductions, as the RECEIPT_TAXES above
+        label = name or "GV Stopajı %{} (e-MM)".format(f"{rate:g}".replace(".", ","))
         return self.sudo().create(
             {
                 "name": label,
@@ -62,6 +61,35 @@ class AccountTax(models.Model):
                     Command.create({"repartition_type": "base"}),
                     Command.create({"repartition_type": "tax", "account_id": payable.id or False}),
                 ],
+            }
+        )
+
+    @api.model
+    def _l10n_tr_edoc_receipt_account(self, company, use, code):
+        """Where a deduction is booked. The l10n_tr chart types 360 (taxes payable) and 193 (taxes
+        paid in advance) as partner payable/receivable, whose lines need a due date; so a detail
+        account is used under them (360.001 for what we withhold, 193.001 for the stopaj a client
+        withheld from our fee), created when missing. SGK goes to 361, a current liability."""
+        Account = self.env["account.account"].sudo()
+        domain = Account._check_company_domain(company)
+        if code == eb.SGK_PRIM and use == "purchase":
+            found = Account.search([*domain, ("code", "=", "361000")], limit=1) or Account.search(
+                [*domain, ("code", "=like", "361%"), ("account_type", "=", "liability_current")], limit=1
+            )
+            if found:
+                return found
+        number, name, account_type = (
+            ("193001", self.env._("Income tax withheld by clients (paid in advance)"), "asset_current")
+            if use == "sale"
+            else ("360001", self.env._("Income tax withholding and deductions payable"), "liability_current")
+        )
+        found = Account.search([*domain, ("code", "=", number)], limit=1)
+        return found or Account.create(
+            {
+                "code": number,
+                "name": name,
+                "account_type": account_type,
+                "company_ids": [Command.set(company.ids)],
             }
         )
 
