@@ -47,7 +47,9 @@ class AccountMove(models.Model):
         copy=False,
         help="Decides the GV stopajı rate withheld from the farmer (e-Müstahsil Makbuzu).",
     )
-    l10n_tr_edoc_receipt_offered = fields.Boolean(compute="_compute_l10n_tr_edoc_receipt_offered")
+    l10n_tr_edoc_receipt_offered = fields.Boolean(
+        string="Integrator Offers e-Receipts", compute="_compute_l10n_tr_edoc_receipt_offered"
+    )
     l10n_tr_edoc_receipt_sms = fields.Boolean(
         string="Also by SMS",
         copy=False,

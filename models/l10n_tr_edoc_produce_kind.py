@@ -18,17 +18,16 @@ class L10nTrEdocProduceKind(models.Model):
 
     _name = "l10n_tr_edoc.produce.kind"
     _description = "Produce Kind (e-Müstahsil)"
-    _order = "sequence, id"
+    _order = "category, exchange, id"
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Produce Kind", required=True, translate=True)
     category = fields.Selection(CATEGORIES, required=True)
     exchange = fields.Boolean(
         string="Registered at a Commodity Exchange",
         help="Bought through a commodity exchange (borsa tescilli).",
     )
     stopaj_rate = fields.Float(string="GV Stopajı (%)", digits=(5, 2), required=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(string="In Use", default=True)
 
     _rate_range = models.Constraint(
         "CHECK(stopaj_rate >= 0 AND stopaj_rate <= 100)", "The stopaj rate is a percentage between 0 and 100."
