@@ -130,6 +130,16 @@ class AccountMove(models.Model):
                     withheld.append(dataclasses.replace(item, name=tax.l10n_tr_edoc_withholding_id.name))
                 else:
                     taxes.append(item)
+            # KDV tevkifat is written as GİB reads it: a share (percent) of the line's KDV
+            kdv = sum((t.amount for t in taxes if t.code == eb.KDV), Decimal(0))
+            withheld = [
+                dataclasses.replace(
+                    item,
+                    taxable_amount=kdv,
+                    percent=(item.amount / kdv * 100).quantize(Decimal(1)) if kdv else Decimal(0),
+                )
+                for item in withheld
+            ]
             lines.append(
                 eb.ReceiptLine(
                     id=str(number),

@@ -176,6 +176,31 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         with self.assertRaises(UserError):
             move.action_l10n_tr_edoc_cancel_receipt()
 
+    def test_smm_with_kdv_tevkifat(self):
+        """KDV 20 % with 4/10 withheld by the client, and GV stopajı 20 %: 1000 + 200 − 80 − 200."""
+        withholding = self.env.ref(f"account.{self.company.id}_tr_s_wh_20_4_10")
+        move = self._create_invoice(
+            move_type="out_invoice",
+            journal_id=self.smm_journal,
+            partner_id=self.client_partner,
+            invoice_line_ids=[
+                self._prepare_invoice_line(
+                    price_unit=1000, name="Avukatlık ücreti", tax_ids=withholding | self.smm_stopaj
+                )
+            ],
+            post=True,
+        )
+        move.action_l10n_tr_edoc_send_receipt()
+        receipt = self._sent_xml(move)
+        self.assertEqual(eb.check_receipt(receipt), [])
+        ((code, percent, base, amount),) = [
+            (t.code, t.percent, t.taxable_amount, t.amount) for t in receipt.withholdings
+        ]
+        self.assertEqual((percent, base, amount), (Decimal("40"), Decimal("200.00"), Decimal("80.00")))
+        self.assertTrue(code.startswith("6"))
+        self.assertEqual(float(receipt.payable_amount), move.amount_total)
+        self.assertEqual(receipt.payable_amount, Decimal("920.00"))
+
     def test_wrong_stopaj_rate_is_refused_before_anything_is_sent(self):
         move = self._emm()
         line = move.invoice_line_ids
@@ -200,3 +225,10 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
             self.assertNotIn(ESMM, capabilities)
             self.assertNotIn(EMM, capabilities)
         self.assertIn(ESMM, get_provider_class("sandbox").capabilities)
+        move = self._smm()
+        self.assertTrue(move.l10n_tr_edoc_receipt_offered)
+        self.edoc_account.provider = "sandbox_kolaysoft"
+        move.invalidate_recordset(["l10n_tr_edoc_receipt_offered"])
+        self.assertFalse(move.l10n_tr_edoc_receipt_offered, "the receipt buttons are hidden")
+        with self.assertRaisesRegex(UserError, "does not offer"):
+            move.action_l10n_tr_edoc_send_receipt()
