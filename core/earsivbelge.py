@@ -73,6 +73,8 @@ TAX_NAMES = {
     SGK_PRIM: "SGK PRİM KESİNTİSİ",
 }
 ALLOWED_TAXES = {SMM: (KDV, STOPAJ), MM: DEDUCTIONS}
+# Tax type codes these receipts use beyond GİB's code list: İzibiz's SGK/Bağ-Kur premium deduction.
+EXTRA_TAX_TYPES = {SGK_PRIM: ("SGK Prim Kesintisi", TAX_NAMES[SGK_PRIM])}
 
 # Produce kinds of GVK md. 94/11 and their default stopaj percent (module docstring).
 ANIMAL, CROP, SERVICE = "animal", "crop", "service"

@@ -13,7 +13,6 @@ RECEIPT_TAXES = (
     (eb.BORSA_TESCIL, 0.2, "purchase", "Borsa Tescil Ücreti %0,2 (e-MM)"),
     (eb.SGK_PRIM, 2.0, "purchase", "SGK/Bağ-Kur Prim Kesintisi %2 (e-MM)"),
 )
-SGK_CODE_NAME = "SGK Prim Kesintisi"
 
 
 class AccountTax(models.Model):
@@ -24,10 +23,6 @@ class AccountTax(models.Model):
         """The company's deduction tax with GİB ``code`` at ``rate`` %, created when missing."""
         Code = self.env["l10n_tr_edoc.code"]
         gib_code = Code._l10n_tr_edoc_find("tax_type", code)
-        if not gib_code:
-            gib_code = Code.sudo().create(
-                {"kind": "tax_type", "code": code, "name": SGK_CODE_NAME, "short_name": code}
-            )
         tax = self.with_context(active_test=False).search(
             [
                 ("company_id", "=", company.id),
