@@ -114,6 +114,7 @@ EARCHIVE = "earchive"
 OUTGOING_DESPATCH = "outgoing_despatch"
 INCOMING_DESPATCH = "incoming_despatch"
 OUTGOING_RESPONSE = "outgoing_response"
+EARSIVBELGE = "earsivbelge"
 
 _SUBMISSION = {
     ("draft", "generate"): "ready",
@@ -149,6 +150,22 @@ TRANSITIONS = {
         ("cancel_requested", "cancel_confirmed"): "cancelled",
         ("cancel_requested", "cancel_refused"): "delivered",
         ("delivered", "gib_rejected"): "rejected_by_gib",
+    },
+    # e-SMM and e-MM: İzibiz signs (105 İŞLENDİ = delivered), reports to GİB (report 201), and
+    # cancels (107, or report 203 for a receipt already reported).
+    EARSIVBELGE: {
+        **_SUBMISSION,
+        ("delivered", "gib_waiting"): "delivered",
+        ("sent", "reported"): "reported",
+        ("delivered", "reported"): "reported",
+        ("sent", "cancel"): "cancel_requested",
+        ("delivered", "cancel"): "cancel_requested",
+        ("reported", "cancel"): "cancel_requested",
+        ("cancel_requested", "cancel_confirmed"): "cancelled",
+        ("cancel_requested", "cancel_refused"): "delivered",
+        ("sent", "cancel_confirmed"): "cancelled",
+        ("delivered", "cancel_confirmed"): "cancelled",
+        ("reported", "cancel_confirmed"): "cancelled",
     },
     OUTGOING_DESPATCH: {
         **_SUBMISSION,
@@ -196,6 +213,7 @@ INITIAL_STATE = {
     EARCHIVE: "draft",
     OUTGOING_DESPATCH: "draft",
     OUTGOING_RESPONSE: "draft",
+    EARSIVBELGE: "draft",
     INCOMING_INVOICE: "received",
     INCOMING_DESPATCH: "received",
 }
@@ -208,6 +226,8 @@ _MACHINE_BY_KIND = {
     ("despatch", "in"): INCOMING_DESPATCH,
     ("app_response", "out"): OUTGOING_RESPONSE,
     ("receipt_advice", "out"): OUTGOING_RESPONSE,
+    ("smm", "out"): EARSIVBELGE,
+    ("emm", "out"): EARSIVBELGE,
 }
 
 # A document in one of these states is held by the integrator or GİB: it is evidence, its ETTN and
@@ -219,6 +239,36 @@ EXCHANGED_STATES = frozenset(
         "answered_partial", "answered_rejected",
     }
 )  # fmt: skip
+
+
+# İzibiz's e-SMM / e-MM status (100–107) and report status (200–204) as events of EARSIVBELGE.
+EARSIVBELGE_STATUS_EVENTS = {
+    100: "gib_waiting",
+    101: "gib_waiting",
+    102: "gib_waiting",
+    103: "gib_waiting",
+    104: "gib_waiting",
+    105: "gib_delivered",
+    106: "gib_rejected",
+    107: "cancel_confirmed",
+}
+EARSIVBELGE_REPORT_EVENTS = {200: None, 201: "reported", 202: None, 203: "cancel_confirmed", 204: None}
+EARSIVBELGE_FINAL_STATES = frozenset({"reported", "cancelled", "rejected_by_gib"})
+
+
+def earsivbelge_event(status_code, report_code=None):
+    """The event an e-SMM / e-MM status answer means; the report status wins once GİB has it.
+
+    An unknown code is ``None`` (nothing happens) rather than a guess.
+    """
+    try:
+        report = EARSIVBELGE_REPORT_EVENTS.get(int(report_code)) if report_code not in (None, "") else None
+        status = EARSIVBELGE_STATUS_EVENTS.get(int(status_code)) if status_code not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    if status == "cancel_confirmed":
+        return status
+    return report or status
 
 
 class InvalidTransition(EdocError):

@@ -20,6 +20,7 @@ class AccountChartTemplate(models.AbstractModel):
         super()._post_load_data(template_code, company, template_data)
         if template_code == "tr":
             self.env["account.tax"]._l10n_tr_edoc_map_tr_chart(company)
+            self.env["account.tax"]._l10n_tr_edoc_ensure_receipt_taxes(company)
 
 
 class AccountTax(models.Model):

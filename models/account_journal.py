@@ -1,5 +1,5 @@
-from odoo import api, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from .l10n_tr_edoc_dashboard import MOVE_DOMAINS
 
@@ -8,6 +8,24 @@ class AccountJournal(models.Model):
     """e-Document badges and the e-invoice cog-menu actions on the sales and purchase journal cards."""
 
     _inherit = "account.journal"
+
+    l10n_tr_edoc_receipt_kind = fields.Selection(
+        [("smm", "e-SMM (Serbest Meslek Makbuzu)"), ("emm", "e-MM (Müstahsil Makbuzu)")],
+        string="e-Receipt",
+        help="Customer invoices of this sales journal are e-Serbest Meslek Makbuzu; vendor bills of this "
+        "purchase journal are e-Müstahsil Makbuzu issued for farmers. Both leave the e-Fatura/e-Arşiv flow.",
+    )
+
+    @api.constrains("l10n_tr_edoc_receipt_kind", "type")
+    def _check_l10n_tr_edoc_receipt_kind(self):
+        for journal in self:
+            expected = {"smm": "sale", "emm": "purchase"}.get(journal.l10n_tr_edoc_receipt_kind)
+            if expected and journal.type != expected:
+                raise ValidationError(
+                    self.env._(
+                        "e-SMM belongs on a sales journal and e-Müstahsil Makbuzu on a purchase journal."
+                    )
+                )
 
     def _l10n_tr_edoc_journals(self):
         companies = (
@@ -61,7 +79,12 @@ class AccountJournal(models.Model):
         for name, domain in MOVE_DOMAINS.items():
             for journal_type in ("sale", "purchase"):
                 typed = journals.filtered(lambda journal, t=journal_type: journal.type == t)
-                if typed and (name == "to_answer") == (journal_type == "purchase"):
+                if journal_type == "purchase" and name != "to_answer":
+                    # e-MM journals send their vendor bills like the sales journals send invoices
+                    typed = typed.filtered(lambda journal: journal.l10n_tr_edoc_receipt_kind == "emm")
+                elif (name == "to_answer") != (journal_type == "purchase"):
+                    continue
+                if typed:
                     typed._fill_dashboard_data_count(data, "account.move", f"l10n_tr_edoc_{name}", domain)
         return data
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..core import codes
+from ..core.earsivbelge import EXTRA_TAX_TYPES
 
 KINDS = [
     ("tax_type", "Tax Type"),
@@ -42,6 +43,10 @@ class L10nTrEdocCode(models.Model):
         rows = [
             {"kind": "tax_type", "code": code, "name": name, "short_name": codes.tax_name(code)}
             for code, (name, _short) in codes.TAX_TYPE_NAMES.items()
+        ]
+        rows += [
+            {"kind": "tax_type", "code": code, "name": name, "short_name": short}
+            for code, (name, short) in EXTRA_TAX_TYPES.items()
         ]
         rows += [
             {

@@ -9,7 +9,9 @@ OUTGOING_INVOICE_KINDS = ("einvoice", "earchive")
 MOVE_DOMAINS = {
     "to_send": [
         ("state", "=", "posted"),
+        "|",
         ("move_type", "in", ("out_invoice", "out_refund")),
+        ("l10n_tr_edoc_receipt_kind", "!=", False),
         ("l10n_tr_edoc_uuid", "!=", False),
         ("l10n_tr_edoc_state", "in", (False, "draft", "ready")),
     ],

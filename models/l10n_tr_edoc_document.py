@@ -10,6 +10,8 @@ KINDS = [
     ("despatch", "e-İrsaliye"),
     ("app_response", "Application Response"),
     ("receipt_advice", "İrsaliye Yanıtı"),
+    ("smm", "e-SMM"),
+    ("emm", "e-Müstahsil Makbuzu"),
 ]
 
 STATES = [

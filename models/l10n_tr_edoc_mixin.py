@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 from ..core.states import EXCHANGED_STATES
 
-MAIN_KINDS = ("einvoice", "earchive", "despatch")
+MAIN_KINDS = ("einvoice", "earchive", "despatch", "smm", "emm")
 
 
 class L10nTrEdocMixin(models.AbstractModel):

@@ -12,6 +12,8 @@ SERIES_KINDS = [
     ("earchive", "e-Arşiv (Normal Sale)"),
     ("earchive_internet", "e-Arşiv (Internet Sale)"),
     ("despatch", "e-İrsaliye"),
+    ("smm", "e-SMM (Serbest Meslek Makbuzu)"),
+    ("emm", "e-MM (Müstahsil Makbuzu)"),
 ]
 
 # GİB refuses an invoice dated more than 7 days before it is submitted.

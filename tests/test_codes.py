@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from ..core import codes
+from ..core.earsivbelge import EXTRA_TAX_TYPES
 from .common import L10nTrEdocCase
 
 
@@ -8,7 +9,9 @@ from .common import L10nTrEdocCase
 class TestL10nTrEdocCodes(L10nTrEdocCase):
     def test_every_core_code_is_a_record(self):
         Code = self.env["l10n_tr_edoc.code"]
-        self.assertEqual(Code.search_count([("kind", "=", "tax_type")]), len(codes.TAX_TYPE_NAMES))
+        self.assertEqual(
+            Code.search_count([("kind", "=", "tax_type")]), len(codes.TAX_TYPE_NAMES) + len(EXTRA_TAX_TYPES)
+        )
         self.assertEqual(Code.search_count([("kind", "=", "withholding")]), len(codes.WITHHOLDING_NAMES))
         self.assertEqual(Code.search_count([("kind", "=", "exemption")]), len(codes.EXEMPTIONS))
         kdv = Code._l10n_tr_edoc_find("tax_type", "0015")

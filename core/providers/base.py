@@ -26,6 +26,8 @@ USER_LIST = "user_list"
 CREDIT = "credit"
 DRAFT_UPLOAD = "draft_upload"
 DOWNLOAD_VIEW = "download_view"
+ESMM = "smm"  # e-Serbest Meslek Makbuzu
+EMM = "emm"  # e-Müstahsil Makbuzu
 
 DEFAULT_TIMEOUT = 30
 

@@ -51,6 +51,8 @@ from .base import (
     EARCHIVE_CANCEL,
     EARCHIVE_REPORTS,
     EINVOICE,
+    EMM,
+    ESMM,
     RECEIPT_ADVICE,
     SIGNED_APPLICATION_RESPONSE,
     USER_LIST,
@@ -70,6 +72,7 @@ from .base import (
     UserCheck,
     redact,
 )
+from .izibiz_earsivbelge import IzibizEarsivbelgeMixin
 from .izibiz_reconciliation import BILLING, RECONCILIATION, IzibizReconciliationMixin
 from .soap import RequestSchemaCheck, SoapProvider
 
@@ -91,6 +94,8 @@ SERVICES = {
     "earchive": ("EIArchiveWS", "EFaturaArchive.wsdl", "/EIArchiveWS/EFaturaArchive"),
     "despatch": ("EIrsaliyeWS", "EIrsaliyeService.wsdl", "/EIrsaliyeWS/EIrsaliye"),
     "reconciliation": ("ReconciliationWS", "Reconciliation1.wsdl", "/ReconciliationWS"),
+    "smm": ("SmmWS", "SmmService.wsdl", "/SmmWS"),
+    "creditnote": ("CreditNoteWS", "CreditNoteWS.wsdl", "/CreditNoteWS/CreditNote"),
 }
 BILLING_PATH = "/BillingWS"
 
@@ -105,6 +110,8 @@ def _endpoints(auth_host, invoice_host, archive_host):
         "earchive": archive_host + SERVICES["earchive"][2],
         "despatch": invoice_host + SERVICES["despatch"][2],
         "reconciliation": invoice_host + SERVICES["reconciliation"][2],
+        "smm": invoice_host + SERVICES["smm"][2],
+        "creditnote": invoice_host + SERVICES["creditnote"][2],
         "billing": invoice_host + BILLING_PATH,
     }
 
@@ -223,7 +230,7 @@ def _date(value):
         return None
 
 
-class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
+class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProvider):
     key = "izibiz"
     label = "İzibiz"
     # Production hosts come from public client code; İzibiz's guide names only the test server.
@@ -249,6 +256,8 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
             DOWNLOAD_VIEW,
             RECONCILIATION,
             BILLING,
+            ESMM,
+            EMM,
         }
     )
 

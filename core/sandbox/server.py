@@ -23,6 +23,7 @@ from lxml import etree
 from ..errors import ConfigurationError
 from .clock import SandboxClock
 from .demo import DEMO_COMPANIES, REJECTING_ALIAS
+from .earsivbelge import desk as earsivbelge_desk
 from .frontends import integrator_frontends
 from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
@@ -151,6 +152,11 @@ class Sandbox:
         for demo in DEMO_COMPANIES:
             self.add_company(**demo.__dict__)
         self.reject_alias(REJECTING_ALIAS, 1150)
+
+    @property
+    def receipts(self):
+        """The e-SMM / e-MM desk (status timings, contracts without e-mail/SMS, what was sent)."""
+        return earsivbelge_desk(self)
 
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""

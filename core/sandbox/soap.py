@@ -23,6 +23,8 @@ SERVICE_FILES = {
     "/EIArchiveWS/EFaturaArchive": ("EIArchiveWS", "EFaturaArchive.wsdl"),
     "/EIrsaliyeWS/EIrsaliye": ("EIrsaliyeWS", "EIrsaliyeService.wsdl"),
     "/ReconciliationWS": ("ReconciliationWS", "Reconciliation1.wsdl"),
+    "/SmmWS": ("SmmWS", "SmmService.wsdl"),
+    "/CreditNoteWS/CreditNote": ("CreditNoteWS", "CreditNoteWS.wsdl"),
 }
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
