@@ -5,6 +5,8 @@ document leaves; ``test_builders_codes`` compares them with the reference codeli
 the official PDF; GİB publishes no names for codes added after V1.40, so those carry ``None``.
 """
 
+import datetime as dt
+import re
 from enum import StrEnum
 from fractions import Fraction
 
@@ -96,33 +98,6 @@ _GENERAL = frozenset(
     }
 )
 _YTB_GENERAL = frozenset({_T.SATIS, _T.ISTISNA, _T.IADE, _T.TEVKIFAT, _T.TEVKIFATIADE})
-
-# Which invoice types GİB accepts under each profile (schematron rules and the UBL-TR guides).
-INVOICE_TYPES_BY_PROFILE = {
-    ProfileID.TEMELFATURA: _GENERAL | {_T.IADE},
-    ProfileID.TICARIFATURA: _GENERAL,
-    ProfileID.KAMU: _GENERAL,
-    ProfileID.IHRACAT: frozenset({_T.ISTISNA}),
-    ProfileID.YOLCUBERABERFATURA: frozenset({_T.ISTISNA}),
-    ProfileID.OZELFATURA: frozenset({_T.ISTISNA}),
-    ProfileID.HKS: frozenset({_T.HKSSATIS, _T.HKSKOMISYONCU}),
-    ProfileID.ENERJI: frozenset({_T.SARJ, _T.SARJANLIK}),
-    ProfileID.ILAC_TIBBICIHAZ: _YTB_GENERAL | {_T.IHRACKAYITLI},
-    ProfileID.YATIRIMTESVIK: _YTB_GENERAL,
-    ProfileID.IDIS: _YTB_GENERAL | {_T.IHRACKAYITLI},
-    ProfileID.EARSIVFATURA: _GENERAL
-    | {
-        _T.IADE,
-        _T.HKSSATIS,
-        _T.HKSKOMISYONCU,
-        _T.TEKNOLOJIDESTEK,
-        _T.YTBSATIS,
-        _T.YTBIADE,
-        _T.YTBISTISNA,
-        _T.YTBTEVKIFAT,
-        _T.YTBTEVKIFATIADE,
-    },
-}
 
 RETURN_TYPES = _RETURNS
 # WithholdingTaxTotal is only allowed on these types; TEVKIFATIADE reports the withheld KDV as tax 9015.
@@ -1091,6 +1066,7 @@ PAYMENT_MEANS_CODES = frozenset(
     }
 )
 LICENSE_PLATE_SCHEMES = frozenset({"DORSE", "PLAKA"})
+"""``cbc:LicensePlateID`` schemes of release 20260312; :func:`license_plate_schemes` gives them by release."""
 DOCUMENT_DESCRIPTIONS = frozenset(
     {
         "AVANS",
@@ -1111,3 +1087,98 @@ def exemption_text(code):
     """The official text for an exemption code, or ``None`` for codes newer than Kod Listeleri V1.40."""
     entry = EXEMPTIONS.get(code)
     return entry[1] if entry else None
+
+
+# GİB schematron releases -------------------------------------------------------------------------
+
+R20260312, R20260701 = "20260312", "20260701"
+RELEASES = ((R20260312, None), (R20260701, dt.date(2026, 9, 14)))
+"""Each schematron release GİB enforces and the first IssueDate it applies to (``None``: since ever)."""
+LATEST_RELEASE = RELEASES[-1][0]
+
+
+def release_for(issue_date):
+    """The schematron release in force on ``issue_date`` (the latest one when the date is unknown)."""
+    if issue_date is None:
+        return LATEST_RELEASE
+    found = RELEASES[0][0]
+    for release, since in RELEASES:
+        if since is None or issue_date >= since:
+            found = release
+    return found
+
+
+YTB_EXEMPTION_CODES = frozenset({"308", "339"})
+"""From 20260701 valid only under YATIRIMTESVIK or an e-Arşiv YTB type
+(``YatirimTesvikTaxExemptionReasonCodeType``)."""
+YTB_EARCHIVE_TYPES = frozenset({_T.YTBSATIS, _T.YTBIADE, _T.YTBISTISNA, _T.YTBTEVKIFAT, _T.YTBTEVKIFATIADE})
+_EXEMPTION_CODES_20260701 = (EXEMPTION_CODES | {"233"}) - YTB_EXEMPTION_CODES
+_LICENSE_PLATE_SCHEMES_20260701 = frozenset({"PLAKA", "YABANCIPLAKA"})
+TRANSPORT_EQUIPMENT_SCHEMES = frozenset({"DORSE", "DORSEPLAKA", "YABANCIDORSE", "YABANCIDORSEPLAKA"})
+"""``cac:TransportEquipment/cbc:ID`` schemes (trailers), from release 20260701."""
+TR_PLATE = re.compile(r"^(0[1-9]|[1-7][0-9]|8[01])[A-Z]+[0-9]+$")
+"""GİB's format of a Turkish plate (PLAKA, DORSE, DORSEPLAKA): province 01-81, letters, digits, no spaces."""
+FOREIGN_PLATE = re.compile(r"^[A-Z0-9_-]+$")
+
+
+def exemption_codes(release=LATEST_RELEASE):
+    """``TaxExemptionReasonCodeType`` of the release (without the YTB-only codes of 20260701)."""
+    return EXEMPTION_CODES if release == R20260312 else _EXEMPTION_CODES_20260701
+
+
+def exemption_allowed(code, profile, type_code, release=LATEST_RELEASE):
+    """True when GİB's ``TaxExemptionReasonCodeCheck`` accepts the code on this profile and type."""
+    if code in exemption_codes(release):
+        return True
+    return (
+        release != R20260312
+        and code in YTB_EXEMPTION_CODES
+        and (profile == ProfileID.YATIRIMTESVIK or type_code in YTB_EARCHIVE_TYPES)
+    )
+
+
+def license_plate_schemes(release=LATEST_RELEASE):
+    return LICENSE_PLATE_SCHEMES if release == R20260312 else _LICENSE_PLATE_SCHEMES_20260701
+
+
+_IADE_PROFILES = {
+    R20260312: frozenset(
+        {
+            ProfileID.TEMELFATURA,
+            ProfileID.EARSIVFATURA,
+            ProfileID.ILAC_TIBBICIHAZ,
+            ProfileID.YATIRIMTESVIK,
+            ProfileID.IDIS,
+        }
+    ),
+}
+_IADE_PROFILES[R20260701] = _IADE_PROFILES[R20260312] | {ProfileID.KAMU}
+_TYPES_ONLY = {
+    ProfileID.ILAC_TIBBICIHAZ: _YTB_GENERAL | {_T.IHRACKAYITLI},
+    ProfileID.YATIRIMTESVIK: _YTB_GENERAL,
+    ProfileID.IDIS: _YTB_GENERAL | {_T.IHRACKAYITLI},
+}
+
+
+def invoice_type_allowed(profile, type_code, release=LATEST_RELEASE):
+    """GİB's verdict on a profile/type pair, assert by assert of its schematron (``InvoiceTypeCodeCheck``,
+    ``ProfileIDCheck`` and the ILAC/YTB/IDIS type asserts); ``test_rules`` runs every pair through GİB's
+    schematron of both releases to prove it."""
+    if profile not in {p.value for p in ProfileID} or type_code not in {t.value for t in InvoiceTypeCode}:
+        return False
+    if type_code == _T.IADE and profile not in _IADE_PROFILES[release]:
+        return False
+    earchive = profile == ProfileID.EARSIVFATURA
+    if not earchive and (profile == ProfileID.ENERJI) != (type_code in {_T.SARJ, _T.SARJANLIK}):
+        return False
+    if type_code == _T.TEKNOLOJIDESTEK and not earchive:
+        return False
+    return type_code in _TYPES_ONLY.get(profile, type_code)
+
+
+def invoice_types_for_profile(profile, release=LATEST_RELEASE):
+    return frozenset(t for t in InvoiceTypeCode if invoice_type_allowed(profile, t, release))
+
+
+INVOICE_TYPES_BY_PROFILE = {profile: invoice_types_for_profile(profile) for profile in ProfileID}
+"""The types GİB's latest release accepts under each profile (e.g. HKS with SATIS, e-Arşiv with SARJ)."""

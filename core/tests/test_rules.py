@@ -137,7 +137,7 @@ INVOICE_CASES = [
     (
         "vkn-checksum",
         _with_customer(identifications=(Identifier(value="1234567891", scheme_id="VKN"),)),
-        "party.vkn_invalid",
+        "party.vkn_checksum",
         "customer.vkn",
         "1234567891",
         None,

@@ -1,0 +1,203 @@
+"""The own rules never refuse what GİB accepts: every schematron-clean GİB sample of both releases passes
+them, GİB's profile/type verdicts are ours, and no reference file makes the CLI crash."""
+
+import dataclasses
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core import codes
+from core.__main__ import main
+from core.documents import DocumentReference, EArchiveInfo, Identifier, TaxSubtotal, TaxTotal
+from core.tests import factories as f
+from core.tests.conftest import reference_dir, reference_path
+from core.ubl.invoice import build_invoice
+from core.validation import _doc_type, rules, validate_document
+from core.validation._doc import as_root, document_kind
+from core.validation.schematron import SchematronValidator
+from core.xmlsafe import load_xml
+
+RELEASE_DIRS = {
+    codes.R20260312: ("gib-ubl-tr",),
+    codes.R20260701: ("gib-ubl-tr", "schematron-20260701"),
+}
+SAMPLE_DIRS = (
+    ("gib-ubl-tr", "UBLTR_1.2.1_Paketi", "xml"),
+    ("gib-ubl-tr", "e-FaturaPaketi", "xml"),
+    ("earsivbelge-samples",),
+)
+CHECKED_KINDS = {"Invoice", "DespatchAdvice", "ReceiptAdvice", "ApplicationResponse"}
+# Type-pair asserts of GİB: InvoiceTypeCodeCheck, ProfileIDCheck and the per-profile type lists.
+TYPE_RULES = {
+    "InvoiceTypeCodeCheck",
+    "ProfileIDCheck",
+    "IlacTibbiCihazInvoiceTypeCodeCheck",
+    "YatirimTesvikInvoiceTypeCodeCheck",
+    "IdisInvoiceTypeCodeCheck",
+}
+
+
+def _samples():
+    base = reference_dir()
+    return sorted(
+        path.relative_to(base).as_posix()
+        for parts in SAMPLE_DIRS
+        for path in base.joinpath(*parts).rglob("*")
+        if path.suffix.lower() == ".xml"
+    )
+
+
+@pytest.fixture(scope="module")
+def validators():
+    return {release: SchematronValidator(reference_path(*parts)) for release, parts in RELEASE_DIRS.items()}
+
+
+@pytest.mark.parametrize("release", sorted(RELEASE_DIRS))
+@pytest.mark.parametrize("sample", _samples())
+def test_schematron_clean_sample_passes_the_own_rules(validators, sample, release):
+    data = reference_path(sample).read_bytes()
+    try:
+        root = as_root(data)
+    except Exception:  # noqa: BLE001 - a sample GİB itself ships broken is not judged here
+        pytest.skip("not well-formed")
+    if document_kind(root) not in CHECKED_KINDS:
+        pytest.skip("not a document the own rules judge")
+    gib = [i for i in validators[release].validate(root, _doc_type(root)) if i.is_error]
+    if gib:
+        pytest.skip(f"GİB's {release} schematron refuses it too")
+    report = validate_document(data, release=release)
+    errors = [i for i in report.rules if i.is_error and not i.code.startswith("tr_edoc.rule.header.date_")]
+    assert errors == []
+
+
+def _pair_invoice(profile, type_code):
+    extra = {"earchive": EArchiveInfo()} if profile == "EARSIVFATURA" else {}
+    return f.invoice(profile=profile, type_code=type_code, **extra)
+
+
+@pytest.mark.parametrize("release", sorted(RELEASE_DIRS))
+@pytest.mark.parametrize("profile", [p.value for p in codes.ProfileID])
+def test_profile_type_pairs_agree_with_gib(validators, profile, release):
+    """Every profile/type pair: our verdict is the one of GİB's type asserts of that release."""
+    disagree = []
+    for type_code in codes.InvoiceTypeCode:
+        document = _pair_invoice(profile, type_code.value)
+        doc_type = "earchive" if profile == "EARSIVFATURA" else "efatura"
+        fired = {i.params["rule"] for i in validators[release].validate(build_invoice(document), doc_type)}
+        gib_ok = not (fired & TYPE_RULES)
+        ours = [
+            i
+            for i in rules.check_invoice(document, today=f.ISSUE_DATE, release=release)
+            if i.code == "tr_edoc.rule.header.type_not_allowed_for_profile"
+        ]
+        if gib_ok == bool(ours):
+            disagree.append((type_code.value, gib_ok, sorted(fired & TYPE_RULES)))
+    assert disagree == []
+
+
+def test_hks_and_earchive_sarj_pairs_are_allowed():
+    assert codes.invoice_type_allowed("HKS", "SATIS")
+    assert codes.invoice_type_allowed("HKS", "KOMISYONCU")
+    assert codes.invoice_type_allowed("EARSIVFATURA", "SARJ")
+    assert codes.invoice_type_allowed("EARSIVFATURA", "SARJANLIK")
+    assert not codes.invoice_type_allowed("TEMELFATURA", "SARJ")
+    assert not codes.invoice_type_allowed("KAMU", "IADE", codes.R20260312)
+    assert codes.invoice_type_allowed("KAMU", "IADE", codes.R20260701)
+
+
+def _codes(issues):
+    return {i.code for i in issues if i.is_error}
+
+
+def test_tevkifat_tax_total_netted_of_the_withheld_kdv_passes():
+    document = f.invoice(
+        (f.line(1, 1, "1000.00", withheld=(f.withholding(f.kdv("1000.00", 20), "606", 90),)),),
+        type_code="TEVKIFAT",
+    )
+    total = document.tax_totals[0]
+    netted = dataclasses.replace(total, tax_amount=total.tax_amount - Decimal("180.00"))
+    totals = document.legal_monetary_total
+    for inclusive in (totals.tax_inclusive_amount, totals.tax_inclusive_amount - Decimal("180.00")):
+        variant = dataclasses.replace(
+            document,
+            tax_totals=(netted,),
+            legal_monetary_total=dataclasses.replace(totals, tax_inclusive_amount=inclusive),
+        )
+        assert rules.check_invoice(variant, today=f.ISSUE_DATE) == []
+
+
+def test_return_reference_with_dotted_capital_i_passes():
+    reference = DocumentReference(id="ANM2026000000009", document_type_code="İADE", issue_date=f.ISSUE_DATE)
+    document = f.invoice(type_code="IADE", billing_references=(reference,))
+    assert rules.check_invoice(document, today=f.ISSUE_DATE) == []
+
+
+def test_500_lines_rounded_per_line_pass():
+    lines = tuple(f.line(n, 1, "0.33", f.kdv("0.33", 20)) for n in range(1, 501))
+    document = f.invoice(lines)
+    assert "tr_edoc.rule.tax.amount_mismatch" not in {i.code for i in rules.check_invoice(document)}
+    assert _codes(rules.check_invoice(document, today=f.ISSUE_DATE)) == set()
+
+
+@pytest.mark.parametrize(("scheme", "value"), [("TCKN", "11111111111"), ("VKN", "2222222222")])
+def test_earchive_placeholder_buyers_pass(scheme, value):
+    if scheme == "TCKN":
+        buyer = f.person_buyer(identifications=(Identifier(value=value, scheme_id="TCKN"),))
+    else:
+        buyer = f.company_buyer(identifications=(Identifier(value=value, scheme_id="VKN"),))
+    document = f.invoice(profile="EARSIVFATURA", earchive=EArchiveInfo(), customer=buyer)
+    assert rules.check_invoice(document, today=f.ISSUE_DATE) == []
+
+
+def test_subtotal_without_taxable_amount_does_not_crash():
+    document = f.invoice()
+    subtotal = dataclasses.replace(document.tax_totals[0].subtotals[0], taxable_amount=None)
+    total = TaxTotal(tax_amount=subtotal.tax_amount, subtotals=(subtotal,))
+    broken = dataclasses.replace(document, tax_totals=(total,))
+    assert isinstance(rules.check_invoice(broken, today=f.ISSUE_DATE), list)
+    assert isinstance(TaxSubtotal, type)
+
+
+def test_incoming_findings_never_refuse():
+    document = f.invoice(profile="XYZFATURA")
+    assert rules.check_invoice(document, today=f.ISSUE_DATE)
+    incoming = rules.check_incoming(rules.check_invoice(document, today=f.ISSUE_DATE))
+    assert incoming and all(i.severity == "warning" for i in incoming)
+
+
+def test_exemption_codes_by_release():
+    istisna = dict(profile="TEMELFATURA", type_code="ISTISNA")
+    assert codes.exemption_allowed("308", **istisna, release=codes.R20260312)
+    assert not codes.exemption_allowed("308", **istisna, release=codes.R20260701)
+    assert codes.exemption_allowed("308", profile="YATIRIMTESVIK", type_code="ISTISNA")
+    assert codes.exemption_allowed("339", profile="EARSIVFATURA", type_code="YTBISTISNA")
+    assert codes.exemption_allowed("233", **istisna, release=codes.R20260701)
+    assert not codes.exemption_allowed("233", **istisna, release=codes.R20260312)
+    assert codes.release_for(f.ISSUE_DATE.replace(year=2026, month=9, day=13)) == codes.R20260312
+    assert codes.release_for(f.ISSUE_DATE.replace(year=2026, month=9, day=14)) == codes.R20260701
+
+
+def test_namespace_name_with_a_space_is_read_and_other_flaws_are_not():
+    data = reference_path("gib-ubl-tr", "UBLTR_1.2.1_Paketi", "xml", "TEVKIFAT.xml").read_bytes()
+    odd = b' xmlns:schemaLocation="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 UBLTR-Invoice-2.0.xsd"'
+    signed = data.replace(b"<Invoice ", b"<Invoice" + odd + b" ", 1)
+    assert load_xml(signed).tag.endswith("Invoice")
+    broken = signed.replace(b"</cbc:ID>", b"</cbc:IDX>", 1)
+    with pytest.raises(Exception, match="not well-formed"):
+        load_xml(broken)
+
+
+def _reference_files():
+    base = reference_dir()
+    return sorted(path.relative_to(base).as_posix() for path in base.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize("command", ["validate", "parse"])
+def test_cli_never_crashes_on_any_reference_file(command):
+    """Every file of the reference (XML or not) gets a report or a typed error, never a traceback."""
+    package = str(reference_path("gib-ubl-tr"))
+    for name in _reference_files():
+        status = main([command, str(Path(reference_dir(), name)), "--package", package], out=io.StringIO())
+        assert status in (0, 1), name
