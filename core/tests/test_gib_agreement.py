@@ -10,7 +10,8 @@ import pytest
 
 from core import codes
 from core.__main__ import main
-from core.documents import DocumentReference, EArchiveInfo, Identifier, TaxSubtotal, TaxTotal
+from core.documents import DocumentReference, EArchiveInfo, Identifier, TaxTotal
+from core.errors import EdocError
 from core.tests import factories as f
 from core.tests.conftest import reference_dir, reference_path
 from core.ubl.invoice import build_invoice
@@ -60,8 +61,8 @@ def test_schematron_clean_sample_passes_the_own_rules(validators, sample, releas
     data = reference_path(sample).read_bytes()
     try:
         root = as_root(data)
-    except Exception:  # noqa: BLE001 - a sample GİB itself ships broken is not judged here
-        pytest.skip("not well-formed")
+    except EdocError:
+        pytest.skip("GİB ships this sample not well-formed")
     if document_kind(root) not in CHECKED_KINDS:
         pytest.skip("not a document the own rules judge")
     gib = [i for i in validators[release].validate(root, _doc_type(root)) if i.is_error]
@@ -156,8 +157,9 @@ def test_subtotal_without_taxable_amount_does_not_crash():
     subtotal = dataclasses.replace(document.tax_totals[0].subtotals[0], taxable_amount=None)
     total = TaxTotal(tax_amount=subtotal.tax_amount, subtotals=(subtotal,))
     broken = dataclasses.replace(document, tax_totals=(total,))
-    assert isinstance(rules.check_invoice(broken, today=f.ISSUE_DATE), list)
-    assert isinstance(TaxSubtotal, type)
+    assert _codes(rules.check_invoice(broken, today=f.ISSUE_DATE)) == set()
+    report = validate_document(build_invoice(broken), today=f.ISSUE_DATE)
+    assert report.ok
 
 
 def test_incoming_findings_never_refuse():
@@ -168,7 +170,7 @@ def test_incoming_findings_never_refuse():
 
 
 def test_exemption_codes_by_release():
-    istisna = dict(profile="TEMELFATURA", type_code="ISTISNA")
+    istisna = {"profile": "TEMELFATURA", "type_code": "ISTISNA"}
     assert codes.exemption_allowed("308", **istisna, release=codes.R20260312)
     assert not codes.exemption_allowed("308", **istisna, release=codes.R20260701)
     assert codes.exemption_allowed("308", profile="YATIRIMTESVIK", type_code="ISTISNA")
@@ -181,7 +183,8 @@ def test_exemption_codes_by_release():
 
 def test_namespace_name_with_a_space_is_read_and_other_flaws_are_not():
     data = reference_path("gib-ubl-tr", "UBLTR_1.2.1_Paketi", "xml", "TEVKIFAT.xml").read_bytes()
-    odd = b' xmlns:schemaLocation="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 UBLTR-Invoice-2.0.xsd"'
+    location = b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 UBLTR-Invoice-2.0.xsd"
+    odd = b' xmlns:schemaLocation="' + location + b'"'
     signed = data.replace(b"<Invoice ", b"<Invoice" + odd + b" ", 1)
     assert load_xml(signed).tag.endswith("Invoice")
     broken = signed.replace(b"</cbc:ID>", b"</cbc:IDX>", 1)
