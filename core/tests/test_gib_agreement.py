@@ -14,6 +14,7 @@ from core.documents import DocumentReference, EArchiveInfo, Identifier, TaxTotal
 from core.errors import EdocError
 from core.tests import factories as f
 from core.tests.conftest import reference_dir, reference_path
+from core.ubl.despatch import build_despatch_advice
 from core.ubl.invoice import build_invoice
 from core.validation import _doc_type, rules, validate_document
 from core.validation._doc import as_root, document_kind
@@ -204,3 +205,60 @@ def test_cli_never_crashes_on_any_reference_file(command):
     for name in _reference_files():
         status = main([command, str(Path(reference_dir(), name)), "--package", package], out=io.StringIO())
         assert status in (0, 1), name
+
+
+def _stage(**stage):
+    advice = f.despatch_advice()
+    shipment = advice.shipment
+    first = dataclasses.replace(shipment.shipment_stages[0], **stage)
+    return dataclasses.replace(advice, shipment=dataclasses.replace(shipment, shipment_stages=(first,)))
+
+
+DESPATCH_20260701 = [
+    (
+        "plate-scheme",
+        _stage(vehicle_plates=(Identifier(value="06DR456", scheme_id="DORSE"),)),
+        "plate_scheme_invalid",
+    ),
+    (
+        "plate-format",
+        _stage(vehicle_plates=(Identifier(value="6 ABC 12", scheme_id="PLAKA"),)),
+        "plate_format",
+    ),
+    ("plate-missing", _stage(vehicle_plates=()), "plate_missing"),
+]
+
+
+@pytest.mark.parametrize("spec", DESPATCH_20260701, ids=lambda spec: spec[0])
+def test_20260701_despatch_rules_mirror_gib(validators, spec):
+    _case, advice, reason = spec
+    code = f"tr_edoc.rule.despatch.{reason}"
+    xml = build_despatch_advice(advice)
+    new = {i.params["rule"] for i in validators[codes.R20260701].validate(xml) if i.is_error}
+    assert rules.MIRRORS_20260701[code] in new
+    assert code in _codes(rules.check_despatch(advice, today=f.ISSUE_DATE, release=codes.R20260701))
+
+
+def test_factory_despatch_passes_20260701_both_ways(validators):
+    advice = f.despatch_advice()
+    assert [
+        i for i in validators[codes.R20260701].validate(build_despatch_advice(advice)) if i.is_error
+    ] == []
+    assert _codes(rules.check_despatch(advice, today=f.ISSUE_DATE, release=codes.R20260701)) == set()
+
+
+@pytest.mark.parametrize("release", sorted(RELEASE_DIRS))
+def test_ytb_exemption_outside_ytb_follows_the_release(validators, release):
+    document = f.invoice((f.line(1, 1, "500.00", f.kdv("500.00", 0, exemption="308")),), type_code="ISTISNA")
+    fired = {i.params["rule"] for i in validators[release].validate(build_invoice(document)) if i.is_error}
+    ours = _codes(rules.check_invoice(document, today=f.ISSUE_DATE, release=release))
+    assert ("TaxExemptionReasonCodeCheck" in fired) == ("tr_edoc.rule.tax.exemption_unknown" in ours)
+    assert ("tr_edoc.rule.tax.exemption_unknown" in ours) == (release == codes.R20260701)
+
+
+def test_issue_date_chooses_the_release():
+    before = f.invoice(profile="KAMU", type_code="IADE")
+    after = dataclasses.replace(before, issue_date=before.issue_date.replace(month=9, day=14))
+    code = "tr_edoc.rule.header.type_not_allowed_for_profile"
+    assert code in _codes(rules.check_invoice(before, today=before.issue_date))
+    assert code not in _codes(rules.check_invoice(after, today=after.issue_date))

@@ -30,7 +30,7 @@ def _rule_issues(root, kind, today, release=None, incoming=False):
     if kind not in _CHECKS:
         return []
     from_element, check = _CHECKS[kind]
-    options = {"release": release} if kind == "Invoice" and release else {}
+    options = {"release": release} if kind in {"Invoice", "DespatchAdvice"} and release else {}
     try:
         document = from_element(root)
     except ParseError as exc:

@@ -99,7 +99,22 @@ MIRRORS = {
     "tr_edoc.rule.currency.exchange_rate_missing": "CurrencyCodeCheck",
     "tr_edoc.rule.despatch.address_incomplete": "DespatchAddressCheck",
     "tr_edoc.rule.despatch.carrier_missing": "DespatchCarrierDriverCheck",
+    "tr_edoc.rule.tax.exemption_555_not_allowed": "DemirbasKDVTaxExemptionCheck",
+    "tr_edoc.rule.withholding.code_650_refused": "WithholdingTaxTotalCheck",
+    "tr_edoc.rule.export.gtip_702_missing": "TaxExemptionReasonCodeCheck",
+    "tr_edoc.rule.hks.kunye_missing": "HKSInvioceCheck",
+    "tr_edoc.rule.ilac.item_code_missing": "IlacTibbiCihazAdditionalItemIdentificationCheck",
+    "tr_edoc.rule.idis.label_missing": "IdisEtiketNoCheck",
+    "tr_edoc.rule.idis.shipment_number_missing": "IdisSevkiyatNoCheck",
+    "tr_edoc.rule.teknolojidestek.device_missing": "TeknolojiDestekAdditionalItemIdentificationCheck",
+    "tr_edoc.rule.ytb.certificate_missing": "YatirimTesvikContractDocumentReferenceIDCheck",
 }
+MIRRORS_20260701 = {
+    "tr_edoc.rule.despatch.plate_scheme_invalid": "LicensePlateIDSchemeIDCheck",
+    "tr_edoc.rule.despatch.plate_format": "LicensePlateIDSchemeIDCheck",
+    "tr_edoc.rule.despatch.plate_missing": "LicensePlateIDCheck",
+}
+"""Mirrors of rules GİB added in release 20260701; ``test_gib_agreement`` proves them on that release."""
 
 
 def _issue(code, path, message, severity="error", **params):
@@ -495,7 +510,17 @@ def _check_withholding_subtotal(sub, path):
             _issue(
                 "withholding.code_missing",
                 f"{path}.tax_type_code",
-                "Withheld KDV needs a tevkifat code (601-627, 650 or 801-825).",
+                "Withheld KDV needs a tevkifat code (601-627 or 801-825).",
+            )
+        ]
+    if code == "650":
+        return [
+            _issue(
+                "withholding.code_650_refused",
+                f"{path}.tax_type_code",
+                "Tevkifat code 650 (diğer hizmetler) is in GİB's code list, but GİB's schematron refuses it; "
+                "use the code of the service from the KDV Genel Uygulama Tebliği (601-627).",
+                value=code,
             )
         ]
     if code not in codes.WITHHOLDING_PERCENTS:
@@ -510,17 +535,11 @@ def _check_withholding_subtotal(sub, path):
     percent = sub.percent
     if percent is None or percent not in codes.WITHHOLDING_PERCENTS[code]:
         allowed = ", ".join(f"{p} %" for p in sorted(codes.WITHHOLDING_PERCENTS[code]))
-        other = (
-            " Code 650 (other withholding) takes one of these ratios only; pick the ratio of the "
-            "KDV Genel Uygulama Tebliği for the service."
-            if code == "650"
-            else ""
-        )
         return [
             _issue(
                 "withholding.ratio_invalid",
                 f"{path}.percent",
-                f"Tevkifat code {code} allows a ratio of {allowed}, not {percent} %.{other}",
+                f"Tevkifat code {code} allows a ratio of {allowed}, not {percent} %.",
                 value=str(percent),
                 code_value=code,
             )
@@ -729,6 +748,148 @@ def _check_scenario(invoice, release):
                 )
             )
     issues += _check_earchive(invoice)
+    issues += _check_profile_content(invoice, release)
+    return issues
+
+
+def _item_ids(line, *schemes, filled=True):
+    """The line's item identifications of these schemes (GİB wants a value for all but TELEFON/TABLET_PC)."""
+    item = line.item
+    return [
+        i
+        for i in (item.additional_item_ids if item else ())
+        if i.scheme_id in schemes and not (filled and _blank(i.value))
+    ]
+
+
+def _line_issue(n, line, code, message, **params):
+    return _issue(code, f"lines[{n}].item.additional_item_ids", f"Line {line.id}: {message}", **params)
+
+
+def _check_702(invoice):
+    """GİB wants, on every line of an İHRAÇ KAYITLI sale under 702, the 12-digit GTİP and the buyer's DİİB
+    line code (``CustomsDeclaration/IssuerParty`` ALICIDIBSATIRKOD), which the core cannot write yet: say
+    so instead of letting GİB refuse it."""
+    issues = []
+    for n, line in enumerate(invoice.lines):
+        gtips = [
+            g.required_customs_id.strip()
+            for d in line.deliveries
+            if d.shipment
+            for g in d.shipment.goods_items
+            if not _blank(g.required_customs_id)
+        ]
+        if not any(len(g) == 12 for g in gtips):
+            issues.append(
+                _issue(
+                    "export.gtip_702_missing",
+                    f"lines[{n}].deliveries",
+                    f"Line {line.id}: an İHRAÇ KAYITLI sale with exemption 702 needs the 12-digit GTİP of "
+                    "the goods.",
+                )
+            )
+    issues.append(
+        _issue(
+            "export.diib_line_code_unsupported",
+            "lines",
+            "An İHRAÇ KAYITLI sale with exemption 702 needs the buyer's DİİB line code (ALICIDIBSATIRKOD) on "
+            "every line, which cannot be entered yet; issue this invoice from the integrator's portal.",
+        )
+    )
+    return issues
+
+
+def _check_profile_content(invoice, release):
+    """What each special profile or type needs on top of a plain invoice, said the way the accountant
+    knows it; each mirrors one of GİB's asserts (``MIRRORS``)."""
+    issues = []
+    profile, type_code = invoice.profile_id, invoice.invoice_type_code
+    ytb = profile == codes.ProfileID.YATIRIMTESVIK or (
+        profile == codes.ProfileID.EARSIVFATURA and type_code in codes.YTB_EARCHIVE_TYPES
+    )
+    for n, line in enumerate(invoice.lines):
+        if profile == codes.ProfileID.HKS and not any(
+            len(i.value.strip()) == 19 for i in _item_ids(line, "KUNYENO")
+        ):
+            issues.append(
+                _line_issue(
+                    n,
+                    line,
+                    "hks.kunye_missing",
+                    "an HKS invoice needs the 19-character HKS künye number "
+                    "(KUNYENO) of the goods on every line.",
+                )
+            )
+        if profile == codes.ProfileID.ILAC_TIBBICIHAZ and not _item_ids(line, "ILAC", "TIBBICIHAZ", "DIGER"):
+            issues.append(
+                _line_issue(
+                    n,
+                    line,
+                    "ilac.item_code_missing",
+                    "an İLAÇ/TIBBİ CİHAZ invoice needs the "
+                    "medicine or medical device code (ILAC, TIBBICIHAZ or DIGER) on every line.",
+                )
+            )
+        if profile == codes.ProfileID.IDIS and not any(
+            len(i.value) == 9 and i.value[:2].isalpha() and i.value[2:].isdigit()
+            for i in _item_ids(line, "ETIKETNO")
+        ):
+            issues.append(
+                _line_issue(
+                    n,
+                    line,
+                    "idis.label_missing",
+                    "an İDİS invoice needs the label number (ETIKETNO: "
+                    "two letters and seven digits, e.g. AB1234567) on every line.",
+                )
+            )
+        if type_code == _T.TEKNOLOJIDESTEK and not _item_ids(line, "TELEFON", "TABLET_PC", filled=False):
+            issues.append(
+                _line_issue(
+                    n,
+                    line,
+                    "teknolojidestek.device_missing",
+                    "a TEKNOLOJIDESTEK invoice needs the "
+                    "phone or tablet identification (TELEFON or TABLET_PC, e.g. the IMEI) on every line.",
+                )
+            )
+    if profile == codes.ProfileID.IDIS:
+        prefixes = ("SE-",) if release == codes.R20260312 else ("SE-", "ES-")
+        numbers = [
+            i.value
+            for i in (invoice.supplier.identifications if invoice.supplier else ())
+            if i.scheme_id == "SEVKIYATNO"
+        ]
+        if not any(len(v) == 10 and v.startswith(prefixes) and v[3:].isdigit() for v in numbers):
+            issues.append(
+                _issue(
+                    "idis.shipment_number_missing",
+                    "supplier.identifications",
+                    "An İDİS invoice needs the seller's shipment number (SEVKIYATNO) written as "
+                    f"{' or '.join(p + '0000000' for p in prefixes)}.",
+                )
+            )
+    if ytb:
+        numbers = [r for r in invoice.contract_document_references if r.scheme_id == "YTBNO"]
+        good = (
+            len(invoice.contract_document_references) == 1
+            and numbers
+            and len(numbers[0].id) == 6
+            and numbers[0].id.isdigit()
+        )
+        if not good:
+            issues.append(
+                _issue(
+                    "ytb.certificate_missing",
+                    "contract_document_references",
+                    "An investment-incentive (YTB) invoice needs exactly one contract reference: the 6-digit "
+                    "number of the yatırım teşvik belgesi (scheme YTBNO).",
+                )
+            )
+    if type_code == _T.IHRACKAYITLI and any(
+        sub.exemption_reason_code == "702" for total in invoice.tax_totals for sub in total.subtotals
+    ):
+        issues += _check_702(invoice)
     return issues
 
 
@@ -843,10 +1004,77 @@ def check_incoming(issues):
     return [dataclasses.replace(issue, severity="warning") for issue in issues]
 
 
-def check_despatch(advice, *, today=None):
+def _check_plate(identifier, path, schemes, *, what, check_format):
+    """Scheme from the release's list and GİB's plate format (20260701: 34ABC123 without spaces)."""
+    value, scheme = (identifier.value or "").strip(), identifier.scheme_id
+    if scheme not in schemes:
+        return [
+            _issue(
+                "despatch.plate_scheme_invalid",
+                path,
+                f"The {what} {value!r} needs one of the schemes {', '.join(sorted(schemes))}, "
+                f"not {scheme!r}.",
+                value=value,
+                scheme=scheme,
+            )
+        ]
+    foreign = scheme.startswith("YABANCI")
+    pattern = codes.FOREIGN_PLATE if foreign else codes.TR_PLATE
+    if check_format and not pattern.match(value):
+        example = (
+            "capital letters, digits, - or _" if foreign else "province 01-81, letters, digits, e.g. 34ABC123"
+        )
+        return [
+            _issue(
+                "despatch.plate_format",
+                path,
+                f"The {what} {value!r} is not written the way GİB requires ({example}, no spaces).",
+                value=value,
+            )
+        ]
+    return []
+
+
+def _check_transport(advice, release):
+    """Plates and trailers of a despatch as the release in force judges them."""
+    shipment = advice.shipment
+    if shipment is None:
+        return []
+    issues = []
+    plate_schemes = codes.license_plate_schemes(release)
+    for s, stage in enumerate(shipment.shipment_stages):
+        for p, plate in enumerate(stage.vehicle_plates):
+            path = f"shipment.shipment_stages[{s}].vehicle_plates[{p}]"
+            issues += _check_plate(
+                plate, path, plate_schemes, what="plate", check_format=release != codes.R20260312
+            )
+    if release == codes.R20260312:
+        return issues
+    for u, unit in enumerate(shipment.transport_handling_units):
+        for e, trailer in enumerate(unit.transport_equipment_ids):
+            path = f"shipment.transport_handling_units[{u}].transport_equipment_ids[{e}]"
+            issues += _check_plate(
+                trailer, path, codes.TRANSPORT_EQUIPMENT_SCHEMES, what="trailer plate", check_format=True
+            )
+    drivers = any(stage.drivers for stage in shipment.shipment_stages)
+    plates = any((p.value or "").strip() for stage in shipment.shipment_stages for p in stage.vehicle_plates)
+    if drivers and not plates:
+        issues.append(
+            _issue(
+                "despatch.plate_missing",
+                "shipment.shipment_stages",
+                "A despatch with a driver needs the vehicle's plate (PLAKA or YABANCIPLAKA).",
+            )
+        )
+    return issues
+
+
+def check_despatch(advice, *, today=None, release=None):
     """Pre-flight rules for an e-İrsaliye."""
     today = today or dt.date.today()
+    release = release or codes.release_for(advice.issue_date)
     issues = [
+        *_check_transport(advice, release),
         *_check_header(advice, today, "despatch"),
         *check_party(advice.supplier, "supplier"),
         *check_party(advice.delivery_customer, "delivery_customer"),
