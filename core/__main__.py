@@ -5,7 +5,8 @@
 
 Exit status: 0 when every file passed, 1 when any file failed (unreadable, hostile, invalid),
 2 for a usage or configuration error. ``--package`` defaults to ``$L10N_TR_EDOC_GIB_PACKAGE``: the
-folder holding GİB's ``UBLTR_1.2.1_Paketi/`` and ``e-FaturaPaketi/``.
+folder holding GİB's ``UBLTR_1.2.1_Paketi/`` and ``e-FaturaPaketi/``; packages of other releases beside
+it join in, and each document is checked with the release in force on its IssueDate.
 """
 
 import argparse
@@ -81,8 +82,16 @@ def _validate_one(path, args):
 
     doc_type = _doc_type(args.type, summary)
     result.update(kind=summary["kind"], id=summary["id"], profile_id=summary["profile_id"], doc_type=doc_type)
+    package_dir = args.package
+    if package_dir:
+        from .validation.package import PackageStore
+
+        in_force = PackageStore.discover(package_dir).for_date(summary["issue_date"])
+        if in_force is not None:
+            package_dir = in_force.folder
+            result["gib_release"] = in_force.release
     try:
-        report = validate_document(data, package_dir=args.package, doc_type=doc_type, rules=args.rules)
+        report = validate_document(data, package_dir=package_dir, doc_type=doc_type, rules=args.rules)
     except ConfigurationError:
         raise
     except EdocError as exc:
