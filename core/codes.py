@@ -159,54 +159,54 @@ TAX_TYPE_NAMES = {
 }
 WITHHOLDING_NAMES = {
     "601": (
-        "Yapım İşleri İle Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlik Ve Etüt-Proje Hizmetleri",
+        "Yapım İşleri İle Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlık ve Etüt-Proje Hizmetleri",
         Fraction(4, 10),
     ),
-    "602": ("Etüt, Plan-Proje, Danişmanlik, Denetim Ve Benzeri Hizmetler", Fraction(9, 10)),
-    "603": ("Makine, Teçhizat, Demirbaş Ve Taşitlara Ait Tadil, Bakim Ve Onarim Hizmetleri", Fraction(7, 10)),
+    "602": ("Etüt, Plan-Proje, Danışmanlık, Denetim Ve Benzeri Hizmetler", Fraction(9, 10)),
+    "603": ("Makine, Teçhizat, Demirbaş Ve Taşıtlara Ait Tadil, Bakım ve Onarım Hizmetleri", Fraction(7, 10)),
     "604": ("Yemek Servis Hizmeti", Fraction(5, 10)),
     "605": ("Organizasyon Hizmeti", Fraction(5, 10)),
     "606": ("İşgücü Temin Hizmetleri", Fraction(9, 10)),
     "607": ("Özel Güvenlik Hizmeti", Fraction(9, 10)),
-    "608": ("Yapi Denetim Hizmetleri", Fraction(9, 10)),
+    "608": ("Yapı Denetim Hizmetleri", Fraction(9, 10)),
     "609": (
         (
-            "Fason Olarak Yaptirilan Tekstil Ve Konfeksiyon İşleri, Çanta Ve Ayakkabi Dikim İşleri Ve Bu "
-            "İşlere Aracilik Hizmetleri"
+            "Fason Olarak Yaptırılan Tekstil Ve Konfeksiyon İşleri, Çanta Ve Ayakkabı Dikim İşleri Ve Bu "
+            "İşlere Aracılık Hizmetleri"
         ),
         Fraction(7, 10),
     ),
     "610": ("Turistik Mağazalara Verilen Müşteri Bulma / Götürme Hizmetleri", Fraction(9, 10)),
-    "611": ("Spor Kulüplerinin Yayin, Reklâm Ve İsim Hakki Gelirlerine Konu İşlemleri", Fraction(9, 10)),
+    "611": ("Spor Kulüplerinin Yayın, Reklâm Ve İsim Hakkı Gelirlerine Konu İşlemleri", Fraction(9, 10)),
     "612": ("Temizlik Hizmeti", Fraction(9, 10)),
-    "613": ("Çevre Ve Bahçe Bakim Hizm etleri", Fraction(9, 10)),
-    "614": ("Servis Taşimaciliği Hizmeti", Fraction(5, 10)),
-    "615": ("Her Türlü Baski Ve Basim Hizmetleri", Fraction(7, 10)),
-    "616": ("Diğer Hizmetler [Kdvgut-(I/C-2.1.3.2.13)]", Fraction(5, 10)),
+    "613": ("Çevre ve Bahçe Bakım Hizmetleri", Fraction(9, 10)),
+    "614": ("Servis Taşımacılığı Hizmeti", Fraction(5, 10)),
+    "615": ("Her Türlü Baskı ve Basım Hizmetleri", Fraction(7, 10)),
+    "616": ("Diğer Hizmetler [KDVGUT-(I/C-2.1.3.2.13)]", Fraction(5, 10)),
     "617": ("Hurda Metalden Elde Edilen Külçe Teslimleri", Fraction(7, 10)),
     "618": (
         (
-            "Hurda Metalden Elde Edilenler Dişindaki Bakir , Çinko Demir ; Çelik Alüminyum Ve Kurşun Külçe "
-            "Teslimleri [Kdvgut-(I/C-2.1.3.3.1)]"
+            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Demir Çelik, Alüminyum Ve Kurşun Külçe "
+            "Teslimleri [KDVGUT-(I/C-2.1.3.3.1)]"
         ),
         Fraction(7, 10),
     ),
-    "619": ("Bakir, Çinko Ve Alüminyum Ürünlerinin Teslimi", Fraction(7, 10)),
-    "620": ("İstisnadan Vazgeçenlerin Hurda Ve Atik Teslimi", Fraction(7, 10)),
+    "619": ("Bakır, Çinko Ve Alüminyum Ürünlerinin Teslimi", Fraction(7, 10)),
+    "620": ("İstisnadan Vazgeçenlerin Hurda Ve Atık Teslimi", Fraction(7, 10)),
     "621": (
-        "Metal, Plastik, Lastik, Kauçuk, Kâğit Ve Cam Hu rda Ve Atiklardan Elde Edilen Hammadde Teslimi",
+        "Metal, Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde Teslimi",
         Fraction(9, 10),
     ),
-    "622": ("Pamuk, Tiftik, Yün Ve Yapaği İle Ham Post Ve Deri Teslimleri", Fraction(9, 10)),
+    "622": ("Pamuk, Tiftik, Yün Ve Yapağı İle Ham Post Ve Deri Teslimleri", Fraction(9, 10)),
     "623": ("Ağaç Ve Orman Ürünleri Teslimi", Fraction(5, 10)),
-    "624": ("Yük Taşimaciliği Hizmeti [Kdvgut-(I/C-2.1.3.2.11)]", Fraction(2, 10)),
-    "625": ("Ticari Reklam Hizmetler i [Kdvgut-(I/C-2.1.3.2.15)]", Fraction(3, 10)),
-    "626": ("Diğer Teslimler [Kdvgut-(I/C-2.1.3.3.7.)]", Fraction(2, 10)),
-    "627": ("Demir-Çelik Ürünlerinin T eslimi [Kdvgut-(I/C-2.1.3.3.8)]", Fraction(5, 10)),
+    "624": ("Yük Taşımacılığı Hizmeti [KDVGUT-(I/C-2.1.3.2.11)]", Fraction(2, 10)),
+    "625": ("Ticari Reklam Hizmetleri [KDVGUT-(I/C-2.1.3.2.15)]", Fraction(3, 10)),
+    "626": ("Diğer Teslimler [KDVGUT-(I/C-2.1.3.3.7.)]", Fraction(2, 10)),
+    "627": ("Demir-Çelik Ürünlerinin Teslimi [KDVGUT-(I/C-2.1.3.3.8)]", Fraction(5, 10)),
     "801": (
         (
             "Yapım İşleri ile Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlık ve Etüt-Proje "
-            "Hizmetleri[KDVGU T-(I/C-2.1.3.2.1)]"
+            "Hizmetleri[KDVGUT-(I/C-2.1.3.2.1)]"
         ),
         Fraction(10, 10),
     ),
@@ -221,11 +221,11 @@ WITHHOLDING_NAMES = {
         ),
         Fraction(10, 10),
     ),
-    "804": ("Yemek Servis Hizm eti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
+    "804": ("Yemek Servis Hizmeti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
     "805": ("Organizasyon Hizmeti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
     "806": ("İşgücü Temin Hizmetleri[KDVGUT-(I/C-2.1.3.2.5)]", Fraction(10, 10)),
     "807": ("Özel Güvenlik Hizmeti[KDVGUT-(I/C-2.1.3.2.5)]", Fraction(10, 10)),
-    "808": ("Yapı Denetim Hizmetleri[KDVGUT-(I/C-2.1.3.2. 6)]", Fraction(10, 10)),
+    "808": ("Yapı Denetim Hizmetleri[KDVGUT-(I/C-2.1.3.2.6)]", Fraction(10, 10)),
     "809": (
         (
             "Fason Olarak Yaptırılan Tekstil ve Konfeksiyon İşleri, Çanta ve Ayakkabı Dikim İşleri ve Bu "
@@ -243,12 +243,12 @@ WITHHOLDING_NAMES = {
     ),
     "812": ("Temizlik Hizmeti[KDVGUT-(I/C-2.1.3.2.10)]", Fraction(10, 10)),
     "813": ("Çevre ve Bahçe Bakım Hizmetleri[KDVGUT-(I/C-2.1.3.2.10)]", Fraction(10, 10)),
-    "814": ("Servis Taşımacıl ığı Hizmeti[KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
+    "814": ("Servis Taşımacılığı Hizmeti[KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
     "815": ("Her Türlü Baskı ve Basım Hizmetleri[KDVGUT-(I/C-2.1.3.2.12)]", Fraction(10, 10)),
     "816": ("Hurda Metalden Elde Edilen Külçe Teslimleri[KDVGUT-(I/C-2.1.3.3.1)]", Fraction(10, 10)),
     "817": (
         (
-            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Dem ir Çelik, Alüminyum ve Kurşun Külçe "
+            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Demir Çelik, Alüminyum ve Kurşun Külçe "
             "Teslimi [KDVGUT-(I/C-2.1.3.3.1)]"
         ),
         Fraction(10, 10),
@@ -260,7 +260,7 @@ WITHHOLDING_NAMES = {
     "819": ("İstisnadan Vazgeçenlerin Hurda ve Atık Teslimi[KDVGUT-(I/C-2.1.3.3.3)]", Fraction(10, 10)),
     "820": (
         (
-            "Metal , Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde "
+            "Metal, Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde "
             "Teslimi[KDVGUT-(I/C-2.1.3.3.4)]"
         ),
         Fraction(10, 10),
@@ -269,7 +269,7 @@ WITHHOLDING_NAMES = {
         "Pamuk, Tiftik, Yün ve Yapağı İle Ham Post ve Deri Teslimleri[KDVGUT-(I/C-2.1.3.3.5)]",
         Fraction(10, 10),
     ),
-    "822": ("Ağaç ve Orman Ürünleri Teslimi[KDVGU T-(I/C-2.1.3.3.6)]", Fraction(10, 10)),
+    "822": ("Ağaç ve Orman Ürünleri Teslimi[KDVGUT-(I/C-2.1.3.3.6)]", Fraction(10, 10)),
     "823": ("Yük Taşımacılığı Hizmeti [KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
     "824": ("Ticari Reklam Hizmetleri [KDVGUT-(I/C-2.1.3.2.15)]", Fraction(10, 10)),
     "825": ("Demir-Çelik Ürünlerinin Teslimi [KDVGUT-(I/C-2.1.3.3.8)]", Fraction(10, 10)),
@@ -299,7 +299,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         "17/4-h Zirai Amaçlı Su Teslimleri İle Köy Tüzel Kişiliklerince Yapılan İçme Suyu teslimleri",
     ),
-    "212": (ExemptionKind.KISMI_ISTISNA, "17/4-ı Serbe st Bölgelerde Verilen Hizmetler"),
+    "212": (ExemptionKind.KISMI_ISTISNA, "17/4-ı Serbest Bölgelerde Verilen Hizmetler"),
     "213": (ExemptionKind.KISMI_ISTISNA, "17/4-j Boru Hattı İle Yapılan Petrol Ve Gaz Taşımacılığı"),
     "214": (
         ExemptionKind.KISMI_ISTISNA,
@@ -308,7 +308,7 @@ EXEMPTIONS = {
             "Kooperatiflerinin Üyelerine Konut Teslimleri"
         ),
     ),
-    "215": (ExemptionKind.KISMI_ISTISNA, "17/4-l Varlık Yönetim Şirket lerinin İşlemleri"),
+    "215": (ExemptionKind.KISMI_ISTISNA, "17/4-l Varlık Yönetim Şirketlerinin İşlemleri"),
     "216": (ExemptionKind.KISMI_ISTISNA, "17/4-m Tasarruf Mevduatı Sigorta Fonunun İşlemleri"),
     "217": (
         ExemptionKind.KISMI_ISTISNA,
@@ -318,7 +318,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "KDV 17/4-o md. Gümrük Antrepoları, Geçici Depolama Yerleri ile Gümrüklü Sahalarda Vergisiz "
-            "Satı ş Yapılan İşyeri, Depo ve Ardiye Gibi Bağımsız Birimlerin Kiralanması"
+            "Satış Yapılan İşyeri, Depo ve Ardiye Gibi Bağımsız Birimlerin Kiralanması"
         ),
     ),
     "219": (ExemptionKind.KISMI_ISTISNA, "17/4-p Hazine ve Arsa Ofisi Genel Müdürlüğünün işlemleri"),
@@ -326,7 +326,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "17/4-r İki Tam Yıl Süreyle Sahip Olunan Taşınmaz ve İştirak Hisseleri ile 15/7/2023 tarihinden"
-            " önce kurumların aktifind e kayıtlı Taşınmaz satışı"
+            " önce kurumların aktifinde kayıtlı Taşınmaz satışı"
         ),
     ),
     "221": (
@@ -339,7 +339,7 @@ EXEMPTIONS = {
     "223": (ExemptionKind.KISMI_ISTISNA, "Geçici 20/1 Teknoloji Geliştirme Bölgelerinde Yapılan İşlemler"),
     "225": (
         ExemptionKind.KISMI_ISTISNA,
-        "Geçici 23 Milli Eğitim Bakanlığına Yapı lan Bilgisayar Bağışları İle İlgili Teslimler",
+        "Geçici 23 Milli Eğitim Bakanlığına Yapılan Bilgisayar Bağışları İle İlgili Teslimler",
     ),
     "226": (
         ExemptionKind.KISMI_ISTISNA,
@@ -363,10 +363,10 @@ EXEMPTIONS = {
             "Giyecek ve Yakacak Maddeleri"
         ),
     ),
-    "230": (ExemptionKind.KISMI_ISTISNA, "17/4-g Külçe Altın, Külçe Gümü ş Ve Kiymetli Taşlarin Teslimi"),
+    "230": (ExemptionKind.KISMI_ISTISNA, "17/4-g Külçe Altın, Külçe Gümüş ve Kıymetli Taşların Teslimi"),
     "231": (
         ExemptionKind.KISMI_ISTISNA,
-        "17/4-g Metal Plastik, Lastik, Kauçuk, Kağit, Cam Hurda Ve Atıkların Teslimi",
+        "17/4-g Metal Plastik, Lastik, Kauçuk, Kağıt, Cam Hurda ve Atıkların Teslimi",
     ),
     "232": (
         ExemptionKind.KISMI_ISTISNA,
@@ -374,13 +374,13 @@ EXEMPTIONS = {
     ),
     "234": (
         ExemptionKind.KISMI_ISTISNA,
-        "17/4-ş Konut Finansmanı Amacıyla Teminat Gösterile n ve İpotek Konulan Konutların Teslimi",
+        "17/4-ş Konut Finansmanı Amacıyla Teminat Gösterilen ve İpotek Konulan Konutların Teslimi",
     ),
     "235": (
         ExemptionKind.KISMI_ISTISNA,
         (
             "16/1-c Transit ve Gümrük Antrepo Rejimleri İle Geçici Depolama ve Serbest Bölge Hükümlerinin "
-            "Uygulandığiı Malların Teslimi"
+            "Uygulandığı Malların Teslimi"
         ),
     ),
     "236": (
@@ -414,7 +414,7 @@ EXEMPTIONS = {
     "240": (
         ExemptionKind.KISMI_ISTISNA,
         (
-            "17/4-z Patentli Veya Faydalı Model Belgeli Buluşa İlişkin Gayri Mad di Hakların Kiralanması, "
+            "17/4-z Patentli Veya Faydalı Model Belgeli Buluşa İlişkin Gayri Maddi Hakların Kiralanması, "
             "Devri ve Satışı"
         ),
     ),
@@ -426,7 +426,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "KDV 17/4-ö md. Gümrük Antrepoları, Geçici Depolama Yerleri ile Gümrüklü Sahalarda, İthalat ve "
-            "İhracat İşlemlerine ko nu mallar ile transit rejim kapsamında işlem gören mallar için verilen "
+            "İhracat İşlemlerine konu mallar ile transit rejim kapsamında işlem gören mallar için verilen "
             "ardiye, depolama ve terminal hizmetleri"
         ),
     ),
@@ -445,7 +445,7 @@ EXEMPTIONS = {
     "306": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "13/c Petrol Aramaları ve Petrol Boru Hatlarının İnşa ve Modernizas yonuna İlişkin Yapılan "
+            "13/c Petrol Aramaları ve Petrol Boru Hatlarının İnşa ve Modernizasyonuna İlişkin Yapılan "
             "Teslim ve Hizmetler"
         ),
     ),
@@ -459,7 +459,7 @@ EXEMPTIONS = {
     "308": (ExemptionKind.TAM_ISTISNA, "13/d Teşvikli Yatırım Mallarının Teslimi"),
     "309": (
         ExemptionKind.TAM_ISTISNA,
-        "13/e L iman Ve Hava Meydanlarının İnşası, Yenilenmesi Ve Genişletilmesi",
+        "13/e Liman Ve Hava Meydanlarının İnşası, Yenilenmesi Ve Genişletilmesi",
     ),
     "310": (ExemptionKind.TAM_ISTISNA, "13/f Ulusal Güvenlik Amaçlı Teslim ve Hizmetler"),
     "311": (ExemptionKind.TAM_ISTISNA, "14/1 Uluslararası Taşımacılık"),
@@ -475,7 +475,7 @@ EXEMPTIONS = {
     ),
     "316": (
         ExemptionKind.TAM_ISTISNA,
-        "11/1-a Serbest Bölgelerdeki Müşter iler İçin Yapılan Fason Hizmetler",
+        "11/1-a Serbest Bölgelerdeki Müşteriler İçin Yapılan Fason Hizmetler",
     ),
     "317": (
         ExemptionKind.TAM_ISTISNA,
@@ -488,12 +488,12 @@ EXEMPTIONS = {
         ExemptionKind.TAM_ISTISNA,
         (
             "Geçici 29 3996 Sayılı Kanuna Göre Yap-İşlet-Devret Modeli Çerçevesinde Gerçekleştirilecek "
-            "Projeler, 33 59 Sayılı Kanuna Göre Kiralama Karşılığı Yaptırılan Sağlık Tesislerine İlişkin "
+            "Projeler, 3359 Sayılı Kanuna Göre Kiralama Karşılığı Yaptırılan Sağlık Tesislerine İlişkin "
             "Projeler ve 652 Sayılı Kanun Hükmünde Kararnameye Göre Kiralama Karşılığı Yaptırılan Eğitim "
             "Öğretim Tesislerine İlişkin Projelere İlişkin Teslim ve Hizmetler"
         ),
     ),
-    "319": (ExemptionKind.TAM_ISTISNA, "13/g Başbakanl ık Merkez Teşkilatına Yapılan Araç Teslimleri"),
+    "319": (ExemptionKind.TAM_ISTISNA, "13/g Başbakanlık Merkez Teşkilatına Yapılan Araç Teslimleri"),
     "320": (
         ExemptionKind.TAM_ISTISNA,
         (
@@ -504,7 +504,7 @@ EXEMPTIONS = {
     "321": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Geçici 26 Birleşmiş Milletle r (BM) ile Kuzey Atlantik Antlaşması Teşkilatı (NATO) "
+            "Geçici 26 Birleşmiş Milletler (BM) ile Kuzey Atlantik Antlaşması Teşkilatı (NATO) "
             "Temsilcilikleri ve Bu Teşkilatlara Bağlı Program, Fon ve Özel İhtisas Kuruluşları ile İktisadi"
             " İşbirliği ve Kalkınma Teşkilatına (OECD) Resmi Kullanımları İçin Yapılacak Mal Teslimi ve "
             "Hizmet İfaları, Bunların Sosyal ve Ekonomik Yardım Amacıyla Bedelsiz Olarak Yapacakları Mal "
@@ -541,18 +541,18 @@ EXEMPTIONS = {
             "Bulunan Hammaddelerin Gübre Üreticilerine Teslimi"
         ),
     ),
-    "328": (ExemptionKind.TAM_ISTISNA, "13/i Konut veya İşye ri Teslimleri"),
+    "328": (ExemptionKind.TAM_ISTISNA, "13/i Konut veya İşyeri Teslimleri"),
     "329": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Eğitimde Fırsatları Artırma ve T eknolojiyi İyileştirme Hareketi (FATİH) projesi Kapsamında "
+            "Eğitimde Fırsatları Artırma ve Teknolojiyi İyileştirme Hareketi (FATİH) projesi Kapsamında "
             "Milli Eğitim Bakanlığına Yapılacak Mal Teslimi ve Hizmet İfası"
         ),
     ),
     "330": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "KDV 13/j md. Organize Sanayi Bölgeleri ile Küçük Sanayi Sitelerinin İnşasına İ lişkin Teslim "
+            "KDV 13/j md. Organize Sanayi Bölgeleri ile Küçük Sanayi Sitelerinin İnşasına İlişkin Teslim "
             "ve Hizmetler"
         ),
     ),
@@ -603,7 +603,7 @@ EXEMPTIONS = {
     ),
     "340": (
         ExemptionKind.TAM_ISTISNA,
-        "Elektrik Motor lu Taşıt Araçlarının Geliştirilmesine Yönelik Mühendislik Hizmetleri",
+        "Elektrik Motorlu Taşıt Araçlarının Geliştirilmesine Yönelik Mühendislik Hizmetleri",
     ),
     "341": (ExemptionKind.TAM_ISTISNA, "Afetzedelere Bağışlanacak Konutların İnşasına İlişkin İstisna"),
     "342": (
@@ -613,7 +613,7 @@ EXEMPTIONS = {
     "343": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Genel Bütçeli Kamu İdareler ine Bağışlanacak Konutların Yabancı Devlet Kurum ve Kuruluşlarına "
+            "Genel Bütçeli Kamu İdarelerine Bağışlanacak Konutların Yabancı Devlet Kurum ve Kuruluşlarına "
             "Teslimine İlişkin İstisna"
         ),
     ),
@@ -625,13 +625,13 @@ EXEMPTIONS = {
     "351": (ExemptionKind.TAM_ISTISNA, "KDV-İstisna Olmayan Diğer"),
     "101": (ExemptionKind.OTV_ISTISNA, "İhracat İstisnası"),
     "102": (ExemptionKind.OTV_ISTISNA, "Diplomatik İstisna"),
-    "103": (ExemptionKind.OTV_ISTISNA, "Askeri Amaçlı İ stisna"),
+    "103": (ExemptionKind.OTV_ISTISNA, "Askeri Amaçlı İstisna"),
     "104": (ExemptionKind.OTV_ISTISNA, "Petrol Arama Faaliyetlerinde Bulunanlara Yapılan Teslimler"),
     "105": (ExemptionKind.OTV_ISTISNA, "Uluslararası Anlaşmadan Doğan İstisna"),
     "106": (ExemptionKind.OTV_ISTISNA, "Diğer İstisnalar"),
     "107": (ExemptionKind.OTV_ISTISNA, "7/a Maddesi Kapsamında Yapılan Teslimler"),
     "108": (ExemptionKind.OTV_ISTISNA, "Geçici 5. Madde Kapsamında Yapılan Teslimler"),
-    "151": (ExemptionKind.OTV_ISTISNA, "ÖTV-İstisna Olm ayan Diğer"),
+    "151": (ExemptionKind.OTV_ISTISNA, "ÖTV-İstisna Olmayan Diğer"),
     "001": (ExemptionKind.KONAKLAMA_VERGISI_ISTISNA, "Diplomatik İstisna"),
     "801": (ExemptionKind.OZEL_MATRAH, "Milli Piyango, Spor Toto vb. Oyunlar"),
     "802": (ExemptionKind.OZEL_MATRAH, "At Yarışları ve Diğer Müşterek Bahis ve Talih Oyunları"),
@@ -691,7 +691,7 @@ UNIT_CODES = {
     "GRM": "GRAM",
     "GT": "GROSS TON",
     "CEN": "YÜZ ADET",
-    "KPO": "KİLOGRAM POTASYUM OKS İT",
+    "KPO": "KİLOGRAM POTASYUM OKSİT",
     "MND": "KURUTULMUŞ NET AĞIRLIKLI KİLOGRAMI",
     "3I": "KİLOGRAM-ADET",
     "KFO": "DİFOSFOR PENTAOKSİT KİLOGRAMI",
@@ -700,7 +700,7 @@ UNIT_CODES = {
     "KMA": "METİL AMİNLERİN KİLOGRAMI",
     "KNI": "AZOTUN KİLOGRAMI",
     "KPH": "KİLOGRAM POTASYUM HİDROKSİT",
-    "KSD": "%90 KURU ÜRÜN KİLOGRAM I",
+    "KSD": "%90 KURU ÜRÜN KİLOGRAMI",
     "KSH": "SODYUM HİDROKSİT KİLOGRAMI",
     "KUR": "URANYUM KİLOGRAMI",
     "D32": "TERAWATT SAAT",
