@@ -3,6 +3,7 @@ them, GİB's profile/type verdicts are ours, and no reference file makes the CLI
 
 import dataclasses
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -262,3 +263,21 @@ def test_issue_date_chooses_the_release():
     code = "tr_edoc.rule.header.type_not_allowed_for_profile"
     assert code in _codes(rules.check_invoice(before, today=before.issue_date))
     assert code not in _codes(rules.check_invoice(after, today=after.issue_date))
+
+
+def test_every_own_rule_is_in_the_rules_table():
+    """readme/RULES.md lists every rule code the core can report, and every mirror's GİB rule."""
+    source = Path(rules.__file__).read_text(encoding="utf-8")
+    found = set(re.findall(r'_(?:line_)?issue\(\s*(?:n,\s*line,\s*)?"([a-z0-9_]+\.[a-z0-9_]+)"', source))
+    table = (Path(rules.__file__).resolve().parents[2] / "readme" / "RULES.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9_]+\.[a-z0-9_]+)` \|", table, re.MULTILINE))
+    assert len(found) > 60
+    assert found == listed
+    mirrors = {**rules.MIRRORS, **rules.MIRRORS_20260701}
+    for code, gib_rule in mirrors.items():
+        row = next(
+            line
+            for line in table.splitlines()
+            if line.startswith(f"| `{code.removeprefix('tr_edoc.rule.')}` |")
+        )
+        assert gib_rule in row, code
