@@ -367,6 +367,14 @@ INVOICE_CASES = [
         "DemirbasKDVTaxExemptionCheck",
     ),
     (
+        "demirbas-555-zero",
+        _zero_kdv("555"),
+        "tax.exemption_555_zero_kdv",
+        "tax_totals",
+        "zero rate",
+        "DemirbasKDVTaxExemptionCheck",
+    ),
+    (
         "withholding-650",
         _tevkifat(code="650", percent=90),
         "withholding.code_650_refused",

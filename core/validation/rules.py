@@ -100,6 +100,7 @@ MIRRORS = {
     "tr_edoc.rule.despatch.address_incomplete": "DespatchAddressCheck",
     "tr_edoc.rule.despatch.carrier_missing": "DespatchCarrierDriverCheck",
     "tr_edoc.rule.tax.exemption_555_not_allowed": "DemirbasKDVTaxExemptionCheck",
+    "tr_edoc.rule.tax.exemption_555_zero_kdv": "DemirbasKDVTaxExemptionCheck",
     "tr_edoc.rule.withholding.code_650_refused": "WithholdingTaxTotalCheck",
     "tr_edoc.rule.export.gtip_702_missing": "TaxExemptionReasonCodeCheck",
     "tr_edoc.rule.hks.kunye_missing": "HKSInvioceCheck",
@@ -344,8 +345,25 @@ def _withheld(invoice):
     return sum((_amount(total.tax_amount) for total in totals), Decimal(0))
 
 
+def _kdv_zero_somewhere(invoice):
+    subtotals = [s for t in invoice.tax_totals for s in t.subtotals] + [
+        s for line in invoice.lines if line.tax_total for s in line.tax_total.subtotals
+    ]
+    return any(s.tax_type_code == codes.KDV and (not s.percent or not s.tax_amount) for s in subtotals)
+
+
 def _check_tax_subtotals(invoice, release):
     issues = []
+    demirbas = any(s.exemption_reason_code == "555" for t in invoice.tax_totals for s in t.subtotals)
+    if demirbas and _kdv_zero_somewhere(invoice):
+        issues.append(
+            _issue(
+                "tax.exemption_555_zero_kdv",
+                "tax_totals",
+                "Exemption 555 (demirbaş) is for KDV charged on a fixed asset: no KDV line of this invoice "
+                "may have a zero rate or a zero amount.",
+            )
+        )
     type_code, profile = invoice.invoice_type_code, invoice.profile_id
     line_sums = _line_tax_sums(invoice)
     withheld = _withheld(invoice)
@@ -493,7 +511,9 @@ def _check_withholding(invoice):
             _issue(
                 "withholding.missing_for_tevkifat",
                 "withholding_tax_totals",
-                f"A {type_code} invoice needs the withheld KDV (tevkifat code and ratio) on its lines.",
+                f"A {type_code} invoice usually carries the withheld KDV (tevkifat code and ratio) on its "
+                "lines; without it the buyer pays the whole KDV.",
+                severity="warning",
             )
         )
     for base, totals in containers:
