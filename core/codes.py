@@ -1,8 +1,11 @@
-"""GİB code lists (UBL-TR Kod Listeleri V1.40 and schematron codelist 20260312) as Python data.
+"""GİB code lists (UBL-TR Kod Listeleri V1.40, schematron codelists 20260312 and 20260701) as Python data.
 
 The schematron enforces these values, so builders and pre-flight rules check against them before a
-document leaves; ``test_builders_codes`` compares them with the reference codelist. Names come from
-the official PDF; GİB publishes no names for codes added after V1.40, so those carry ``None``.
+document leaves; ``test_builders_codes`` compares them with each release's codelist. Where a release
+changed a list (exemption 233, YTB-only 308/339, plate and trailer schemes, IADE under KAMU), a function
+takes the release; :func:`release_for` names the release in force on an IssueDate. Names come from the
+official PDF, with its extraction breaks repaired; GİB publishes no names for codes added after V1.40, so
+those carry ``None``.
 """
 
 import datetime as dt
