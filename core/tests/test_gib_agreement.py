@@ -12,7 +12,7 @@ import pytest
 from core import codes
 from core.__main__ import main
 from core.documents import DocumentReference, EArchiveInfo, Identifier, TaxTotal
-from core.errors import EdocError
+from core.errors import EdocError, ValidationFailed
 from core.tests import factories as f
 from core.tests.conftest import reference_dir, reference_path
 from core.ubl.despatch import build_despatch_advice
@@ -281,3 +281,13 @@ def test_every_own_rule_is_in_the_rules_table():
             if line.startswith(f"| `{code.removeprefix('tr_edoc.rule.')}` |")
         )
         assert gib_rule in row, code
+
+
+def test_second_plate_of_a_stage_is_refused_not_dropped():
+    plates = (Identifier(value="06ABC123", scheme_id="PLAKA"), Identifier(value="34XY99", scheme_id="PLAKA"))
+    advice = _stage(vehicle_plates=plates)
+    assert "tr_edoc.rule.despatch.plates_per_stage" in _codes(
+        rules.check_despatch(advice, today=f.ISSUE_DATE)
+    )
+    with pytest.raises(ValidationFailed, match="one vehicle plate"):
+        build_despatch_advice(advice)

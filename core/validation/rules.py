@@ -1063,6 +1063,15 @@ def _check_transport(advice, release):
     issues = []
     plate_schemes = codes.license_plate_schemes(release)
     for s, stage in enumerate(shipment.shipment_stages):
+        if len(stage.vehicle_plates) > 1:
+            issues.append(
+                _issue(
+                    "despatch.plates_per_stage",
+                    f"shipment.shipment_stages[{s}].vehicle_plates",
+                    "A shipment stage names one vehicle: put each further vehicle in a stage of its own and "
+                    "trailers under the transport handling unit.",
+                )
+            )
         for p, plate in enumerate(stage.vehicle_plates):
             path = f"shipment.shipment_stages[{s}].vehicle_plates[{p}]"
             issues += _check_plate(
