@@ -431,6 +431,22 @@ INVOICE_CASES = [
         "TeknolojiDestekAdditionalItemIdentificationCheck",
     ),
     (
+        "taxfree-buyer",
+        _zero_kdv("301", type_code="ISTISNA", profile="YOLCUBERABERFATURA"),
+        "taxfree.buyer_missing",
+        "buyer_customer",
+        "TAXFREE",
+        "IhracatYolcuBeraberCheck",
+    ),
+    (
+        "taxfree-intermediary",
+        _zero_kdv("301", type_code="ISTISNA", profile="YOLCUBERABERFATURA"),
+        "taxfree.intermediary_missing",
+        "tax_representative",
+        "aracı kurum",
+        "TaxRepresentativePartyCheck",
+    ),
+    (
         "ytb-certificate",
         f.invoice(profile="YATIRIMTESVIK"),
         "ytb.certificate_missing",

@@ -109,6 +109,8 @@ MIRRORS = {
     "tr_edoc.rule.idis.shipment_number_missing": "IdisSevkiyatNoCheck",
     "tr_edoc.rule.teknolojidestek.device_missing": "TeknolojiDestekAdditionalItemIdentificationCheck",
     "tr_edoc.rule.ytb.certificate_missing": "YatirimTesvikContractDocumentReferenceIDCheck",
+    "tr_edoc.rule.taxfree.buyer_missing": "IhracatYolcuBeraberCheck",
+    "tr_edoc.rule.taxfree.intermediary_missing": "TaxRepresentativePartyCheck",
 }
 MIRRORS_20260701 = {
     "tr_edoc.rule.despatch.plate_scheme_invalid": "LicensePlateIDSchemeIDCheck",
@@ -819,6 +821,37 @@ def _check_702(invoice):
     return issues
 
 
+def _check_tax_free(invoice):
+    """YOLCUBERABER: the traveller as TAXFREE buyer and exactly one intermediary (ARACIKURUMVKN)."""
+    issues = []
+    buyer = invoice.buyer_customer
+    if buyer is None or buyer.identification("PARTYTYPE") != "TAXFREE":
+        issues.append(
+            _issue(
+                "taxfree.buyer_missing",
+                "buyer_customer",
+                "A YOLCUBERABER (tax-free) invoice needs the traveller as buyer customer party, identified "
+                "as PARTYTYPE TAXFREE.",
+            )
+        )
+    representative = invoice.tax_representative
+    ids = [
+        i.value.strip()
+        for i in (representative.identifications if representative else ())
+        if i.scheme_id == "ARACIKURUMVKN" and i.value
+    ]
+    if len(ids) != 1 or len(ids[0]) not in (10, 11):
+        issues.append(
+            _issue(
+                "taxfree.intermediary_missing",
+                "tax_representative",
+                "A YOLCUBERABER (tax-free) invoice needs exactly one intermediary (aracı kurum) as tax "
+                "representative, with its 10-digit VKN or 11-digit TCKN under scheme ARACIKURUMVKN.",
+            )
+        )
+    return issues
+
+
 def _check_profile_content(invoice, release):
     """What each special profile or type needs on top of a plain invoice, said the way the accountant
     knows it; each mirrors one of GİB's asserts (``MIRRORS``)."""
@@ -889,6 +922,8 @@ def _check_profile_content(invoice, release):
                     f"{' or '.join(p + '0000000' for p in prefixes)}.",
                 )
             )
+    if profile == codes.ProfileID.YOLCUBERABERFATURA:
+        issues += _check_tax_free(invoice)
     if ytb:
         numbers = [r for r in invoice.contract_document_references if r.scheme_id == "YTBNO"]
         good = (
