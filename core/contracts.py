@@ -178,20 +178,31 @@ def default_cache_dir():
     return Path(base, "Odoo", "l10n_tr_edoc", "contracts")
 
 
+def _integrator_contracts(name, services, host, target, *, local_subfolder, hint):
+    """``services`` of integrator ``name`` from the cache in ``target``, filled from ``host`` when absent."""
+    try:
+        return obtain(services, host, target, local_subfolder=local_subfolder)
+    except ContractUnavailable as exc:
+        raise ContractUnavailable(
+            f"{name}'s WSDL contracts are not cached in {target} and could not be downloaded from {host}: "
+            f"{exc}. {hint}"
+        ) from exc
+
+
 def izibiz_wsdl_dir(cache_dir=None, host=None):
     """İzibiz's contracts for the sandbox: the cache, filled from İzibiz's test endpoint on first use."""
     from .sandbox.soap import SERVICE_FILES
 
     services = {path: (folder, wsdl, path) for path, (folder, wsdl) in SERVICE_FILES.items()}
     host = host or os.environ.get(IZIBIZ_HOST_ENV) or IZIBIZ_CONTRACT_HOST
-    target = Path(cache_dir or default_cache_dir()) / "izibiz"
-    try:
-        return obtain(services, host, target, local_subfolder=True)
-    except ContractUnavailable as exc:
-        raise ContractUnavailable(
-            f"İzibiz's WSDL contracts are not cached in {target} and could not be downloaded from {host}: "
-            f"{exc}. Point the sandbox at a folder of them with --wsdl-dir or L10N_TR_EDOC_IZIBIZ_WSDL_DIR."
-        ) from exc
+    return _integrator_contracts(
+        "İzibiz",
+        services,
+        host,
+        Path(cache_dir or default_cache_dir()) / "izibiz",
+        local_subfolder=True,
+        hint="Point the sandbox at a folder of them with --wsdl-dir or L10N_TR_EDOC_IZIBIZ_WSDL_DIR.",
+    )
 
 
 def kolaysoft_wsdl_dir(cache_dir=None, host=None):
@@ -199,11 +210,11 @@ def kolaysoft_wsdl_dir(cache_dir=None, host=None):
     from .providers.kolaysoft import SERVICES
 
     host = host or os.environ.get(KOLAYSOFT_HOST_ENV) or KOLAYSOFT_CONTRACT_HOST
-    target = Path(cache_dir or default_cache_dir()) / "kolaysoft"
-    try:
-        return obtain(SERVICES, host, target, local_subfolder=False)
-    except ContractUnavailable as exc:
-        raise ContractUnavailable(
-            f"Kolaysoft's WSDL contracts are not cached in {target} and could not be downloaded from {host}: "
-            f"{exc}. Point the sandbox at a folder of them with --kolaysoft-wsdl-dir."
-        ) from exc
+    return _integrator_contracts(
+        "Kolaysoft",
+        SERVICES,
+        host,
+        Path(cache_dir or default_cache_dir()) / "kolaysoft",
+        local_subfolder=False,
+        hint="Point the sandbox at a folder of them with --kolaysoft-wsdl-dir.",
+    )

@@ -258,6 +258,11 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 COMMERCIAL_RESPONSE_DAYS = 8
 
 
+def gib_today():
+    """Today on GİB's calendar: Istanbul's date, which runs ahead of UTC from 21:00 (UTC) on."""
+    return dt.datetime.now(ISTANBUL).date()
+
+
 def commercial_response_deadline(received_at, days=COMMERCIAL_RESPONSE_DAYS):
     """Last moment a TICARIFATURA may be answered: ``days`` calendar days after it reached us.
 

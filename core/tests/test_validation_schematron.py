@@ -99,6 +99,35 @@ def test_rule_outside_any_pattern_fires(validator):
     assert issues[0].path == "/Invoice[1]/cbc:IssueDate[1]"
 
 
+def test_today_is_gibs_day_not_the_machines(validator):
+    """GİB's TimeCheck compares with the day it is in Istanbul: a document dated today there is valid
+    even while the machine's UTC date is still yesterday (21:00-24:00 UTC)."""
+    root = _ticari()
+    issued = dt.date(2026, 12, 3)
+    root.find(f"{{{CBC}}}IssueDate").text = issued.isoformat()
+
+    def time_checks(today):
+        return [i for i in validator.validate(root, today=today) if i.params["rule"] == "TimeCheck"]
+
+    assert time_checks(issued) == []
+    assert time_checks(issued - dt.timedelta(days=1))
+
+
+def test_clock_rewrite_leaves_string_literals_alone():
+    from core.validation.sch_compiler import TODAY_PARAM, _gib_clock
+
+    assert _gib_clock("xs:date(.) le xs:date(current-date())") == (
+        f"xs:date(.) le xs:date(xs:date(${TODAY_PARAM}))"
+    )
+    assert _gib_clock("'current-date()' = \"current-date( )\"") == "'current-date()' = \"current-date( )\""
+
+
+def test_gib_today_follows_istanbul():
+    from core.states import ISTANBUL, gib_today
+
+    assert gib_today() == dt.datetime.now(ISTANBUL).date()
+
+
 def test_attribute_context_reports_the_attribute_path(validator):
     root = _ticari()
     amount = root.find(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}PayableAmount")

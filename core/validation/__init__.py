@@ -66,7 +66,9 @@ def validate_document(
     else:
         xsd_issues = XsdValidator(package_dir).validate(root)
         if kind is not None or etree.QName(root).localname == "StandardBusinessDocument":
-            sch_issues = SchematronValidator(package_dir).validate(root, doc_type or _doc_type(root))
+            sch_issues = SchematronValidator(package_dir).validate(
+                root, doc_type or _doc_type(root), today=today
+            )
         else:
             skipped.append("schematron")
     rule_issues = _rule_issues(root, kind, today, release, incoming) if rules else []

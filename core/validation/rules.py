@@ -12,7 +12,6 @@ every rule is ``readme/RULES.md``.
 """
 
 import dataclasses
-import datetime as dt
 import itertools
 import re
 import uuid as uuid_module
@@ -23,6 +22,7 @@ from stdnum.tr import tckimlik, vkn
 
 from .. import codes
 from ..codes import ExemptionKind, InvoiceTypeCode
+from ..states import gib_today
 from .issue import Issue
 
 DOCUMENT_ID = re.compile(r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$")
@@ -1039,7 +1039,7 @@ def check_invoice(invoice, *, today=None, release=None):
     ``release`` is the GİB schematron release the document is judged by; by default the one in force on
     its issue date.
     """
-    today = today or dt.date.today()
+    today = today or gib_today()
     release = release or codes.release_for(invoice.issue_date)
     is_export = invoice.profile_id == codes.ProfileID.IHRACAT
     earchive = invoice.profile_id == codes.ProfileID.EARSIVFATURA
@@ -1135,7 +1135,7 @@ def _check_transport(advice, release):
 
 def check_despatch(advice, *, today=None, release=None):
     """Pre-flight rules for an e-İrsaliye."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     release = release or codes.release_for(advice.issue_date)
     issues = [
         *_check_transport(advice, release),
@@ -1210,7 +1210,7 @@ def check_despatch(advice, *, today=None, release=None):
 
 def check_receipt_advice(advice, *, today=None):
     """Pre-flight rules for an İrsaliye Yanıtı."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     issues = [
         *_check_header(advice, today, "receipt advice"),
         *check_party(advice.delivery_customer, "delivery_customer"),
@@ -1229,7 +1229,7 @@ def check_receipt_advice(advice, *, today=None):
 
 def check_application_response(response, *, today=None):
     """Pre-flight rules for a KABUL/RED/IADE answer."""
-    today = today or dt.date.today()
+    today = today or gib_today()
     issues = [
         *_check_header(response, today, "application response", numbered=False),
         *check_party(response.sender, "sender", identity_only=True),

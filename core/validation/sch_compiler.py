@@ -27,6 +27,11 @@ SCH = "http://purl.oclc.org/dsdl/schematron"
 XSL = "http://www.w3.org/1999/XSL/Transform"
 XS = "http://www.w3.org/2001/XMLSchema"
 OUT = "urn:l10n-tr-edoc:schematron-result"
+TODAY_PARAM = "tr-edoc-gib-today"
+"""Stylesheet parameter standing in for ``current-date()``: GİB's rules run on Istanbul's calendar, while
+Saxon's clock follows the machine's time zone (a document dated today in Istanbul after 21:00 UTC would
+otherwise be 'in the future')."""
+_LITERAL_OR_CLOCK = re.compile(r"""("[^"]*"|'[^']*')|\bcurrent-date\(\s*\)""")
 _OUT_PREFIX = "trv"
 _XPATH1_BINDINGS = ("xslt", "xslt1", "xpath", "exslt")
 IMPLICIT_PATTERN = "general"
@@ -237,6 +242,16 @@ _LOCATION_FUNCTION = (
 )
 
 
+def _gib_clock(expression):
+    """``expression`` with ``current-date()`` read from :data:`TODAY_PARAM`; string literals untouched."""
+    if not expression:
+        return expression
+    return _LITERAL_OR_CLOCK.sub(
+        lambda m: m.group(1) or f"xs:date(${TODAY_PARAM})",
+        expression,
+    )
+
+
 def compile_schematron(path):
     """Return the XSLT 3.0 text that checks documents against the schematron at ``path``."""
     path = Path(path).resolve()
@@ -255,13 +270,22 @@ def compile_schematron(path):
     sheet = etree.Element(
         f"{{{XSL}}}stylesheet", nsmap=nsmap, version="3.0", **{"exclude-result-prefixes": "#all"}
     )
+    etree.SubElement(sheet, f"{{{XSL}}}param", name=TODAY_PARAM, select="string(current-date())")
     for let in schema.params:
         etree.SubElement(
-            sheet, f"{{{XSL}}}param", name=let.get("name"), select=let.get("value") or "()", **compat
+            sheet,
+            f"{{{XSL}}}param",
+            name=let.get("name"),
+            select=_gib_clock(let.get("value")) or "()",
+            **compat,
         )
     for let in schema.variables:
         etree.SubElement(
-            sheet, f"{{{XSL}}}variable", name=let.get("name"), select=let.get("value") or "()", **compat
+            sheet,
+            f"{{{XSL}}}variable",
+            name=let.get("name"),
+            select=_gib_clock(let.get("value")) or "()",
+            **compat,
         )
 
     function = etree.SubElement(
@@ -291,11 +315,15 @@ def compile_schematron(path):
             )
             for let in rule.lets:
                 etree.SubElement(
-                    template, f"{{{XSL}}}variable", name=let.get("name"), select=let.get("value") or "()"
+                    template,
+                    f"{{{XSL}}}variable",
+                    name=let.get("name"),
+                    select=_gib_clock(let.get("value")) or "()",
                 )
             for check in rule.checks:
                 test = check.element.get("test")
-                condition = f"not({test})" if check.kind == "assert" else f"({test})"
+                condition_test = _gib_clock(test)
+                condition = f"not({condition_test})" if check.kind == "assert" else f"({condition_test})"
                 when = etree.SubElement(template, f"{{{XSL}}}if", test=condition)
                 hit = etree.SubElement(when, f"{{{OUT}}}issue")
                 for name, value in (

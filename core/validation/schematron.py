@@ -6,9 +6,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import ConfigurationError, EdocError
+from ..states import gib_today
 from ._doc import as_root
 from .issue import Issue
-from .sch_compiler import OUT, compile_schematron
+from .sch_compiler import OUT, TODAY_PARAM, compile_schematron
 
 MAIN_SCHEMATRON = Path("e-FaturaPaketi", "schematron", "UBL-TR_Main_Schematron.xml")
 DOC_TYPES = ("efatura", "earchive")
@@ -117,7 +118,9 @@ class SchematronValidator:
             )
         self.compiled = CompiledSchematron(path)
 
-    def validate(self, root_or_bytes, doc_type="efatura"):
+    def validate(self, root_or_bytes, doc_type="efatura", today=None):
+        """GİB's verdict on the document as of ``today`` (default: today in Istanbul, as GİB checks it)."""
         if doc_type not in DOC_TYPES:
             raise ValueError(f"doc_type must be one of {DOC_TYPES}, got {doc_type!r}")
-        return self.compiled.run(as_root(root_or_bytes), {"type": doc_type})
+        parameters = {"type": doc_type, TODAY_PARAM: (today or gib_today()).isoformat()}
+        return self.compiled.run(as_root(root_or_bytes), parameters)
