@@ -186,8 +186,16 @@ INVOICE_CASES = [
     ),
     (
         "address",
-        _with_customer(address=Address(city_name="İzmir", country_code="TR")),
+        _with_customer(address=Address(city_subdivision_name="Konak", country_code="TR")),
         "party.address_incomplete",
+        "customer.address",
+        "city (il)",
+        None,
+    ),
+    (
+        "district",
+        _with_customer(address=Address(city_name="İzmir", country_code="TR")),
+        "party.district_missing",
         "customer.address",
         "district",
         None,

@@ -303,14 +303,22 @@ def check_party(party, path, *, require_tax_office=False, earchive=False, identi
             )
         )
     address = party.address
-    if not identity_only and (
-        address is None or _blank(address.city_name) or _blank(address.city_subdivision_name)
-    ):
+    if identity_only:
+        return issues
+    if address is None or _blank(address.city_name):
         issues.append(
             _issue(
                 "party.address_incomplete",
                 f"{path}.address",
-                f"The address of {path} has no city (il) or no district (ilçe).",
+                f"The address of {path} needs a city (il) and a district (ilçe).",
+            )
+        )
+    elif _blank(address.city_subdivision_name):
+        issues.append(
+            _issue(
+                "party.district_missing",
+                f"{path}.address",
+                f"The address of {path} has no district (ilçe); GİB accepts it, but the buyer may need it.",
                 severity="warning",
             )
         )
