@@ -1,11 +1,13 @@
 """Command line of the pure core: check and inspect e-documents without Odoo.
 
     python -m core validate FILE... [--package DIR] [--type efatura|earchive] [--json] [--no-rules]
+                                    [--incoming]
     python -m core parse FILE [--package DIR]
 
 Exit status: 0 when every file passed, 1 when any file failed (unreadable, hostile, invalid),
 2 for a usage or configuration error. ``--package`` defaults to ``$L10N_TR_EDOC_GIB_PACKAGE``: the
-folder holding GİB's ``UBLTR_1.2.1_Paketi/`` and ``e-FaturaPaketi/``.
+folder holding GİB's ``UBLTR_1.2.1_Paketi/`` and ``e-FaturaPaketi/``; packages of other releases beside
+it join in, and each document is checked with the release in force on its IssueDate.
 """
 
 import argparse
@@ -81,8 +83,18 @@ def _validate_one(path, args):
 
     doc_type = _doc_type(args.type, summary)
     result.update(kind=summary["kind"], id=summary["id"], profile_id=summary["profile_id"], doc_type=doc_type)
+    package_dir = args.package
+    if package_dir:
+        from .validation.package import PackageStore
+
+        in_force = PackageStore.discover(package_dir).for_date(summary["issue_date"])
+        if in_force is not None:
+            package_dir = in_force.folder
+            result["gib_release"] = in_force.release
     try:
-        report = validate_document(data, package_dir=args.package, doc_type=doc_type, rules=args.rules)
+        report = validate_document(
+            data, package_dir=package_dir, doc_type=doc_type, rules=args.rules, incoming=args.incoming
+        )
     except ConfigurationError:
         raise
     except EdocError as exc:
@@ -172,12 +184,17 @@ def build_parser():
     validate.add_argument(
         "--no-rules", dest="rules", action="store_false", help="skip our own pre-flight rules"
     )
+    validate.add_argument(
+        "--incoming",
+        action="store_true",
+        help="a document we received: our own rules only inform, GİB's checks still decide",
+    )
     validate.set_defaults(handler=cmd_validate, type=None)
 
     parse = commands.add_parser("parse", help="print a document as JSON (Decimals as strings)")
     parse.add_argument("file", metavar="FILE")
     common(parse)
-    parse.set_defaults(handler=cmd_parse, type=None, rules=True)
+    parse.set_defaults(handler=cmd_parse, type=None, rules=True, incoming=False)
     return parser
 
 

@@ -1,10 +1,15 @@
-"""GİB code lists (UBL-TR Kod Listeleri V1.40 and schematron codelist 20260312) as Python data.
+"""GİB code lists (UBL-TR Kod Listeleri V1.40, schematron codelists 20260312 and 20260701) as Python data.
 
 The schematron enforces these values, so builders and pre-flight rules check against them before a
-document leaves; ``test_builders_codes`` compares them with the reference codelist. Names come from
-the official PDF; GİB publishes no names for codes added after V1.40, so those carry ``None``.
+document leaves; ``test_builders_codes`` compares them with each release's codelist. Where a release
+changed a list (exemption 233, YTB-only 308/339, plate and trailer schemes, IADE under KAMU), a function
+takes the release; :func:`release_for` names the release in force on an IssueDate. Names come from the
+official PDF, with its extraction breaks repaired; GİB publishes no names for codes added after V1.40, so
+those carry ``None``.
 """
 
+import datetime as dt
+import re
 from enum import StrEnum
 from fractions import Fraction
 
@@ -97,33 +102,6 @@ _GENERAL = frozenset(
 )
 _YTB_GENERAL = frozenset({_T.SATIS, _T.ISTISNA, _T.IADE, _T.TEVKIFAT, _T.TEVKIFATIADE})
 
-# Which invoice types GİB accepts under each profile (schematron rules and the UBL-TR guides).
-INVOICE_TYPES_BY_PROFILE = {
-    ProfileID.TEMELFATURA: _GENERAL | {_T.IADE},
-    ProfileID.TICARIFATURA: _GENERAL,
-    ProfileID.KAMU: _GENERAL,
-    ProfileID.IHRACAT: frozenset({_T.ISTISNA}),
-    ProfileID.YOLCUBERABERFATURA: frozenset({_T.ISTISNA}),
-    ProfileID.OZELFATURA: frozenset({_T.ISTISNA}),
-    ProfileID.HKS: frozenset({_T.HKSSATIS, _T.HKSKOMISYONCU}),
-    ProfileID.ENERJI: frozenset({_T.SARJ, _T.SARJANLIK}),
-    ProfileID.ILAC_TIBBICIHAZ: _YTB_GENERAL | {_T.IHRACKAYITLI},
-    ProfileID.YATIRIMTESVIK: _YTB_GENERAL,
-    ProfileID.IDIS: _YTB_GENERAL | {_T.IHRACKAYITLI},
-    ProfileID.EARSIVFATURA: _GENERAL
-    | {
-        _T.IADE,
-        _T.HKSSATIS,
-        _T.HKSKOMISYONCU,
-        _T.TEKNOLOJIDESTEK,
-        _T.YTBSATIS,
-        _T.YTBIADE,
-        _T.YTBISTISNA,
-        _T.YTBTEVKIFAT,
-        _T.YTBTEVKIFATIADE,
-    },
-}
-
 RETURN_TYPES = _RETURNS
 # WithholdingTaxTotal is only allowed on these types; TEVKIFATIADE reports the withheld KDV as tax 9015.
 WITHHOLDING_TYPES = frozenset(
@@ -184,54 +162,54 @@ TAX_TYPE_NAMES = {
 }
 WITHHOLDING_NAMES = {
     "601": (
-        "Yapım İşleri İle Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlik Ve Etüt-Proje Hizmetleri",
+        "Yapım İşleri İle Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlık ve Etüt-Proje Hizmetleri",
         Fraction(4, 10),
     ),
-    "602": ("Etüt, Plan-Proje, Danişmanlik, Denetim Ve Benzeri Hizmetler", Fraction(9, 10)),
-    "603": ("Makine, Teçhizat, Demirbaş Ve Taşitlara Ait Tadil, Bakim Ve Onarim Hizmetleri", Fraction(7, 10)),
+    "602": ("Etüt, Plan-Proje, Danışmanlık, Denetim Ve Benzeri Hizmetler", Fraction(9, 10)),
+    "603": ("Makine, Teçhizat, Demirbaş Ve Taşıtlara Ait Tadil, Bakım ve Onarım Hizmetleri", Fraction(7, 10)),
     "604": ("Yemek Servis Hizmeti", Fraction(5, 10)),
     "605": ("Organizasyon Hizmeti", Fraction(5, 10)),
     "606": ("İşgücü Temin Hizmetleri", Fraction(9, 10)),
     "607": ("Özel Güvenlik Hizmeti", Fraction(9, 10)),
-    "608": ("Yapi Denetim Hizmetleri", Fraction(9, 10)),
+    "608": ("Yapı Denetim Hizmetleri", Fraction(9, 10)),
     "609": (
         (
-            "Fason Olarak Yaptirilan Tekstil Ve Konfeksiyon İşleri, Çanta Ve Ayakkabi Dikim İşleri Ve Bu "
-            "İşlere Aracilik Hizmetleri"
+            "Fason Olarak Yaptırılan Tekstil Ve Konfeksiyon İşleri, Çanta Ve Ayakkabı Dikim İşleri Ve Bu "
+            "İşlere Aracılık Hizmetleri"
         ),
         Fraction(7, 10),
     ),
     "610": ("Turistik Mağazalara Verilen Müşteri Bulma / Götürme Hizmetleri", Fraction(9, 10)),
-    "611": ("Spor Kulüplerinin Yayin, Reklâm Ve İsim Hakki Gelirlerine Konu İşlemleri", Fraction(9, 10)),
+    "611": ("Spor Kulüplerinin Yayın, Reklâm Ve İsim Hakkı Gelirlerine Konu İşlemleri", Fraction(9, 10)),
     "612": ("Temizlik Hizmeti", Fraction(9, 10)),
-    "613": ("Çevre Ve Bahçe Bakim Hizm etleri", Fraction(9, 10)),
-    "614": ("Servis Taşimaciliği Hizmeti", Fraction(5, 10)),
-    "615": ("Her Türlü Baski Ve Basim Hizmetleri", Fraction(7, 10)),
-    "616": ("Diğer Hizmetler [Kdvgut-(I/C-2.1.3.2.13)]", Fraction(5, 10)),
+    "613": ("Çevre ve Bahçe Bakım Hizmetleri", Fraction(9, 10)),
+    "614": ("Servis Taşımacılığı Hizmeti", Fraction(5, 10)),
+    "615": ("Her Türlü Baskı ve Basım Hizmetleri", Fraction(7, 10)),
+    "616": ("Diğer Hizmetler [KDVGUT-(I/C-2.1.3.2.13)]", Fraction(5, 10)),
     "617": ("Hurda Metalden Elde Edilen Külçe Teslimleri", Fraction(7, 10)),
     "618": (
         (
-            "Hurda Metalden Elde Edilenler Dişindaki Bakir , Çinko Demir ; Çelik Alüminyum Ve Kurşun Külçe "
-            "Teslimleri [Kdvgut-(I/C-2.1.3.3.1)]"
+            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Demir Çelik, Alüminyum Ve Kurşun Külçe "
+            "Teslimleri [KDVGUT-(I/C-2.1.3.3.1)]"
         ),
         Fraction(7, 10),
     ),
-    "619": ("Bakir, Çinko Ve Alüminyum Ürünlerinin Teslimi", Fraction(7, 10)),
-    "620": ("İstisnadan Vazgeçenlerin Hurda Ve Atik Teslimi", Fraction(7, 10)),
+    "619": ("Bakır, Çinko Ve Alüminyum Ürünlerinin Teslimi", Fraction(7, 10)),
+    "620": ("İstisnadan Vazgeçenlerin Hurda Ve Atık Teslimi", Fraction(7, 10)),
     "621": (
-        "Metal, Plastik, Lastik, Kauçuk, Kâğit Ve Cam Hu rda Ve Atiklardan Elde Edilen Hammadde Teslimi",
+        "Metal, Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde Teslimi",
         Fraction(9, 10),
     ),
-    "622": ("Pamuk, Tiftik, Yün Ve Yapaği İle Ham Post Ve Deri Teslimleri", Fraction(9, 10)),
+    "622": ("Pamuk, Tiftik, Yün Ve Yapağı İle Ham Post Ve Deri Teslimleri", Fraction(9, 10)),
     "623": ("Ağaç Ve Orman Ürünleri Teslimi", Fraction(5, 10)),
-    "624": ("Yük Taşimaciliği Hizmeti [Kdvgut-(I/C-2.1.3.2.11)]", Fraction(2, 10)),
-    "625": ("Ticari Reklam Hizmetler i [Kdvgut-(I/C-2.1.3.2.15)]", Fraction(3, 10)),
-    "626": ("Diğer Teslimler [Kdvgut-(I/C-2.1.3.3.7.)]", Fraction(2, 10)),
-    "627": ("Demir-Çelik Ürünlerinin T eslimi [Kdvgut-(I/C-2.1.3.3.8)]", Fraction(5, 10)),
+    "624": ("Yük Taşımacılığı Hizmeti [KDVGUT-(I/C-2.1.3.2.11)]", Fraction(2, 10)),
+    "625": ("Ticari Reklam Hizmetleri [KDVGUT-(I/C-2.1.3.2.15)]", Fraction(3, 10)),
+    "626": ("Diğer Teslimler [KDVGUT-(I/C-2.1.3.3.7.)]", Fraction(2, 10)),
+    "627": ("Demir-Çelik Ürünlerinin Teslimi [KDVGUT-(I/C-2.1.3.3.8)]", Fraction(5, 10)),
     "801": (
         (
             "Yapım İşleri ile Bu İşlerle Birlikte İfa Edilen Mühendislik-Mimarlık ve Etüt-Proje "
-            "Hizmetleri[KDVGU T-(I/C-2.1.3.2.1)]"
+            "Hizmetleri[KDVGUT-(I/C-2.1.3.2.1)]"
         ),
         Fraction(10, 10),
     ),
@@ -246,11 +224,11 @@ WITHHOLDING_NAMES = {
         ),
         Fraction(10, 10),
     ),
-    "804": ("Yemek Servis Hizm eti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
+    "804": ("Yemek Servis Hizmeti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
     "805": ("Organizasyon Hizmeti[KDVGUT-(I/C-2.1.3.2.4)]", Fraction(10, 10)),
     "806": ("İşgücü Temin Hizmetleri[KDVGUT-(I/C-2.1.3.2.5)]", Fraction(10, 10)),
     "807": ("Özel Güvenlik Hizmeti[KDVGUT-(I/C-2.1.3.2.5)]", Fraction(10, 10)),
-    "808": ("Yapı Denetim Hizmetleri[KDVGUT-(I/C-2.1.3.2. 6)]", Fraction(10, 10)),
+    "808": ("Yapı Denetim Hizmetleri[KDVGUT-(I/C-2.1.3.2.6)]", Fraction(10, 10)),
     "809": (
         (
             "Fason Olarak Yaptırılan Tekstil ve Konfeksiyon İşleri, Çanta ve Ayakkabı Dikim İşleri ve Bu "
@@ -268,12 +246,12 @@ WITHHOLDING_NAMES = {
     ),
     "812": ("Temizlik Hizmeti[KDVGUT-(I/C-2.1.3.2.10)]", Fraction(10, 10)),
     "813": ("Çevre ve Bahçe Bakım Hizmetleri[KDVGUT-(I/C-2.1.3.2.10)]", Fraction(10, 10)),
-    "814": ("Servis Taşımacıl ığı Hizmeti[KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
+    "814": ("Servis Taşımacılığı Hizmeti[KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
     "815": ("Her Türlü Baskı ve Basım Hizmetleri[KDVGUT-(I/C-2.1.3.2.12)]", Fraction(10, 10)),
     "816": ("Hurda Metalden Elde Edilen Külçe Teslimleri[KDVGUT-(I/C-2.1.3.3.1)]", Fraction(10, 10)),
     "817": (
         (
-            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Dem ir Çelik, Alüminyum ve Kurşun Külçe "
+            "Hurda Metalden Elde Edilenler Dışındaki Bakır, Çinko, Demir Çelik, Alüminyum ve Kurşun Külçe "
             "Teslimi [KDVGUT-(I/C-2.1.3.3.1)]"
         ),
         Fraction(10, 10),
@@ -285,7 +263,7 @@ WITHHOLDING_NAMES = {
     "819": ("İstisnadan Vazgeçenlerin Hurda ve Atık Teslimi[KDVGUT-(I/C-2.1.3.3.3)]", Fraction(10, 10)),
     "820": (
         (
-            "Metal , Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde "
+            "Metal, Plastik, Lastik, Kauçuk, Kâğıt ve Cam Hurda ve Atıklardan Elde Edilen Hammadde "
             "Teslimi[KDVGUT-(I/C-2.1.3.3.4)]"
         ),
         Fraction(10, 10),
@@ -294,7 +272,7 @@ WITHHOLDING_NAMES = {
         "Pamuk, Tiftik, Yün ve Yapağı İle Ham Post ve Deri Teslimleri[KDVGUT-(I/C-2.1.3.3.5)]",
         Fraction(10, 10),
     ),
-    "822": ("Ağaç ve Orman Ürünleri Teslimi[KDVGU T-(I/C-2.1.3.3.6)]", Fraction(10, 10)),
+    "822": ("Ağaç ve Orman Ürünleri Teslimi[KDVGUT-(I/C-2.1.3.3.6)]", Fraction(10, 10)),
     "823": ("Yük Taşımacılığı Hizmeti [KDVGUT-(I/C-2.1.3.2.11)]", Fraction(10, 10)),
     "824": ("Ticari Reklam Hizmetleri [KDVGUT-(I/C-2.1.3.2.15)]", Fraction(10, 10)),
     "825": ("Demir-Çelik Ürünlerinin Teslimi [KDVGUT-(I/C-2.1.3.3.8)]", Fraction(10, 10)),
@@ -324,7 +302,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         "17/4-h Zirai Amaçlı Su Teslimleri İle Köy Tüzel Kişiliklerince Yapılan İçme Suyu teslimleri",
     ),
-    "212": (ExemptionKind.KISMI_ISTISNA, "17/4-ı Serbe st Bölgelerde Verilen Hizmetler"),
+    "212": (ExemptionKind.KISMI_ISTISNA, "17/4-ı Serbest Bölgelerde Verilen Hizmetler"),
     "213": (ExemptionKind.KISMI_ISTISNA, "17/4-j Boru Hattı İle Yapılan Petrol Ve Gaz Taşımacılığı"),
     "214": (
         ExemptionKind.KISMI_ISTISNA,
@@ -333,7 +311,7 @@ EXEMPTIONS = {
             "Kooperatiflerinin Üyelerine Konut Teslimleri"
         ),
     ),
-    "215": (ExemptionKind.KISMI_ISTISNA, "17/4-l Varlık Yönetim Şirket lerinin İşlemleri"),
+    "215": (ExemptionKind.KISMI_ISTISNA, "17/4-l Varlık Yönetim Şirketlerinin İşlemleri"),
     "216": (ExemptionKind.KISMI_ISTISNA, "17/4-m Tasarruf Mevduatı Sigorta Fonunun İşlemleri"),
     "217": (
         ExemptionKind.KISMI_ISTISNA,
@@ -343,7 +321,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "KDV 17/4-o md. Gümrük Antrepoları, Geçici Depolama Yerleri ile Gümrüklü Sahalarda Vergisiz "
-            "Satı ş Yapılan İşyeri, Depo ve Ardiye Gibi Bağımsız Birimlerin Kiralanması"
+            "Satış Yapılan İşyeri, Depo ve Ardiye Gibi Bağımsız Birimlerin Kiralanması"
         ),
     ),
     "219": (ExemptionKind.KISMI_ISTISNA, "17/4-p Hazine ve Arsa Ofisi Genel Müdürlüğünün işlemleri"),
@@ -351,7 +329,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "17/4-r İki Tam Yıl Süreyle Sahip Olunan Taşınmaz ve İştirak Hisseleri ile 15/7/2023 tarihinden"
-            " önce kurumların aktifind e kayıtlı Taşınmaz satışı"
+            " önce kurumların aktifinde kayıtlı Taşınmaz satışı"
         ),
     ),
     "221": (
@@ -364,7 +342,7 @@ EXEMPTIONS = {
     "223": (ExemptionKind.KISMI_ISTISNA, "Geçici 20/1 Teknoloji Geliştirme Bölgelerinde Yapılan İşlemler"),
     "225": (
         ExemptionKind.KISMI_ISTISNA,
-        "Geçici 23 Milli Eğitim Bakanlığına Yapı lan Bilgisayar Bağışları İle İlgili Teslimler",
+        "Geçici 23 Milli Eğitim Bakanlığına Yapılan Bilgisayar Bağışları İle İlgili Teslimler",
     ),
     "226": (
         ExemptionKind.KISMI_ISTISNA,
@@ -388,10 +366,10 @@ EXEMPTIONS = {
             "Giyecek ve Yakacak Maddeleri"
         ),
     ),
-    "230": (ExemptionKind.KISMI_ISTISNA, "17/4-g Külçe Altın, Külçe Gümü ş Ve Kiymetli Taşlarin Teslimi"),
+    "230": (ExemptionKind.KISMI_ISTISNA, "17/4-g Külçe Altın, Külçe Gümüş ve Kıymetli Taşların Teslimi"),
     "231": (
         ExemptionKind.KISMI_ISTISNA,
-        "17/4-g Metal Plastik, Lastik, Kauçuk, Kağit, Cam Hurda Ve Atıkların Teslimi",
+        "17/4-g Metal Plastik, Lastik, Kauçuk, Kağıt, Cam Hurda ve Atıkların Teslimi",
     ),
     "232": (
         ExemptionKind.KISMI_ISTISNA,
@@ -399,13 +377,13 @@ EXEMPTIONS = {
     ),
     "234": (
         ExemptionKind.KISMI_ISTISNA,
-        "17/4-ş Konut Finansmanı Amacıyla Teminat Gösterile n ve İpotek Konulan Konutların Teslimi",
+        "17/4-ş Konut Finansmanı Amacıyla Teminat Gösterilen ve İpotek Konulan Konutların Teslimi",
     ),
     "235": (
         ExemptionKind.KISMI_ISTISNA,
         (
             "16/1-c Transit ve Gümrük Antrepo Rejimleri İle Geçici Depolama ve Serbest Bölge Hükümlerinin "
-            "Uygulandığiı Malların Teslimi"
+            "Uygulandığı Malların Teslimi"
         ),
     ),
     "236": (
@@ -439,7 +417,7 @@ EXEMPTIONS = {
     "240": (
         ExemptionKind.KISMI_ISTISNA,
         (
-            "17/4-z Patentli Veya Faydalı Model Belgeli Buluşa İlişkin Gayri Mad di Hakların Kiralanması, "
+            "17/4-z Patentli Veya Faydalı Model Belgeli Buluşa İlişkin Gayri Maddi Hakların Kiralanması, "
             "Devri ve Satışı"
         ),
     ),
@@ -451,7 +429,7 @@ EXEMPTIONS = {
         ExemptionKind.KISMI_ISTISNA,
         (
             "KDV 17/4-ö md. Gümrük Antrepoları, Geçici Depolama Yerleri ile Gümrüklü Sahalarda, İthalat ve "
-            "İhracat İşlemlerine ko nu mallar ile transit rejim kapsamında işlem gören mallar için verilen "
+            "İhracat İşlemlerine konu mallar ile transit rejim kapsamında işlem gören mallar için verilen "
             "ardiye, depolama ve terminal hizmetleri"
         ),
     ),
@@ -470,7 +448,7 @@ EXEMPTIONS = {
     "306": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "13/c Petrol Aramaları ve Petrol Boru Hatlarının İnşa ve Modernizas yonuna İlişkin Yapılan "
+            "13/c Petrol Aramaları ve Petrol Boru Hatlarının İnşa ve Modernizasyonuna İlişkin Yapılan "
             "Teslim ve Hizmetler"
         ),
     ),
@@ -484,7 +462,7 @@ EXEMPTIONS = {
     "308": (ExemptionKind.TAM_ISTISNA, "13/d Teşvikli Yatırım Mallarının Teslimi"),
     "309": (
         ExemptionKind.TAM_ISTISNA,
-        "13/e L iman Ve Hava Meydanlarının İnşası, Yenilenmesi Ve Genişletilmesi",
+        "13/e Liman Ve Hava Meydanlarının İnşası, Yenilenmesi Ve Genişletilmesi",
     ),
     "310": (ExemptionKind.TAM_ISTISNA, "13/f Ulusal Güvenlik Amaçlı Teslim ve Hizmetler"),
     "311": (ExemptionKind.TAM_ISTISNA, "14/1 Uluslararası Taşımacılık"),
@@ -500,7 +478,7 @@ EXEMPTIONS = {
     ),
     "316": (
         ExemptionKind.TAM_ISTISNA,
-        "11/1-a Serbest Bölgelerdeki Müşter iler İçin Yapılan Fason Hizmetler",
+        "11/1-a Serbest Bölgelerdeki Müşteriler İçin Yapılan Fason Hizmetler",
     ),
     "317": (
         ExemptionKind.TAM_ISTISNA,
@@ -513,12 +491,12 @@ EXEMPTIONS = {
         ExemptionKind.TAM_ISTISNA,
         (
             "Geçici 29 3996 Sayılı Kanuna Göre Yap-İşlet-Devret Modeli Çerçevesinde Gerçekleştirilecek "
-            "Projeler, 33 59 Sayılı Kanuna Göre Kiralama Karşılığı Yaptırılan Sağlık Tesislerine İlişkin "
+            "Projeler, 3359 Sayılı Kanuna Göre Kiralama Karşılığı Yaptırılan Sağlık Tesislerine İlişkin "
             "Projeler ve 652 Sayılı Kanun Hükmünde Kararnameye Göre Kiralama Karşılığı Yaptırılan Eğitim "
             "Öğretim Tesislerine İlişkin Projelere İlişkin Teslim ve Hizmetler"
         ),
     ),
-    "319": (ExemptionKind.TAM_ISTISNA, "13/g Başbakanl ık Merkez Teşkilatına Yapılan Araç Teslimleri"),
+    "319": (ExemptionKind.TAM_ISTISNA, "13/g Başbakanlık Merkez Teşkilatına Yapılan Araç Teslimleri"),
     "320": (
         ExemptionKind.TAM_ISTISNA,
         (
@@ -529,7 +507,7 @@ EXEMPTIONS = {
     "321": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Geçici 26 Birleşmiş Milletle r (BM) ile Kuzey Atlantik Antlaşması Teşkilatı (NATO) "
+            "Geçici 26 Birleşmiş Milletler (BM) ile Kuzey Atlantik Antlaşması Teşkilatı (NATO) "
             "Temsilcilikleri ve Bu Teşkilatlara Bağlı Program, Fon ve Özel İhtisas Kuruluşları ile İktisadi"
             " İşbirliği ve Kalkınma Teşkilatına (OECD) Resmi Kullanımları İçin Yapılacak Mal Teslimi ve "
             "Hizmet İfaları, Bunların Sosyal ve Ekonomik Yardım Amacıyla Bedelsiz Olarak Yapacakları Mal "
@@ -566,18 +544,18 @@ EXEMPTIONS = {
             "Bulunan Hammaddelerin Gübre Üreticilerine Teslimi"
         ),
     ),
-    "328": (ExemptionKind.TAM_ISTISNA, "13/i Konut veya İşye ri Teslimleri"),
+    "328": (ExemptionKind.TAM_ISTISNA, "13/i Konut veya İşyeri Teslimleri"),
     "329": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Eğitimde Fırsatları Artırma ve T eknolojiyi İyileştirme Hareketi (FATİH) projesi Kapsamında "
+            "Eğitimde Fırsatları Artırma ve Teknolojiyi İyileştirme Hareketi (FATİH) projesi Kapsamında "
             "Milli Eğitim Bakanlığına Yapılacak Mal Teslimi ve Hizmet İfası"
         ),
     ),
     "330": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "KDV 13/j md. Organize Sanayi Bölgeleri ile Küçük Sanayi Sitelerinin İnşasına İ lişkin Teslim "
+            "KDV 13/j md. Organize Sanayi Bölgeleri ile Küçük Sanayi Sitelerinin İnşasına İlişkin Teslim "
             "ve Hizmetler"
         ),
     ),
@@ -628,7 +606,7 @@ EXEMPTIONS = {
     ),
     "340": (
         ExemptionKind.TAM_ISTISNA,
-        "Elektrik Motor lu Taşıt Araçlarının Geliştirilmesine Yönelik Mühendislik Hizmetleri",
+        "Elektrik Motorlu Taşıt Araçlarının Geliştirilmesine Yönelik Mühendislik Hizmetleri",
     ),
     "341": (ExemptionKind.TAM_ISTISNA, "Afetzedelere Bağışlanacak Konutların İnşasına İlişkin İstisna"),
     "342": (
@@ -638,7 +616,7 @@ EXEMPTIONS = {
     "343": (
         ExemptionKind.TAM_ISTISNA,
         (
-            "Genel Bütçeli Kamu İdareler ine Bağışlanacak Konutların Yabancı Devlet Kurum ve Kuruluşlarına "
+            "Genel Bütçeli Kamu İdarelerine Bağışlanacak Konutların Yabancı Devlet Kurum ve Kuruluşlarına "
             "Teslimine İlişkin İstisna"
         ),
     ),
@@ -650,13 +628,13 @@ EXEMPTIONS = {
     "351": (ExemptionKind.TAM_ISTISNA, "KDV-İstisna Olmayan Diğer"),
     "101": (ExemptionKind.OTV_ISTISNA, "İhracat İstisnası"),
     "102": (ExemptionKind.OTV_ISTISNA, "Diplomatik İstisna"),
-    "103": (ExemptionKind.OTV_ISTISNA, "Askeri Amaçlı İ stisna"),
+    "103": (ExemptionKind.OTV_ISTISNA, "Askeri Amaçlı İstisna"),
     "104": (ExemptionKind.OTV_ISTISNA, "Petrol Arama Faaliyetlerinde Bulunanlara Yapılan Teslimler"),
     "105": (ExemptionKind.OTV_ISTISNA, "Uluslararası Anlaşmadan Doğan İstisna"),
     "106": (ExemptionKind.OTV_ISTISNA, "Diğer İstisnalar"),
     "107": (ExemptionKind.OTV_ISTISNA, "7/a Maddesi Kapsamında Yapılan Teslimler"),
     "108": (ExemptionKind.OTV_ISTISNA, "Geçici 5. Madde Kapsamında Yapılan Teslimler"),
-    "151": (ExemptionKind.OTV_ISTISNA, "ÖTV-İstisna Olm ayan Diğer"),
+    "151": (ExemptionKind.OTV_ISTISNA, "ÖTV-İstisna Olmayan Diğer"),
     "001": (ExemptionKind.KONAKLAMA_VERGISI_ISTISNA, "Diplomatik İstisna"),
     "801": (ExemptionKind.OZEL_MATRAH, "Milli Piyango, Spor Toto vb. Oyunlar"),
     "802": (ExemptionKind.OZEL_MATRAH, "At Yarışları ve Diğer Müşterek Bahis ve Talih Oyunları"),
@@ -716,7 +694,7 @@ UNIT_CODES = {
     "GRM": "GRAM",
     "GT": "GROSS TON",
     "CEN": "YÜZ ADET",
-    "KPO": "KİLOGRAM POTASYUM OKS İT",
+    "KPO": "KİLOGRAM POTASYUM OKSİT",
     "MND": "KURUTULMUŞ NET AĞIRLIKLI KİLOGRAMI",
     "3I": "KİLOGRAM-ADET",
     "KFO": "DİFOSFOR PENTAOKSİT KİLOGRAMI",
@@ -725,7 +703,7 @@ UNIT_CODES = {
     "KMA": "METİL AMİNLERİN KİLOGRAMI",
     "KNI": "AZOTUN KİLOGRAMI",
     "KPH": "KİLOGRAM POTASYUM HİDROKSİT",
-    "KSD": "%90 KURU ÜRÜN KİLOGRAM I",
+    "KSD": "%90 KURU ÜRÜN KİLOGRAMI",
     "KSH": "SODYUM HİDROKSİT KİLOGRAMI",
     "KUR": "URANYUM KİLOGRAMI",
     "D32": "TERAWATT SAAT",
@@ -1091,6 +1069,7 @@ PAYMENT_MEANS_CODES = frozenset(
     }
 )
 LICENSE_PLATE_SCHEMES = frozenset({"DORSE", "PLAKA"})
+"""``cbc:LicensePlateID`` schemes of release 20260312; :func:`license_plate_schemes` gives them by release."""
 DOCUMENT_DESCRIPTIONS = frozenset(
     {
         "AVANS",
@@ -1111,3 +1090,98 @@ def exemption_text(code):
     """The official text for an exemption code, or ``None`` for codes newer than Kod Listeleri V1.40."""
     entry = EXEMPTIONS.get(code)
     return entry[1] if entry else None
+
+
+# GİB schematron releases -------------------------------------------------------------------------
+
+R20260312, R20260701 = "20260312", "20260701"
+RELEASES = ((R20260312, None), (R20260701, dt.date(2026, 9, 14)))
+"""Each schematron release GİB enforces and the first IssueDate it applies to (``None``: since ever)."""
+LATEST_RELEASE = RELEASES[-1][0]
+
+
+def release_for(issue_date):
+    """The schematron release in force on ``issue_date`` (the latest one when the date is unknown)."""
+    if issue_date is None:
+        return LATEST_RELEASE
+    found = RELEASES[0][0]
+    for release, since in RELEASES:
+        if since is None or issue_date >= since:
+            found = release
+    return found
+
+
+YTB_EXEMPTION_CODES = frozenset({"308", "339"})
+"""From 20260701 valid only under YATIRIMTESVIK or an e-Arşiv YTB type
+(``YatirimTesvikTaxExemptionReasonCodeType``)."""
+YTB_EARCHIVE_TYPES = frozenset({_T.YTBSATIS, _T.YTBIADE, _T.YTBISTISNA, _T.YTBTEVKIFAT, _T.YTBTEVKIFATIADE})
+_EXEMPTION_CODES_20260701 = (EXEMPTION_CODES | {"233"}) - YTB_EXEMPTION_CODES
+_LICENSE_PLATE_SCHEMES_20260701 = frozenset({"PLAKA", "YABANCIPLAKA"})
+TRANSPORT_EQUIPMENT_SCHEMES = frozenset({"DORSE", "DORSEPLAKA", "YABANCIDORSE", "YABANCIDORSEPLAKA"})
+"""``cac:TransportEquipment/cbc:ID`` schemes (trailers), from release 20260701."""
+TR_PLATE = re.compile(r"^(0[1-9]|[1-7][0-9]|8[01])[A-Z]+[0-9]+$")
+"""GİB's format of a Turkish plate (PLAKA, DORSE, DORSEPLAKA): province 01-81, letters, digits, no spaces."""
+FOREIGN_PLATE = re.compile(r"^[A-Z0-9_-]+$")
+
+
+def exemption_codes(release=LATEST_RELEASE):
+    """``TaxExemptionReasonCodeType`` of the release (without the YTB-only codes of 20260701)."""
+    return EXEMPTION_CODES if release == R20260312 else _EXEMPTION_CODES_20260701
+
+
+def exemption_allowed(code, profile, type_code, release=LATEST_RELEASE):
+    """True when GİB's ``TaxExemptionReasonCodeCheck`` accepts the code on this profile and type."""
+    if code in exemption_codes(release):
+        return True
+    return (
+        release != R20260312
+        and code in YTB_EXEMPTION_CODES
+        and (profile == ProfileID.YATIRIMTESVIK or type_code in YTB_EARCHIVE_TYPES)
+    )
+
+
+def license_plate_schemes(release=LATEST_RELEASE):
+    return LICENSE_PLATE_SCHEMES if release == R20260312 else _LICENSE_PLATE_SCHEMES_20260701
+
+
+_IADE_PROFILES = {
+    R20260312: frozenset(
+        {
+            ProfileID.TEMELFATURA,
+            ProfileID.EARSIVFATURA,
+            ProfileID.ILAC_TIBBICIHAZ,
+            ProfileID.YATIRIMTESVIK,
+            ProfileID.IDIS,
+        }
+    ),
+}
+_IADE_PROFILES[R20260701] = _IADE_PROFILES[R20260312] | {ProfileID.KAMU}
+_TYPES_ONLY = {
+    ProfileID.ILAC_TIBBICIHAZ: _YTB_GENERAL | {_T.IHRACKAYITLI},
+    ProfileID.YATIRIMTESVIK: _YTB_GENERAL,
+    ProfileID.IDIS: _YTB_GENERAL | {_T.IHRACKAYITLI},
+}
+
+
+def invoice_type_allowed(profile, type_code, release=LATEST_RELEASE):
+    """GİB's verdict on a profile/type pair, assert by assert of its schematron (``InvoiceTypeCodeCheck``,
+    ``ProfileIDCheck`` and the ILAC/YTB/IDIS type asserts); ``test_rules`` runs every pair through GİB's
+    schematron of both releases to prove it."""
+    if profile not in {p.value for p in ProfileID} or type_code not in {t.value for t in InvoiceTypeCode}:
+        return False
+    if type_code == _T.IADE and profile not in _IADE_PROFILES[release]:
+        return False
+    earchive = profile == ProfileID.EARSIVFATURA
+    if not earchive and (profile == ProfileID.ENERJI) != (type_code in {_T.SARJ, _T.SARJANLIK}):
+        return False
+    if type_code == _T.TEKNOLOJIDESTEK and not earchive:
+        return False
+    return type_code in _TYPES_ONLY.get(profile, type_code)
+
+
+def invoice_types_for_profile(profile, release=LATEST_RELEASE):
+    return frozenset(t for t in InvoiceTypeCode if invoice_type_allowed(profile, t, release))
+
+
+INVOICE_TYPES_BY_PROFILE = {profile: invoice_types_for_profile(profile) for profile in ProfileID}
+"""The types GİB's latest release accepts under each profile (e.g. HKS with SATIS, e-Arşiv with SARJ)."""

@@ -31,9 +31,10 @@ _DOCTYPE_IN_PROLOG = re.compile(
 )
 
 
-def _hardened_parser():
+def _hardened_parser(*, recover=False):
     """A fresh parser per call: lxml parsers must not be shared between threads."""
     return etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -88,14 +89,39 @@ def load_xml(data, *, max_bytes=DEFAULT_MAX):
     try:
         root = etree.fromstring(data, parser=_hardened_parser())
     except etree.XMLSyntaxError as exc:
-        raise ParseError(
-            f"The XML is not well-formed: {exc}",
-            code="tr_edoc.xml.malformed",
-            params={"line": exc.lineno, "detail": str(exc)},
-        ) from exc
+        root = _namespace_uri_only(data)
+        if root is None:
+            raise ParseError(
+                f"The XML is not well-formed: {exc}",
+                code="tr_edoc.xml.malformed",
+                params={"line": exc.lineno, "detail": str(exc)},
+            ) from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise _refuse_doctype()
+    return root
+
+
+def _only_namespace_uri_warnings(error_log):
+    return len(error_log) > 0 and all(entry.type_name == "WAR_NS_URI" for entry in error_log)
+
+
+def _namespace_uri_only(data):
+    """The root of a document whose only flaw is a namespace name that is not a URI, else None.
+
+    Signed invoices from some integrators declare ``xmlns:schemaLocation="… UBLTR-Invoice-2.0.xsd"`` (a
+    space in a namespace name): libxml2 calls it a warning, lxml refuses it, and the signature forbids
+    rewriting it. Only when that warning is the sole complaint of a second parse (its own error log; the
+    exception's log also holds older entries) is the document read; the second parser keeps every guard
+    (no DTD, no entities, no network, limits).
+    """
+    parser = _hardened_parser(recover=True)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None or not _only_namespace_uri_warnings(parser.error_log):
+        return None
     return root
 
 

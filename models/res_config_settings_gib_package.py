@@ -1,4 +1,5 @@
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from odoo import api, fields, models
@@ -98,8 +99,33 @@ class AccountMove(models.Model):
                 "XSD and schematron checks: off: %(folder)s is not a GİB package folder", folder=folder
             )
         return self.env._(
-            "XSD and schematron checks: on (package dated %(date)s)", date=package.package_date(folder)
+            "XSD and schematron checks: on (package dated %(date)s); %(schedule)s",
+            date=package.package_date(folder),
+            schedule=self._l10n_tr_edoc_gib_release_schedule(folder),
         )
+
+    @api.model
+    def _l10n_tr_edoc_gib_release_schedule(self, folder):
+        """Which stored GİB release checks documents issued when: each applies from its date on."""
+        releases = package.PackageStore.discover(folder).releases
+        parts = []
+        for index, entry in enumerate(releases):
+            following = releases[index + 1] if index + 1 < len(releases) else None
+            if index and entry.since != date.min:
+                parts.append(
+                    self.env._("release %(release)s from %(since)s", release=entry.release, since=entry.since)
+                )
+            elif following:
+                parts.append(
+                    self.env._(
+                        "release %(release)s until %(until)s",
+                        release=entry.release,
+                        until=following.since - timedelta(days=1),
+                    )
+                )
+            else:
+                parts.append(self.env._("release %(release)s for every date", release=entry.release))
+        return ", ".join(parts)
 
 
 class L10nTrEdocDocument(models.Model):

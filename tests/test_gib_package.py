@@ -122,6 +122,7 @@ class TestL10nTrEdocGibPackageDespatch(L10nTrEdocDespatchCase):
         self.assertIsNone(Move._l10n_tr_edoc_gib_package_dir())
         params.set_param(PARAM_DIR, str(reference_dir() / "gib-ubl-tr"))
         self.assertIn("on (package dated", Move._l10n_tr_edoc_gib_package_status())
+        self.assertIn("release 20260312 for every date", Move._l10n_tr_edoc_gib_package_status())
         document = self._delivery()._l10n_tr_edoc_send_despatch()
         self.assertEqual(document.state, "sent", document.error_message)
         self.assertEqual(

@@ -118,6 +118,13 @@ def test_own_rules_run_by_default_and_fail_the_file(package):
     assert "0 passed, 1 failed" in result.stdout
 
 
+def test_incoming_document_is_not_refused_by_the_own_rules(package):
+    result = run("validate", sample("TicariFaturaOrnegi.xml"), "--package", package, "--incoming")
+    assert result.returncode == 0, result.stdout
+    assert "warning: [tr_edoc.rule.header.date_too_old]" in result.stdout
+    assert "1 passed, 0 failed" in result.stdout
+
+
 def test_validate_earchive_sample_picks_earchive_mode_from_env_package(package):
     result = run("validate", sample("YTB_Satıs_EArşiv.xml"), "--json", "--no-rules", env_package=package)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -283,3 +283,13 @@ def test_hostile_input_is_refused_before_mapping():
         parse.parse_document(b'<!DOCTYPE Invoice [<!ENTITY x "y">]>' + minimal())
     with pytest.raises(XmlSecurityError):
         parse.document_summary(minimal(), max_bytes=100)
+
+
+def test_printed_note_is_recognised_by_its_document_type_code():
+    path = reference_path("gib-ubl-tr", "UBLTR_1.2.1_Paketi", "xml", "Irsaliye-Matbudan.xml")
+    data = path.read_bytes().replace(
+        b"<cbc:DocumentType>MATBU</cbc:DocumentType>", b"<cbc:DocumentTypeCode>MATBU</cbc:DocumentTypeCode>"
+    )
+    advice = parse.parse_document(data)
+    assert advice.printed_document is not None
+    assert advice.printed_document.id == "A-963403"

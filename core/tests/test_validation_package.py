@@ -1,11 +1,18 @@
 import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
 import io
+import shutil
 import stat
 import zipfile
 
 import pytest
 
+from core.documents import DocumentReference
+from core.tests import factories as f
+from core.ubl.invoice import build_invoice
+from core.ubl.serialize import serialize
 from core.validation import package
 from core.validation.package import PackageError, install, is_package, package_date, validate_in_child
 
@@ -105,3 +112,45 @@ def test_child_process_reports_schematron_and_xsd_errors_per_file():
     results = validate_in_child([good, wrong_version], root)
     assert [r["ok"] for r in results] == [True, False]
     assert any("UBLVersionIDCheck" in m for m in package.result_messages(results[1]))
+
+
+def _package_copy(target, schematron):
+    shutil.copytree(GIB / "UBLTR_1.2.1_Paketi" / "xsdrt", target / "UBLTR_1.2.1_Paketi" / "xsdrt")
+    shutil.copytree(schematron, target / "e-FaturaPaketi" / "schematron")
+    return target
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Two releases side by side, as two downloads leave them."""
+    root = tmp_path_factory.mktemp("store")
+    _package_copy(root / "20260401-aaaa", GIB / "e-FaturaPaketi" / "schematron")
+    _package_copy(root / "20261001-bbbb", GIB / "schematron-20260701" / "e-FaturaPaketi" / "schematron")
+    return root
+
+
+def test_store_knows_each_release_and_the_date_it_applies_from(store):
+    found = package.PackageStore.discover(store / "20260401-aaaa")
+    assert [(e.release, e.since) for e in found.releases] == [
+        ("20260312", dt.date.min),
+        ("20260701", dt.date(2026, 9, 14)),
+    ]
+    assert found.for_date(dt.date(2026, 9, 13)).release == "20260312"
+    assert found.for_date(dt.date(2026, 9, 14)).release == "20260701"
+    assert package.PackageStore.discover(store).for_date(None).release == "20260701"
+    alone = package.PackageStore.discover(GIB)
+    assert [e.release for e in alone.releases] == ["20260312"]
+    assert alone.for_date(dt.date(2026, 12, 1)).release == "20260312"
+
+
+def test_child_checks_each_document_with_the_release_of_its_issue_date(store):
+    reference = DocumentReference(id="ANM2026000000009", document_type_code="IADE", issue_date=f.ISSUE_DATE)
+    before = f.invoice(profile="KAMU", type_code="IADE", billing_references=(reference,))
+    after = dataclasses.replace(before, issue_date=dt.date(2026, 9, 20), id="ANM2026000000002")
+    results = validate_in_child(
+        [serialize(build_invoice(d)) for d in (before, after)], store / "20260401-aaaa"
+    )
+    assert [r["gib_release"] for r in results] == ["20260312", "20260701"]
+    messages = [" ".join(package.result_messages(r)) for r in results]
+    assert "InvoiceTypeCodeCheck" in messages[0]
+    assert "InvoiceTypeCodeCheck" not in messages[1]

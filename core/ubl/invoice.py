@@ -10,6 +10,7 @@ from lxml import etree
 
 from .. import codes
 from ..documents import Address, DocumentReference
+from ..errors import ValidationFailed
 from .namespaces import (
     CBC,
     EXT,
@@ -332,10 +333,16 @@ def add_shipment(parent, shipment, currency):
     for stage in shipment.shipment_stages:
         stage_node = cac(node, "ShipmentStage")
         cbc(stage_node, "TransportModeCode", stage.transport_mode_code)
-        if stage.vehicle_plates:
+        if len(stage.vehicle_plates) > 1:
+            raise ValidationFailed(
+                "A shipment stage holds one vehicle plate; put each further vehicle in a stage of its own "
+                "and trailers in the transport handling unit.",
+                code="tr_edoc.build.plates_per_stage",
+                params={"plates": [plate.value for plate in stage.vehicle_plates]},
+            )
+        for plate in stage.vehicle_plates:
             means = cac(stage_node, "TransportMeans")
-            for plate in stage.vehicle_plates[:1]:
-                cbc(cac(means, "RoadTransport"), "LicensePlateID", plate.value, schemeID=plate.scheme_id)
+            cbc(cac(means, "RoadTransport"), "LicensePlateID", plate.value, schemeID=plate.scheme_id)
         for driver in stage.drivers:
             add_person(stage_node, "DriverPerson", driver)
     if shipment.delivery:

@@ -770,7 +770,11 @@ def _despatch_line(el):
 
 
 def _is_printed(ref):
-    return (ref.document_type or "").upper() == "MATBU"
+    """The printed note a MATBUDAN despatch replaces, marked by DocumentType or DocumentTypeCode."""
+    return "MATBU" in {
+        (ref.document_type or "").strip().upper(),
+        (ref.document_type_code or "").strip().upper(),
+    }
 
 
 def despatch_advice_from_element(el):

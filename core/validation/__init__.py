@@ -26,10 +26,11 @@ def _doc_type(root):
     return "earchive" if root.findtext(f"{{{_CBC}}}ProfileID") == "EARSIVFATURA" else "efatura"
 
 
-def _rule_issues(root, kind, today):
+def _rule_issues(root, kind, today, release=None, incoming=False):
     if kind not in _CHECKS:
         return []
     from_element, check = _CHECKS[kind]
+    options = {"release": release} if kind in {"Invoice", "DespatchAdvice"} and release else {}
     try:
         document = from_element(root)
     except ParseError as exc:
@@ -41,11 +42,17 @@ def _rule_issues(root, kind, today):
                 params={"error_code": exc.code},
             )
         ]
-    return check(document, today=today)
+    issues = check(document, today=today, **options)
+    return _rules.check_incoming(issues) if incoming else issues
 
 
-def validate_document(xml, *, package_dir=None, doc_type=None, rules=True, today=None):
+def validate_document(
+    xml, *, package_dir=None, doc_type=None, rules=True, today=None, release=None, incoming=False
+):
     """XSD, schematron and own rules in one call; without ``package_dir`` only the own rules run.
+
+    ``release`` forces the GİB release the own rules judge by (default: the one in force on the IssueDate);
+    ``incoming`` turns every own-rule finding into information, for documents we received.
 
     ``report.skipped`` names the checks that could not run, so callers can say so instead of implying
     the document passed them.
@@ -64,7 +71,7 @@ def validate_document(xml, *, package_dir=None, doc_type=None, rules=True, today
             )
         else:
             skipped.append("schematron")
-    rule_issues = _rule_issues(root, kind, today) if rules else []
+    rule_issues = _rule_issues(root, kind, today, release, incoming) if rules else []
     if not rules:
         skipped.append("rules")
     return ValidationReport(

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import stat
@@ -23,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import requests
 
+from .. import codes
 from ..errors import ConfigurationError, EdocError
 
 UBL_FOLDER, EFATURA_FOLDER = "UBLTR_1.2.1_Paketi", "e-FaturaPaketi"
@@ -200,6 +202,100 @@ def package_date(package_dir):
     return dt.date.fromtimestamp(max(path.stat().st_mtime for path in files))
 
 
+HISTORY = SCHEMATRON_DIR / "History.txt"
+_RELEASE_LINE = re.compile(rb"^\s*(20\d{6})\s*$", re.MULTILINE)
+
+
+def release_of(package_dir):
+    """GİB's release number of the package: the last ``YYYYMMDD`` heading of its ``History.txt``."""
+    try:
+        text = (Path(package_dir) / HISTORY).read_bytes()
+    except OSError:
+        return None
+    found = _RELEASE_LINE.findall(text)
+    return found[-1].decode("ascii") if found else None
+
+
+def release_since(release):
+    """The first IssueDate a release applies to: GİB's enforcement date where the core knows it (20260701
+    from 14.09.2026), else the release date itself."""
+    known = dict(codes.RELEASES)
+    if release in known:
+        return known[release] or dt.date.min
+    try:
+        return dt.datetime.strptime(release, "%Y%m%d").date()
+    except (TypeError, ValueError):
+        return dt.date.min
+
+
+@dataclass(frozen=True)
+class StoredRelease:
+    release: str
+    since: dt.date
+    folder: Path
+
+
+class PackageStore:
+    """Several GİB packages side by side, each with the date from which it applies.
+
+    A configured folder is either one package (its sibling packages, e.g. earlier downloads, join it) or a
+    folder of packages. Each document is checked with the release in force on its IssueDate; before the
+    oldest release's date the oldest one applies, so a store of one package checks everything with it.
+    """
+
+    def __init__(self, folders):
+        by_release = {}
+        for folder in sorted(Path(f) for f in folders):
+            release = release_of(folder) or package_date(folder).strftime("%Y%m%d")
+            by_release[release] = folder  # the newest download of a release wins (folders sort by date)
+        self.releases = tuple(
+            sorted(
+                (
+                    StoredRelease(release, release_since(release), folder)
+                    for release, folder in by_release.items()
+                ),
+                key=lambda entry: (entry.since, entry.release),
+            )
+        )
+
+    @classmethod
+    def discover(cls, path):
+        """The store around ``path``, or an empty store when there is no package there."""
+        if not path:
+            return cls(())
+        path = Path(path)
+        if is_package(path):
+            siblings = [p for p in path.parent.iterdir() if p != path and p.is_dir() and is_package(p)]
+            return cls([path, *siblings])
+        if path.is_dir():
+            return cls(p for p in path.iterdir() if p.is_dir() and is_package(p))
+        return cls(())
+
+    def __bool__(self):
+        return bool(self.releases)
+
+    def for_date(self, issue_date):
+        """The stored release in force on ``issue_date`` (the newest for an unknown date)."""
+        if not self.releases:
+            return None
+        if issue_date is None:
+            return self.releases[-1]
+        in_force = [entry for entry in self.releases if entry.since <= issue_date]
+        return in_force[-1] if in_force else self.releases[0]
+
+
+_ISSUE_DATE = re.compile(rb"<(?:\w+:)?IssueDate>\s*(\d{4}-\d{2}-\d{2})\s*<")
+
+
+def _issue_date(xml):
+    """The document's first IssueDate, read without parsing (the child parses it safely later)."""
+    match = _ISSUE_DATE.search(xml[:200_000])
+    try:
+        return dt.date.fromisoformat(match.group(1).decode("ascii")) if match else None
+    except ValueError:
+        return None
+
+
 def _lift_address_space_limit():
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
@@ -207,11 +303,24 @@ def _lift_address_space_limit():
 
 def validate_in_child(xmls, package_dir, *, rules=False, timeout=300):
     """XSD + schematron (and with ``rules`` our own rules) results for ``xmls``: the CLI's JSON dicts,
-    in order, from one child process."""
-    if not is_package(package_dir):
+    in order, one child process per GİB release that the documents' IssueDates select."""
+    store = PackageStore.discover(package_dir) if is_package(package_dir) else None
+    if not store:
         raise ConfigurationError(
             f"{package_dir} is not a GİB package folder.", params={"package_dir": str(package_dir)}
         )
+    groups = {}
+    for index, xml in enumerate(xmls):
+        groups.setdefault(store.for_date(_issue_date(xml)), []).append(index)
+    results = [None] * len(xmls)
+    for entry, indexes in groups.items():
+        found = _validate_batch([xmls[i] for i in indexes], entry.folder, rules=rules, timeout=timeout)
+        for index, result in zip(indexes, found, strict=True):
+            results[index] = {**result, "gib_release": entry.release}
+    return results
+
+
+def _validate_batch(xmls, package_dir, *, rules, timeout):
     with tempfile.TemporaryDirectory(prefix="l10n_tr_edoc-validate-") as tmp:
         files = []
         for index, xml in enumerate(xmls):
