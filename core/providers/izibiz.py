@@ -494,7 +494,7 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
             request = self._credit_request(session_id)
             started = time.perf_counter()
             try:
-                response = requests.post(
+                response = self.transport.session.post(
                     self.address("billing"),
                     data=request,
                     headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},

@@ -24,6 +24,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from ..errors import ConfigurationError, TransportError, UnknownOutcome, ValidationFailed
 from .base import Exchange, Provider, redact
+from .transport import BoundedSession
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -33,14 +34,18 @@ _DOCUMENTS_LOCK = threading.Lock()
 
 
 class SoapTransport(zeep.transports.Transport):
-    """A zeep transport with one timeout for everything, wire capture and failure classification.
+    """A zeep transport with one deadline for everything, wire capture and failure classification.
 
-    ``offline`` forbids any remote WSDL/XSD fetch, so a local WSDL folder that still points at a
+    Its session is a :class:`~.transport.BoundedSession`: ``timeout`` is each call's total time,
+    answers are size-capped and redirects to another origin are refused. ``offline`` forbids any
+    remote WSDL/XSD fetch, so a local WSDL folder that still points at a
     remote schema fails at load time rather than reaching the internet.
     """
 
     def __init__(self, *, timeout, offline=False, cache=None):
-        super().__init__(cache=cache, timeout=timeout, operation_timeout=timeout)
+        super().__init__(
+            cache=cache, timeout=timeout, operation_timeout=timeout, session=BoundedSession(deadline=timeout)
+        )
         self.offline = offline
         self.requests_sent = 0
         self._local = threading.local()
