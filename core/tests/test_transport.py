@@ -1,9 +1,7 @@
 """Bounded integrator transport against real HTTP servers on 127.0.0.1: deadline, size cap, redirects."""
 
 import contextlib
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,52 +17,12 @@ from core.providers.transport import (
     is_loopback_url,
 )
 from core.tests.conftest import reference_path
+from core.tests.http_servers import received, send, serve
 
 SECRET = "s3cret-password-never-leaves"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def _answer(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        self.server.seen.append((self.command, self.path, dict(self.headers), body))
-        self.server.behaviour(self)
-
-    do_GET = do_POST = do_PUT = _answer
-
-
-@contextlib.contextmanager
-def serve(behaviour):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.seen = []
-    server.behaviour = behaviour
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _send(handler, status, body, content_type="application/json", headers=()):
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in headers:
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
-def _drip_body(handler):
+def _drip_body(handler, _body):
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", "100")
@@ -76,7 +34,7 @@ def _drip_body(handler):
             time.sleep(0.1)
 
 
-def _drip_headers(handler):
+def _drip_headers(handler, _body):
     with contextlib.suppress(OSError):
         handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
         for number in range(100):
@@ -85,7 +43,7 @@ def _drip_headers(handler):
             time.sleep(0.1)
 
 
-def _oversize_chunked(handler):
+def _oversize_chunked(handler, _body):
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Transfer-Encoding", "chunked")
@@ -121,7 +79,10 @@ def test_a_dripping_integrator_is_a_typed_error_within_the_deadline():
 
 def test_an_oversize_answer_is_cut():
     big = b"x" * (2 * 1024 * 1024)
-    with serve(lambda handler: _send(handler, 200, big)) as declared, serve(_oversize_chunked) as chunked:
+    with (
+        serve(lambda handler, _body: send(handler, 200, big)) as declared,
+        serve(_oversize_chunked) as chunked,
+    ):
         session = BoundedSession(deadline=10, max_bytes=1024 * 1024)
         with pytest.raises(ResponseTooLarge):
             session.get(declared.url)
@@ -135,14 +96,14 @@ def test_an_oversize_answer_is_cut():
 
 
 def _redirect_to(target):
-    return lambda handler: _send(handler, 307, b"", headers=[("Location", target + handler.path)])
+    return lambda handler, _body: send(handler, 307, b"", headers=[("Location", target + handler.path)])
 
 
 def test_a_cross_origin_redirect_carries_nothing_there():
     """A 307 would resend the body (a SOAP login's password) and requests keeps the header on
     some redirects: the other origin must see no request at all."""
     with (
-        serve(lambda handler: _send(handler, 200, b"{}")) as canary,
+        serve(lambda handler, _body: send(handler, 200, b"{}")) as canary,
         serve(_redirect_to(canary.url)) as redirector,
     ):
         session = BoundedSession(deadline=5)
@@ -155,11 +116,11 @@ def test_a_cross_origin_redirect_carries_nothing_there():
 
 
 def test_a_same_origin_redirect_is_followed():
-    def behaviour(handler):
+    def behaviour(handler, _body):
         if handler.path == "/old":
-            _send(handler, 308, b"", headers=[("Location", "/new")])
+            send(handler, 308, b"", headers=[("Location", "/new")])
         else:
-            _send(handler, 200, b'{"ok": true}')
+            send(handler, 200, b'{"ok": true}')
 
     with serve(behaviour) as server:
         response = BoundedSession(deadline=5).post(server.url + "/old", data=b"body")
@@ -172,7 +133,7 @@ def test_a_same_origin_redirect_is_followed():
 
 def test_providers_do_not_follow_a_redirect_with_credentials():
     with (
-        serve(lambda handler: _send(handler, 200, b"{}")) as canary,
+        serve(lambda handler, _body: send(handler, 200, b"{}")) as canary,
         serve(_redirect_to(canary.url)) as redirector,
     ):
         nilvera = NilveraSandboxProvider(api_key=SECRET, base_url=redirector.url, timeout=5)
@@ -185,14 +146,14 @@ def test_providers_do_not_follow_a_redirect_with_credentials():
             timeout=5,
         )
         assert not izibiz.check_connection().ok
-        assert any(SECRET.encode() in body for _method, _path, _headers, body in redirector.seen)
+        assert received(redirector, SECRET)
         assert canary.seen == []
 
 
 def test_nilvera_success_needs_its_json_body():
     """A captive portal's or proxy's HTML page with status 200 is not Nilvera saying yes."""
     html = b"<html><body>Welcome to the hotel Wi-Fi</body></html>"
-    with serve(lambda handler: _send(handler, 200, html, "text/html")) as portal:
+    with serve(lambda handler, _body: send(handler, 200, html, "text/html")) as portal:
         provider = NilveraSandboxProvider(api_key="k", base_url=portal.url, timeout=5)
         with pytest.raises(TransportError) as read:
             provider.credit_balance()
@@ -202,7 +163,7 @@ def test_nilvera_success_needs_its_json_body():
             provider.send_application_response(["11111111-1111-4111-8111-111111111111"], "KABUL")
         assert submit.value.code == "tr_edoc.nilvera.not_json"
         assert not provider.check_connection().ok
-    with serve(lambda handler: _send(handler, 200, b'{"Name": "x"}')) as wrong_shape:
+    with serve(lambda handler, _body: send(handler, 200, b'{"Name": "x"}')) as wrong_shape:
         provider = NilveraSandboxProvider(api_key="k", base_url=wrong_shape.url, timeout=5)
         with pytest.raises(EdocError, match="documented JSON"):
             provider.credit_balance()
