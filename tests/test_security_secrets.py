@@ -88,7 +88,9 @@ class TestL10nTrEdocSecrets(L10nTrEdocCase):
         with self.assertRaises(AccessError):
             parameters.with_user(self.edoc_manager).set_param(REMOTE_SANDBOX_PARAM, "True")
         parameters.with_user(self.administrator).set_param(REMOTE_SANDBOX_PARAM, "True")
-        self.edoc_account.with_user(self.administrator).sandbox_url = "http://sandbox.example:8790"
+        self.edoc_account.with_user(self.administrator).write(
+            {"provider": "sandbox", "sandbox_url": "http://sandbox.example:8790"}
+        )
         self.assertEqual(self.edoc_account.sandbox_url, "http://sandbox.example:8790")
         self.env["ir.config_parameter"].set_param(REMOTE_SANDBOX_PARAM, "False")
         with self.assertRaisesRegex(ValidationError, REMOTE_SANDBOX_PARAM):

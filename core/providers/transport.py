@@ -26,7 +26,6 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 MAX_STREAM_BYTES = 4 * 1024 * 1024 * 1024
 """Largest answer streamed to a file (the GİB user list is a few hundred MB)."""
 MAX_REDIRECTS = 3
-CONNECT_TIMEOUT = 10
 _CHUNK = 64 * 1024
 
 _CALL = contextvars.ContextVar("l10n_tr_edoc_http_call", default=None)
@@ -182,7 +181,7 @@ class BoundedSession(requests.Session):
                     request,
                     stream=True,
                     allow_redirects=False,
-                    timeout=(min(CONNECT_TIMEOUT, remaining), remaining),
+                    timeout=remaining,
                     **kwargs,
                 )
             except requests.RequestException as exc:
