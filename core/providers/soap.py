@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..xmlsafe import expect_root, load_xml
 from .base import Exchange, Provider, redact
-from .transport import BoundedSession
+from .transport import MAX_RESPONSE_BYTES, BoundedSession
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -46,8 +46,8 @@ class SoapTransport(zeep.transports.Transport):
 
     Its session is a :class:`~.transport.BoundedSession`: ``timeout`` is each call's total time,
     answers are size-capped and redirects to another origin are refused. ``offline`` forbids any
-    remote WSDL/XSD fetch, so a local WSDL folder that still points at a
-    remote schema fails at load time rather than reaching the internet.
+    remote WSDL/XSD fetch, so a local WSDL folder that still points at a remote schema fails at
+    load time rather than reaching the internet.
     """
 
     def __init__(self, *, timeout, offline=False, cache=None):
@@ -218,7 +218,7 @@ def _checked_envelope(content):
     ``IndexError`` on what it recovered, and it takes a comment or processing instruction for an
     element; neither carries anything in a SOAP answer, so zeep gets the envelope without them.
     """
-    root = load_xml(content)
+    root = load_xml(content, max_bytes=MAX_RESPONSE_BYTES)
     expect_root(root, f"{{{SOAP11_ENV}}}Envelope", f"{{{SOAP12_ENV}}}Envelope")
     body = root.find(f"{{{etree.QName(root).namespace}}}Body")
     if body is None or next(body.iterchildren(etree.Element), None) is None:
