@@ -8,6 +8,7 @@ stable code so callers can store it and show it.
 """
 
 import re
+from decimal import Decimal
 
 from lxml import etree
 
@@ -17,6 +18,24 @@ DEFAULT_MAX = 32 * 1024 * 1024
 """Large enough for an invoice with embedded PDF and XSLT, far below what would strain a worker."""
 
 _PROLOG_SCAN = 64 * 1024
+
+MAX_ATTRIBUTES = 256
+"""Attributes one start tag may carry; a UBL element has at most a handful."""
+MAX_NAMESPACE_DECLARATIONS = 1024
+"""``xmlns`` declarations in a whole document; a signed UBL-TR invoice has a few dozen. Each one is
+copied onto every element below it by canonicalisation and XPath, so thousands are a cost attack."""
+MAX_INTEGER_DIGITS = 30
+MAX_FRACTION_DIGITS = 30
+"""Digits before and after the point of an ``xsd:decimal`` / ``xsd:integer`` we accept."""
+
+_XSD_WHITESPACE = " \t\r\n"
+_XSD_DECIMAL = re.compile(r"[+-]?(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))", re.ASCII)
+_XSD_INTEGER = re.compile(r"[+-]?([0-9]+)", re.ASCII)
+_NAMESPACE_DECLARATION = re.compile(rb"\sxmlns(?::[^\s=/>]+)?\s*=")
+_WIDE_START_TAG = re.compile(
+    rb"<[^\s<>/!?]+(?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*')){%d}" % (MAX_ATTRIBUTES + 1)
+)
+"""A start tag with more than MAX_ATTRIBUTES attributes (values cannot hold ``<``, so this is linear)."""
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -46,16 +65,20 @@ def _hardened_parser(*, recover=False):
     )
 
 
-def _prolog(data):
-    """The start of the document as ASCII-compatible bytes, so the DOCTYPE scan also sees UTF-16/32."""
-    head = data[:_PROLOG_SCAN]
+def _ascii_compatible(data):
+    """``data`` as ASCII-compatible bytes, so the byte scans below also see UTF-16/32 documents."""
     for bom, codec in _BOMS:
-        if head.startswith(bom):
-            return head.decode(codec, errors="ignore").encode("utf-8")
-    if head[:2] in (b"\x00<", b"<\x00"):
-        codec = "utf-16-be" if head[0] == 0 else "utf-16-le"
-        return head.decode(codec, errors="ignore").encode("utf-8")
-    return head
+        if data.startswith(bom):
+            return data.decode(codec, errors="ignore").encode("utf-8")
+    if data[:2] in (b"\x00<", b"<\x00"):
+        codec = "utf-16-be" if data[0] == 0 else "utf-16-le"
+        return data.decode(codec, errors="ignore").encode("utf-8")
+    return data
+
+
+def _prolog(data):
+    """The start of the document, ASCII-compatible, for the DOCTYPE scan."""
+    return _ascii_compatible(data[:_PROLOG_SCAN])
 
 
 def _refuse_doctype():
@@ -63,6 +86,25 @@ def _refuse_doctype():
         "XML with a DOCTYPE declaration is refused: e-documents never need one.",
         code="tr_edoc.xml.doctype",
     )
+
+
+def _refuse_start_tags(data):
+    """Refuse start tags with thousands of attributes or namespace declarations before libxml2
+    (whose duplicate-attribute check is quadratic: 50,000 attributes take seconds) or xmlsec pays."""
+    if data.count(b"xmlns") > MAX_NAMESPACE_DECLARATIONS:
+        declared = sum(1 for _match in _NAMESPACE_DECLARATION.finditer(data))
+        if declared > MAX_NAMESPACE_DECLARATIONS:
+            raise XmlSecurityError(
+                f"The XML declares {declared} namespaces; at most {MAX_NAMESPACE_DECLARATIONS} are accepted.",
+                code="tr_edoc.xml.too_many_namespaces",
+                params={"count": declared, "max": MAX_NAMESPACE_DECLARATIONS},
+            )
+    if data.count(b"=") > MAX_ATTRIBUTES and _WIDE_START_TAG.search(data):
+        raise XmlSecurityError(
+            f"An element carries more than {MAX_ATTRIBUTES} attributes.",
+            code="tr_edoc.xml.too_many_attributes",
+            params={"max": MAX_ATTRIBUTES},
+        )
 
 
 def load_xml(data, *, max_bytes=DEFAULT_MAX):
@@ -86,6 +128,7 @@ def load_xml(data, *, max_bytes=DEFAULT_MAX):
         raise ParseError("The XML document is empty.", code="tr_edoc.xml.empty")
     if _DOCTYPE_IN_PROLOG.match(_prolog(data)):
         raise _refuse_doctype()
+    _refuse_start_tags(_ascii_compatible(data))
     try:
         root = etree.fromstring(data, parser=_hardened_parser())
     except etree.XMLSyntaxError as exc:
@@ -123,6 +166,42 @@ def _namespace_uri_only(data):
     if root is None or not _only_namespace_uri_warnings(parser.error_log):
         return None
     return root
+
+
+def string_value(node):
+    """The element's XPath string value: all its text, across comments and processing instructions.
+
+    ``node.text`` stops at the first comment, so ``1<!---->000.00`` would read as ``1`` and a VKN
+    split by a processing instruction as its first digits; the signature and the schema see it whole.
+    """
+    if len(node):
+        return "".join(node.itertext())
+    return node.text or ""
+
+
+def xsd_decimal(text):
+    """``text`` as a Decimal when it is an ``xsd:decimal`` lexical form of bounded size, else None.
+
+    Only ASCII digits, one optional sign and point, no exponent, no ``_``, no ``NaN``/``Infinity``:
+    Python's Decimal takes all of these and Arabic-Indic digits too, the schema none of them.
+    """
+    text = text.strip(_XSD_WHITESPACE)
+    match = _XSD_DECIMAL.fullmatch(text)
+    if match is None:
+        return None
+    whole, fraction, bare_fraction = match.groups()
+    if len(whole or "") > MAX_INTEGER_DIGITS or len(fraction or bare_fraction or "") > MAX_FRACTION_DIGITS:
+        return None
+    return Decimal(text)
+
+
+def xsd_integer(text):
+    """``text`` as an int when it is an ``xsd:integer`` lexical form of at most MAX_INTEGER_DIGITS digits."""
+    text = text.strip(_XSD_WHITESPACE)
+    match = _XSD_INTEGER.fullmatch(text)
+    if match is None or len(match.group(1)) > MAX_INTEGER_DIGITS:
+        return None
+    return int(text)
 
 
 def load_xml_stream(stream, *, max_bytes=DEFAULT_MAX):

@@ -2,14 +2,21 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import str2bool
 
 from ..core.errors import EdocError
 from ..core.providers.base import ConnectionCheck
 from ..core.providers.registry import get_provider_class, is_sandbox, provider_choices
+from ..core.providers.transport import is_loopback_url
 
 _logger = logging.getLogger(__name__)
 
 SANDBOX_DEFAULT_URL = "http://127.0.0.1:8790"
+REMOTE_SANDBOX_PARAM = "l10n_tr_edoc.allow_remote_sandbox"
+"""System parameter a system administrator sets to ``True`` to let a sandbox flavour talk to another host."""
+DESTINATION_FIELDS = ("provider", "environment", "sandbox_url")
+"""Where the credentials go: changing any of them is changing who receives the password."""
+CREDENTIAL_FIELDS = ("username", "password", "api_key")
 
 
 class L10nTrEdocAccount(models.Model):
@@ -45,7 +52,9 @@ class L10nTrEdocAccount(models.Model):
     api_key = fields.Char(string="API Key", groups="base.group_system", exportable=False, copy=False)
     has_credentials = fields.Boolean(compute="_compute_has_credentials")
     sandbox_url = fields.Char(
-        default=SANDBOX_DEFAULT_URL, help="Address of the local sandbox integrator (tests and demos only)."
+        default=SANDBOX_DEFAULT_URL,
+        tracking=True,
+        help="Address of the local sandbox integrator (tests and demos only).",
     )
     endpoint_summary = fields.Text(compute="_compute_endpoint_summary", string="Endpoints")
     is_sandbox = fields.Boolean(compute="_compute_is_sandbox")
@@ -153,6 +162,53 @@ class L10nTrEdocAccount(models.Model):
                     )
                 )
 
+    @api.constrains("provider", "sandbox_url")
+    def _check_sandbox_url(self):
+        for account in self:
+            account._l10n_tr_edoc_check_sandbox_destination()
+
+    def _l10n_tr_edoc_check_sandbox_destination(self):
+        """A sandbox flavour sends real credentials to a test double: only on this machine, unless a
+        system administrator allowed otherwise (``l10n_tr_edoc.allow_remote_sandbox``)."""
+        self.ensure_one()
+        if not is_sandbox(self.provider or "") or is_loopback_url(self.sandbox_url or SANDBOX_DEFAULT_URL):
+            return
+        allowed = self.env["ir.config_parameter"].sudo().get_param(REMOTE_SANDBOX_PARAM, "False")
+        if str2bool(allowed, default=False):
+            return
+        raise ValidationError(
+            self.env._(
+                "A sandbox integrator must run on this machine (localhost or 127.0.0.1), not at %(url)s. "
+                "A system administrator can allow remote sandboxes with the system parameter %(param)s.",
+                url=self.sandbox_url,
+                param=REMOTE_SANDBOX_PARAM,
+            )
+        )
+
+    def write(self, vals):
+        """Credentials only ever go where a system administrator typed them.
+
+        A manager may still switch the integrator, its environment or the sandbox address (test
+        set-ups need that), but the stored username, password and API key are cleared then, so the
+        change cannot carry them to another server; a system administrator enters them again.
+        """
+        if not self.env.is_system() and any(name in vals for name in DESTINATION_FIELDS):
+            moved = self.filtered(
+                lambda account: any(
+                    name in vals and vals[name] != account[name] for name in DESTINATION_FIELDS
+                )
+            )
+            if moved:
+                moved.sudo().write(dict.fromkeys(CREDENTIAL_FIELDS, False))
+                moved.message_post(
+                    body=self.env._(
+                        "The integrator's destination was changed by %(user)s: the stored credentials "
+                        "were cleared and must be entered again by a system administrator.",
+                        user=self.env.user.name,
+                    )
+                )
+        return super().write(vals)
+
     def _l10n_tr_edoc_endpoints(self):
         self.ensure_one()
         if is_sandbox(self.provider):
@@ -174,6 +230,7 @@ class L10nTrEdocAccount(models.Model):
             **options,
         }
         if is_sandbox(self.provider):
+            self._l10n_tr_edoc_check_sandbox_destination()
             kwargs["base_url"] = self.sandbox_url or SANDBOX_DEFAULT_URL
         else:
             kwargs["environment"] = self.environment

@@ -23,7 +23,10 @@ class L10nTrEdocAccount(models.Model):
     """Client-side signing: the company's own seal signs what an integrator without server signing sends.
 
     The certificate lives in Odoo's ``certificate`` module (PKCS#12 with password, key kept in
-    ``certificate.key``), so key handling, expiry dates and company rules are the standard ones.
+    ``certificate.key``), so key handling, expiry dates and company rules are the standard ones,
+    and like Odoo we leave the seal to system administrators: managers see its expiry warning,
+    and whoever sends signs through :meth:`_l10n_tr_edoc_signing_credential`, which reads it under
+    ``sudo()`` and hands the key to nothing but ``core.signing``.
     """
 
     _name = "l10n_tr_edoc.account"
@@ -39,14 +42,14 @@ class L10nTrEdocAccount(models.Model):
         "certificate.certificate",
         string="Signing Certificate",
         check_company=True,
-        groups="l10n_tr_edoc.group_edoc_manager",
+        groups="base.group_system",
         domain="[('company_id', '=', company_id)]",
         help="The company's financial seal (mali mühür) as a PKCS#12 file with its password.",
     )
     certificate_date_end = fields.Datetime(
         string="Certificate Expires",
         related="certificate_id.date_end",
-        groups="l10n_tr_edoc.group_edoc_manager",
+        groups="base.group_system",
     )
     certificate_warning = fields.Char(
         compute="_compute_certificate_warning", groups="l10n_tr_edoc.group_edoc_manager"

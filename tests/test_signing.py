@@ -98,19 +98,28 @@ class TestL10nTrEdocSigning(L10nTrEdocCase):
         self.assertEqual(unsigned.signature_state, "absent")
         self.assertFalse(unsigned.signer_name)
 
-    def test_certificate_is_readable_by_managers_only(self):
+    def test_certificate_is_readable_by_system_administrators_only(self):
         certificate = self._certificate()
-        self.edoc_account.certificate_id = certificate
-        self.assertEqual(self.edoc_account.with_user(self.edoc_manager).certificate_id, certificate)
-        self.assertTrue(certificate.with_user(self.edoc_manager).date_end)
-        account = self.edoc_account.with_user(self.edoc_user)
-        with self.assertRaises(AccessError):
-            account.read(["certificate_id"])
-        self.assertNotIn("certificate_id", account.fields_get())
-        with self.assertRaises(AccessError):
-            certificate.with_user(self.edoc_user).read(["date_end"])
-        with self.assertRaises(AccessError):
-            certificate.private_key_id.with_user(self.edoc_user).read(["pem_key"])
+        self.edoc_account.write({"certificate_id": certificate.id, "sign_client_side": True})
+        for user in (self.edoc_user, self.edoc_manager):
+            account = self.edoc_account.with_user(user)
+            with self.assertRaises(AccessError, msg=user.login):
+                account.read(["certificate_id"])
+            self.assertNotIn("certificate_id", account.fields_get())
+            with self.assertRaises(AccessError, msg=user.login):
+                certificate.with_user(user).read(["pkcs12_password"])
+            with self.assertRaises(AccessError, msg=user.login):
+                certificate.private_key_id.with_user(user).read(["pem_key"])
+        manager_account = self.edoc_account.with_user(self.edoc_manager)
+        self.assertFalse(manager_account.certificate_warning)
+        administrator = new_test_user(
+            self.env,
+            "tr_sign_admin",
+            groups="base.group_system,l10n_tr_edoc.group_edoc_manager",
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.assertEqual(self.edoc_account.with_user(administrator).certificate_id, certificate)
+        self.assertTrue(certificate.private_key_id.with_user(administrator).pem_key)
 
     def test_client_side_signing_signs_application_responses_for_any_sender(self):
         response = f.application_response("KABUL", sender=f.seller(), receiver=f.company_buyer())

@@ -27,6 +27,7 @@ import zeep.exceptions
 import zeep.helpers
 from lxml import etree
 
+from .. import zipsafe
 from ..errors import (
     AuthError,
     DuplicateDocument,
@@ -128,29 +129,11 @@ def unzip_single(data, *, limit=MAX_UNZIPPED_BYTES):
     """The content of a one-entry ZIP (or the bytes themselves when not zipped), size-bounded."""
     if not data or not data.startswith(b"PK\x03\x04"):
         return data or b""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = [info for info in archive.infolist() if not info.is_dir()]
-            if not entries:
-                raise ParseError("İzibiz sent an empty ZIP.", code="tr_edoc.izibiz.empty_zip")
-            entry = entries[0]
-            if entry.file_size > limit:
-                raise XmlSecurityError(
-                    f"Zipped content of {entry.file_size} bytes exceeds {limit} bytes.",
-                    code="tr_edoc.izibiz.zip_too_large",
-                    params={"size": entry.file_size, "limit": limit},
-                )
-            with archive.open(entry) as stream:
-                content = stream.read(limit + 1)
-    except zipfile.BadZipFile as exc:
-        raise ParseError(f"İzibiz sent a broken ZIP: {exc}", code="tr_edoc.izibiz.bad_zip") from exc
-    if len(content) > limit:
-        raise XmlSecurityError(
-            f"Zipped content exceeds {limit} bytes.",
-            code="tr_edoc.izibiz.zip_too_large",
-            params={"limit": limit},
-        )
-    return content
+    with zipsafe.open_zip(data, label="İzibiz's ZIP") as archive:
+        entries = zipsafe.files(archive)
+        if not entries:
+            raise ParseError("İzibiz sent an empty ZIP.", code="tr_edoc.izibiz.empty_zip")
+        return zipsafe.read_member(archive, entries[0], limit=limit)
 
 
 def plan_batches(items, size_of, *, max_count=MAX_DOCUMENTS_PER_REQUEST, max_bytes=MAX_REQUEST_BYTES):
@@ -503,7 +486,7 @@ class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProv
             request = self._credit_request(session_id)
             started = time.perf_counter()
             try:
-                response = requests.post(
+                response = self.transport.session.post(
                     self.address("billing"),
                     data=request,
                     headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
@@ -1279,17 +1262,11 @@ _USER_FIELDS = (
 
 def _iter_user_rows(spool):
     """Dicts of the USER rows of a zipped İzibiz user list, read as a stream."""
-    try:
-        archive = zipfile.ZipFile(spool)
-    except zipfile.BadZipFile as exc:
-        raise ParseError(
-            f"The GİB user list is not a ZIP: {exc}", code="tr_edoc.izibiz.userlist_zip"
-        ) from exc
-    with archive:
-        entries = [info for info in archive.infolist() if not info.is_dir()]
+    with zipsafe.open_zip(spool, label="The GİB user list") as archive:
+        entries = zipsafe.files(archive)
         if not entries:
             raise ParseError("The GİB user list ZIP is empty.", code="tr_edoc.izibiz.userlist_empty")
-        with archive.open(entries[0]) as stream:
+        with zipsafe.open_member(archive, entries[0]) as stream:
             head = stream.read(65536)
             if b"<!DOCTYPE" in head.upper():
                 raise XmlSecurityError(

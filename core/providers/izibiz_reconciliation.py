@@ -315,7 +315,7 @@ class IzibizReconciliationMixin:
             raw = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
             started = time.perf_counter()
             try:
-                response = requests.post(
+                response = self.transport.session.post(
                     self.address(service),
                     data=raw,
                     headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},

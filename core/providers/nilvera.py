@@ -14,7 +14,15 @@ import uuid as uuidlib
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
-from ..errors import AuthError, DuplicateDocument, EdocError, RemoteRejected, TransportError, ValidationFailed
+from ..errors import (
+    AuthError,
+    DuplicateDocument,
+    EdocError,
+    RemoteRejected,
+    TransportError,
+    UnknownOutcome,
+    ValidationFailed,
+)
 from ..states import GibOutcome, classify_gib_status
 from ..xmlsafe import load_xml
 from .base import (
@@ -125,6 +133,21 @@ def error_from_response(response, operation, exchange):
     )
 
 
+def _check_answer(response, operation, exchange, answer, submit):
+    body = json_of(response)
+    if answer is None and (body is not None or not response.content.strip()):
+        return
+    if answer is not None and isinstance(body, answer):
+        return
+    kind = (response.headers.get("Content-Type") or "?").split(";")[0]
+    error_class = UnknownOutcome if submit else TransportError
+    raise error_class(
+        f"Nilvera's answer to {operation} is not the documented JSON (HTTP {response.status_code}, {kind}).",
+        code="tr_edoc.nilvera.not_json",
+        params={"operation": operation, "http_status": response.status_code, "exchanges": (exchange,)},
+    )
+
+
 def _datetime(value):
     if not value:
         return None
@@ -183,8 +206,13 @@ class NilveraProvider(Provider):
         )
         self.last_exchanges = ()
 
-    def _call(self, operation, method, path, *, submit, ok_statuses=(200,), **kwargs):
-        """One request; ``(response, exchange)`` on success, a typed error carrying the exchange otherwise."""
+    def _call(self, operation, method, path, *, submit, ok_statuses=(200,), answer=dict, **kwargs):
+        """One request; ``(response, exchange)`` on success, a typed error carrying the exchange otherwise.
+
+        ``answer`` is the documented JSON body of a success: ``dict`` or ``list``, ``None`` for any
+        JSON value or an empty body, ``False`` for a file (downloads). A proxy's or portal's HTML
+        page with status 200 is therefore never taken for Nilvera's yes.
+        """
         try:
             response, exchange = self.client.request(operation, method, path, submit=submit, **kwargs)
         except EdocError as error:
@@ -194,6 +222,8 @@ class NilveraProvider(Provider):
         self.last_exchanges = (exchange,)
         if response.status_code not in ok_statuses:
             raise error_from_response(response, operation, exchange)
+        if answer is not False:
+            _check_answer(response, operation, exchange, answer, submit)
         return response, exchange
 
     # -- connection, credit ---------------------------------------------------------------------
@@ -211,8 +241,8 @@ class NilveraProvider(Provider):
 
     def credit_balance(self):
         """Sum of the credit packages ``/general/Credits`` lists (one per module)."""
-        response, exchange = self._call("Credits", "GET", "/general/Credits", submit=False)
-        packages = json_of(response) or []
+        response, exchange = self._call("Credits", "GET", "/general/Credits", submit=False, answer=list)
+        packages = json_of(response)
         loaded = sum((Decimal(int(item.get("TotalCredit") or 0)) for item in packages), Decimal(0))
         remaining = sum((Decimal(int(item.get("RemainingCredit") or 0)) for item in packages), Decimal(0))
         return CreditBalance(
@@ -392,7 +422,11 @@ class NilveraProvider(Provider):
         else:
             self._unsupported(f"download({kind})")
         response, exchange = self._call(
-            f"Download{fmt.title()}", "GET", f"{base}/{_uuid(uuid)}/{fmt.lower()}", submit=False
+            f"Download{fmt.title()}",
+            "GET",
+            f"{base}/{_uuid(uuid)}/{fmt.lower()}",
+            submit=False,
+            answer=False,
         )
         content = response.content
         if fmt == "XML":
@@ -409,6 +443,7 @@ class NilveraProvider(Provider):
             f"/einvoice/Purchase/Operation/{operation}",
             submit=False,
             json_body=[_uuid(u) for u in uuids],
+            answer=None,
         )
         return OperationResult(f"Purchase/Operation/{operation}", exchanges=(exchange,))
 
@@ -427,7 +462,12 @@ class NilveraProvider(Provider):
             if reason:
                 body["RejectNote"] = reason
             _response, exchange = self._call(
-                "SendAnswer", "POST", "/einvoice/Purchase/SendAnswer", submit=True, json_body=body
+                "SendAnswer",
+                "POST",
+                "/einvoice/Purchase/SendAnswer",
+                submit=True,
+                json_body=body,
+                answer=None,
             )
             exchanges.append(exchange)
         return OperationResult("SendAnswer", exchanges=tuple(exchanges))
@@ -485,7 +525,7 @@ class NilveraProvider(Provider):
     def cancel_earchive(self, uuid, *, reason="", number="", cancel_email=""):
         """``PUT /earchive/Invoices/{UUID}/Cancel``; Nilvera takes no reason, it stays on our side."""
         _response, exchange = self._call(
-            "EArchiveCancel", "PUT", f"/earchive/Invoices/{_uuid(uuid)}/Cancel", submit=True
+            "EArchiveCancel", "PUT", f"/earchive/Invoices/{_uuid(uuid)}/Cancel", submit=True, answer=None
         )
         return OperationResult("EArchiveCancel", reference=uuid, exchanges=(exchange,))
 

@@ -1,4 +1,4 @@
-"""requests plumbing shared by the REST integrators: one session, one timeout, wire capture, typed failures.
+"""requests plumbing shared by the REST integrators: one bounded session, wire capture, typed failures.
 
 Failures are classified like the SOAP ones (:mod:`.soap`): a connection never made is a retryable
 :class:`TransportError`; once the request may have reached the server, a timeout, a dropped
@@ -17,17 +17,10 @@ import requests
 from ..errors import ConfigurationError, TransportError, UnknownOutcome
 from .base import Exchange, redact
 from .soap import _never_connected
+from .transport import BoundedSession
 
 _SECRET_JSON = re.compile(rb'("(?:ApiKey|Password|Token|api_key|password)"\s*:\s*)"[^"]*"', re.IGNORECASE)
 MAX_LOGGED_BODY = 256 * 1024
-
-
-def make_session(*, user_agent="l10n_tr_edoc"):
-    """A session that never reads proxies or netrc from the environment: credentials stay ours."""
-    session = requests.Session()
-    session.trust_env = False
-    session.headers["User-Agent"] = user_agent
-    return session
 
 
 def redact_body(payload):
@@ -56,7 +49,7 @@ class RestClient:
         self.timeout = timeout
         self.label = label
         self.request_check = request_check
-        self.session = make_session()
+        self.session = BoundedSession(deadline=timeout)
         self.session.headers["Authorization"] = f"Bearer {api_key}"
         self.session.headers["Accept"] = "application/json"
         self.requests_sent = 0

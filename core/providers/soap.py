@@ -22,8 +22,17 @@ import zeep.wsdl
 from lxml import etree
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from ..errors import ConfigurationError, TransportError, UnknownOutcome, ValidationFailed
+from ..errors import (
+    ConfigurationError,
+    EdocError,
+    ParseError,
+    TransportError,
+    UnknownOutcome,
+    ValidationFailed,
+)
+from ..xmlsafe import expect_root, load_xml
 from .base import Exchange, Provider, redact
+from .transport import MAX_RESPONSE_BYTES, BoundedSession
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -33,14 +42,18 @@ _DOCUMENTS_LOCK = threading.Lock()
 
 
 class SoapTransport(zeep.transports.Transport):
-    """A zeep transport with one timeout for everything, wire capture and failure classification.
+    """A zeep transport with one deadline for everything, wire capture and failure classification.
 
-    ``offline`` forbids any remote WSDL/XSD fetch, so a local WSDL folder that still points at a
-    remote schema fails at load time rather than reaching the internet.
+    Its session is a :class:`~.transport.BoundedSession`: ``timeout`` is each call's total time,
+    answers are size-capped and redirects to another origin are refused. ``offline`` forbids any
+    remote WSDL/XSD fetch, so a local WSDL folder that still points at a remote schema fails at
+    load time rather than reaching the internet.
     """
 
     def __init__(self, *, timeout, offline=False, cache=None):
-        super().__init__(cache=cache, timeout=timeout, operation_timeout=timeout)
+        super().__init__(
+            cache=cache, timeout=timeout, operation_timeout=timeout, session=BoundedSession(deadline=timeout)
+        )
         self.offline = offline
         self.requests_sent = 0
         self._local = threading.local()
@@ -102,6 +115,14 @@ class SoapTransport(zeep.transports.Transport):
                 f"HTTP {response.status_code} from {address} without a SOAP answer",
                 response.status_code,
             )
+        try:
+            response._content = _checked_envelope(response.content)
+        except EdocError as exc:
+            error = self._after_send(
+                call, f"The integrator's answer is not a SOAP envelope: {exc.message}", response.status_code
+            )
+            error.code = "tr_edoc.soap.unreadable_answer"
+            raise error from exc
         return response
 
     def _classify(self, exc, call):
@@ -190,6 +211,37 @@ def _never_connected(exc):
     return isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
+def _checked_envelope(content):
+    """The answer through :mod:`..xmlsafe`, as zeep may read it.
+
+    zeep's own parser recovers from broken XML and then fails with bare ``AttributeError`` or
+    ``IndexError`` on what it recovered, and it takes a comment or processing instruction for an
+    element; neither carries anything in a SOAP answer, so zeep gets the envelope without them.
+    """
+    root = load_xml(content, max_bytes=MAX_RESPONSE_BYTES)
+    expect_root(root, f"{{{SOAP11_ENV}}}Envelope", f"{{{SOAP12_ENV}}}Envelope")
+    body = root.find(f"{{{etree.QName(root).namespace}}}Body")
+    if body is None or next(body.iterchildren(etree.Element), None) is None:
+        raise ParseError("The SOAP envelope has no body element.", code="tr_edoc.soap.empty_body")
+    strays = list(root.iter(etree.Comment, etree.ProcessingInstruction))
+    if not strays:
+        return content
+    for stray in strays:
+        _drop_keeping_tail(stray)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _drop_keeping_tail(node):
+    """Remove a comment or PI, joining its tail to the text before it (``1<!---->0`` stays ``10``)."""
+    parent, tail = node.getparent(), node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
 def _is_soap_envelope(content):
     head = (content or b"")[:2048]
     return b"Envelope" in head and SOAP11_ENV.encode() in head
@@ -251,6 +303,16 @@ class SoapService:
             error = self.transport._after_send(
                 {"operation": operation, "submit": submit}, str(exc), exc.status_code
             )
+            error.params["exchange"] = self.transport.last_exchange()
+            raise error from exc
+        except (zeep.exceptions.Error, etree.LxmlError) as exc:
+            # Garbage, HTML, a truncated or off-schema envelope: the call's fate is unknown.
+            error = self.transport._after_send(
+                {"operation": operation, "submit": submit},
+                f"The integrator's answer to {operation} could not be read: {exc}",
+                None,
+            )
+            error.code = "tr_edoc.soap.unreadable_answer"
             error.params["exchange"] = self.transport.last_exchange()
             raise error from exc
         return result, self.transport.last_exchange()

@@ -4,6 +4,8 @@ import io
 import zipfile
 from html import escape
 
+from .. import zipsafe
+from ..errors import EdocError
 from .state import IzibizError
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -20,13 +22,14 @@ def unpack(content, compressed):
     """Upload methods expect a ZIP unless COMPRESSED is N; a ZIP may hold several documents."""
     if compressed == "N":
         return [content]
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise IzibizError(10007, "İstek ZİP bir dosya içermelidir")
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        if sum(info.file_size for info in members) > MAX_REQUEST_BYTES:
-            raise IzibizError(10010, "Bir istek boyutu maksimum 5MB veya 100 adet belge içerebilir")
-        return [archive.read(info) for info in members]
+    try:
+        with zipsafe.open_zip(content) as archive:
+            members = zipsafe.files(archive)
+            if sum(info.file_size for info in members) > MAX_REQUEST_BYTES:
+                raise IzibizError(10010, "Bir istek boyutu maksimum 5MB veya 100 adet belge içerebilir")
+            return [zipsafe.read_member(archive, info, limit=MAX_REQUEST_BYTES) for info in members]
+    except EdocError as exc:
+        raise IzibizError(10007, "İstek ZİP bir dosya içermelidir") from exc
 
 
 def zip_one(name, data):

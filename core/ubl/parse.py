@@ -12,13 +12,13 @@ import binascii
 import datetime as dt
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
 from .. import documents as d
 from ..errors import ParseError
-from ..xmlsafe import DEFAULT_MAX, expect_root, load_xml
+from ..xmlsafe import DEFAULT_MAX, expect_root, load_xml, string_value, xsd_decimal, xsd_integer
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -31,8 +31,8 @@ APPLICATION_RESPONSE = (
     "{urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2}ApplicationResponse"
 )
 
-_TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?")
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?")
+_TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,30}))?(Z|[+-]\d{2}:\d{2})?", re.ASCII)
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?", re.ASCII)
 
 
 def _where(el, path=None):
@@ -85,22 +85,22 @@ def _all(el, path):
 def _text(el, path):
     """A code or identifier: surrounding whitespace is formatting, not data."""
     node = _find(el, path)
-    if node is None or node.text is None:
+    if node is None:
         return None
-    return node.text.strip() or None
+    return string_value(node).strip() or None
 
 
 def _free(el, path):
     """Free text (notes, descriptions) keeps its spacing: it is what the issuer wrote. An empty
     element says nothing and reads as absent."""
     node = _find(el, path)
-    if node is None or node.text is None or not node.text.strip():
-        return None
-    return node.text
+    text = None if node is None else string_value(node)
+    return text if text and text.strip() else None
 
 
 def _frees(el, path):
-    return tuple(node.text for node in _all(el, path) if node.text and node.text.strip())
+    texts = (string_value(node) for node in _all(el, path))
+    return tuple(text for text in texts if text.strip())
 
 
 def _req(el, path):
@@ -108,7 +108,7 @@ def _req(el, path):
     node = _find(el, path)
     if node is None:
         raise _missing(el, path)
-    return (node.text or "").strip()
+    return string_value(node).strip()
 
 
 def _need(value, el, path):
@@ -118,13 +118,10 @@ def _need(value, el, path):
 
 
 def _decimal_of(node, el, path):
-    text = (node.text or "").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise _bad(el, path, text, "decimal number") from None
-    if not value.is_finite():
-        raise _bad(el, path, text, "decimal number")
+    text = string_value(node)
+    value = xsd_decimal(text)
+    if value is None:
+        raise _bad(el, path, text.strip()[:40], "decimal number")
     return value
 
 
@@ -134,13 +131,18 @@ def _decimal(el, path):
 
 
 def _int(el, path):
-    text = _text(el, path)
-    if text is None:
+    """UBL's sequence numbers are NumericType (an xsd:decimal, GİB writes ``1.0``) holding a whole number."""
+    node = _find(el, path)
+    text = None if node is None else string_value(node)
+    if not text or not text.strip():
         return None
-    try:
-        return int(Decimal(text))
-    except (InvalidOperation, ValueError):
-        raise _bad(el, path, text, "integer") from None
+    value = xsd_integer(text)
+    if value is None:
+        number = xsd_decimal(text)
+        if number is None or number != number.to_integral_value():
+            raise _bad(el, path, text[:40], "integer")
+        value = int(number)
+    return value
 
 
 def _date(el, path):
@@ -192,7 +194,7 @@ def _bool(el, path):
 
 
 def _identifier(node):
-    return d.Identifier(value=(node.text or "").strip(), scheme_id=node.get("schemeID"))
+    return d.Identifier(value=string_value(node).strip(), scheme_id=node.get("schemeID"))
 
 
 def _quantity(el, path):
@@ -268,7 +270,7 @@ def _attachment(el):
     uri = _text(el, "cac:ExternalReference/cbc:URI")
     if blob is None:
         return d.Attachment(external_uri=uri, character_set_code=None)
-    encoded = "".join((blob.text or "").split())
+    encoded = "".join(string_value(blob).split())
     try:
         content = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
@@ -290,7 +292,7 @@ def _document_reference(el):
     if id_node is None:
         raise _missing(el, "cbc:ID")
     return d.DocumentReference(
-        id=(id_node.text or "").strip(),
+        id=string_value(id_node).strip(),
         scheme_id=id_node.get("schemeID"),
         issue_date=_date(el, "cbc:IssueDate"),
         document_type_code=_text(el, "cbc:DocumentTypeCode"),
@@ -539,7 +541,7 @@ def _despatch(el):
 def _delivery_terms(el):
     id_node = _find(el, "cbc:ID")
     return d.DeliveryTerms(
-        id=None if id_node is None else (id_node.text or "").strip(),
+        id=None if id_node is None else string_value(id_node).strip(),
         scheme_id=None if id_node is None else id_node.get("schemeID"),
         special_terms=_free(el, "cbc:SpecialTerms"),
         amount=_decimal(el, "cbc:Amount"),
@@ -609,7 +611,7 @@ def _item(el, path="cac:Item"):
         ),
         origin_country_code=_text(node, "cac:OriginCountry/cbc:IdentificationCode"),
         commodity_classification_codes=tuple(
-            (n.text or "").strip()
+            string_value(n).strip()
             for n in _all(node, "cac:CommodityClassification/cbc:ItemClassificationCode")
         ),
         instances=tuple(_item_instance(n) for n in _all(node, "cac:ItemInstance")),
@@ -617,7 +619,7 @@ def _item(el, path="cac:Item"):
 
 
 def _line_ids(el, path):
-    return tuple((n.text or "").strip() for n in _all(el, path))
+    return tuple(string_value(n).strip() for n in _all(el, path))
 
 
 def _invoice_line(el, *, placeholder=False):
@@ -953,7 +955,7 @@ _REFERENCED = {
 def _tax_id(party):
     for node in _all(party, "cac:PartyIdentification/cbc:ID"):
         if node.get("schemeID") in ("VKN", "TCKN"):
-            return (node.text or "").strip()
+            return string_value(node).strip()
     return None
 
 

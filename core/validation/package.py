@@ -8,7 +8,6 @@ XSD + schematron check runs in a child Python without that limit, one child per 
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -18,14 +17,13 @@ import stat
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import requests
 
-from .. import codes
-from ..errors import ConfigurationError, EdocError
+from .. import codes, zipsafe
+from ..errors import ConfigurationError, EdocError, ParseError, XmlSecurityError
 
 UBL_FOLDER, EFATURA_FOLDER = "UBLTR_1.2.1_Paketi", "e-FaturaPaketi"
 DEFAULT_URLS = {
@@ -95,12 +93,13 @@ def checked_members(data, key):
     """``(zip, [(info, relative parts)])`` for the members under the folder that holds GİB's marker file."""
     folder, marker = LAYOUT[key]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise PackageError(f"The {folder} download is not a zip file.", params={"key": key}) from exc
+        archive = zipsafe.open_zip(data, label=f"The {folder} download", max_members=MAX_MEMBERS)
+        zipsafe.files(archive)
+    except XmlSecurityError as exc:
+        raise PackageError(f"The {folder} zip has too many members.", params={"key": key}) from exc
+    except EdocError as exc:
+        raise PackageError(f"The {folder} download is not a zip file: {exc}", params={"key": key}) from exc
     infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise PackageError(f"The {folder} zip has too many members.", params={"key": key})
     members, total = [], 0
     for info in infos:
         parts = _member_parts(info)
@@ -132,13 +131,18 @@ def _extract(archive, members, target):
         path = target.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         written = 0
-        with archive.open(info) as source, path.open("wb") as sink:
-            while chunk := source.read(64 * 1024):
-                written += len(chunk)
-                if written > info.file_size or written > MAX_MEMBER_BYTES:
-                    raise PackageError(f"The zip member {info.filename!r} is larger than it says.", params={})
-                sink.write(chunk)
-        stamp = dt.datetime(*info.date_time).timestamp()
+        try:
+            stamp = zipsafe.member_datetime(info).timestamp()
+            with zipsafe.open_member(archive, info) as source, path.open("wb") as sink:
+                while chunk := source.read(64 * 1024):
+                    written += len(chunk)
+                    if written > info.file_size or written > MAX_MEMBER_BYTES:
+                        raise PackageError(
+                            f"The zip member {info.filename!r} is larger than it says.", params={}
+                        )
+                    sink.write(chunk)
+        except ParseError as exc:
+            raise PackageError(exc.message, params={"member": info.filename}) from exc
         os.utime(path, (stamp, stamp))
 
 
