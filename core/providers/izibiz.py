@@ -70,7 +70,9 @@ from .base import (
     UserCheck,
     redact,
 )
+from .izibiz_ledger import LEDGER, IzibizLedgerMixin
 from .izibiz_reconciliation import BILLING, RECONCILIATION, IzibizReconciliationMixin
+from .izibiz_zreport import ZREPORT, ZREPORT_PATH, ZREPORT_READ, IzibizZReportMixin
 from .soap import RequestSchemaCheck, SoapProvider
 
 MAX_DOCUMENTS_PER_REQUEST = 100
@@ -106,6 +108,7 @@ def _endpoints(auth_host, invoice_host, archive_host):
         "despatch": invoice_host + SERVICES["despatch"][2],
         "reconciliation": invoice_host + SERVICES["reconciliation"][2],
         "billing": invoice_host + BILLING_PATH,
+        "zreport": invoice_host + ZREPORT_PATH,
     }
 
 
@@ -223,7 +226,7 @@ def _date(value):
         return None
 
 
-class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
+class IzibizProvider(IzibizLedgerMixin, IzibizZReportMixin, IzibizReconciliationMixin, SoapProvider):
     key = "izibiz"
     label = "İzibiz"
     # Production hosts come from public client code; İzibiz's guide names only the test server.
@@ -249,6 +252,9 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
             DOWNLOAD_VIEW,
             RECONCILIATION,
             BILLING,
+            LEDGER,
+            ZREPORT,
+            ZREPORT_READ,
         }
     )
 
@@ -261,11 +267,13 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
         password,
         application_name="l10n_tr_edoc",
         session_lifetime=SESSION_LIFETIME,
+        proxy_url="",
         **options,
     ):
         super().__init__(username=username, **options)
         self._password = password
         self.application_name = application_name
+        self.proxy_url = proxy_url
         self.session_lifetime = session_lifetime
         self._session_id = None
         self._session_started = None
@@ -275,7 +283,7 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
 
     def address(self, service):
         if self.base_url:
-            path = BILLING_PATH if service == "billing" else SERVICES[service][2]
+            path = {"billing": BILLING_PATH, "zreport": ZREPORT_PATH}.get(service) or SERVICES[service][2]
             return self.base_url + path
         return self.endpoints[self.environment][service]
 
