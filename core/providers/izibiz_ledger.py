@@ -15,8 +15,8 @@ A mixin of :class:`~.izibiz.IzibizProvider`.
 """
 
 import base64
-import contextlib
 import binascii
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass

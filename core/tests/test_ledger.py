@@ -61,7 +61,9 @@ def test_rows_follow_the_seed_layout():
         )
     )
     # a negative credit is a debit: never a negative amount
-    writer.add(entry(3, "bank_slip", [line(30, "102001", "300"), line(31, "120001", credit="-0", debit="-300")]))
+    writer.add(
+        entry(3, "bank_slip", [line(30, "102001", "300"), line(31, "120001", credit="-0", debit="-300")])
+    )
     writer.add(entry(4, "accounting_voucher", [line(40, "770", "0"), line(41, "100", credit="0")]))
     rows = rows_of(writer, stream)
     assert list(rows[0]) == list(FIELDS)
@@ -84,14 +86,20 @@ def test_rows_follow_the_seed_layout():
         "0",
     )
     slip = rows[5]
-    assert (slip["documenttype"], slip["documenttypedesc"], slip["documentnumber"]) == ("other", "dekont", "MISC/3")
+    assert (slip["documenttype"], slip["documenttypedesc"], slip["documentnumber"]) == (
+        "other",
+        "dekont",
+        "MISC/3",
+    )
     assert writer.skipped == 1 and writer.entry_count == 3 and not writer.problems
 
 
 def test_problems_name_their_entry_and_parts_never_cut_an_entry():
     stream = io.BytesIO()
     writer = SourceWriter(stream, part_max_lines=4)
-    writer.add(entry(1, "invoice", [line(1, "120", "10"), line(2, "600", credit="9")]))  # unbalanced, no number
+    writer.add(
+        entry(1, "invoice", [line(1, "120", "10"), line(2, "600", credit="9")])
+    )  # unbalanced, no number
     writer.add(entry(2, "check", [line(3, "1", "5"), line(4, "101", credit="5")], document_number="Ç-1"))
     writer.add(entry(3, "z_report", [line(n, "100", "1") for n in range(5)] + [line(9, "600", credit="5")]))
     writer.add(entry(4, "opening", [line(10, "100", "1"), line(11, "500", credit="1")]))
@@ -121,9 +129,13 @@ def test_period_order_overlap_and_approved_berats():
     codes = {p.code for p in check_period_order(date(2026, 10, 1), date(2026, 10, 31), [sep, nov])}
     assert codes == {"later_approved"}
     odd = PeriodState(date(2026, 10, 15), date(2026, 11, 14), False, "odd")
-    assert "overlap" in {p.code for p in check_period_order(date(2026, 10, 1), date(2026, 10, 31), [sep, odd])}
+    assert "overlap" in {
+        p.code for p in check_period_order(date(2026, 10, 1), date(2026, 10, 31), [sep, odd])
+    }
     oct_done = PeriodState(date(2026, 10, 1), date(2026, 10, 31), True, "oct")
-    assert "approved" in {p.code for p in check_period_order(date(2026, 10, 1), date(2026, 10, 31), [sep, oct_done])}
+    assert "approved" in {
+        p.code for p in check_period_order(date(2026, 10, 1), date(2026, 10, 31), [sep, oct_done])
+    }
     # the company's first e-Defter month needs no predecessor
     assert check_period_order(date(2026, 1, 1), date(2026, 1, 31), [], first_period=date(2026, 1, 1)) == []
 
@@ -195,11 +207,11 @@ def z(number, **values):
 
 def test_csv_import_keeps_good_rows_and_names_the_bad_one():
     data = (
-        "sube_kodu;okc_sicil_no;eku_no;zrapor_no;zrapor_tarih;satis_tutar;vergi_kdv;vergi_otv\n"
-        "001;LH0001;EKU-7;0101;2026-10-01;1.180,00;180,00;\n"
-        "001;LH0001;EKU-7;0102;2026-10-32;900;150;\n"
-        "002;LH0002;EKU-9;0007;2026-10-01;500.50;83.42;10\n"
-    ).encode()
+        b"sube_kodu;okc_sicil_no;eku_no;zrapor_no;zrapor_tarih;satis_tutar;vergi_kdv;vergi_otv\n"
+        b"001;LH0001;EKU-7;0101;2026-10-01;1.180,00;180,00;\n"
+        b"001;LH0001;EKU-7;0102;2026-10-32;900;150;\n"
+        b"002;LH0002;EKU-9;0007;2026-10-01;500.50;83.42;10\n"
+    )
     reports, errors = parse_csv(data)
     assert [(line_no, r.number, r.sales_total) for line_no, r in reports] == [
         (2, "0101", D("1180.00")),
