@@ -46,6 +46,8 @@
         "views/l10n_tr_edoc_dashboard_views.xml",
         "data/l10n_tr_edoc_reconciliation_data.xml",
         "views/l10n_tr_edoc_reconciliation_views.xml",
+        "views/l10n_tr_edoc_ledger_views.xml",
+        "views/l10n_tr_edoc_zreport_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

@@ -48,3 +48,7 @@ from . import res_company_call_log
 from . import res_config_settings_gib_package
 from . import l10n_tr_edoc_reconciliation
 from . import res_partner_reconciliation
+from . import account_move_ledger
+from . import l10n_tr_edoc_account_ledger
+from . import l10n_tr_edoc_ledger_period
+from . import l10n_tr_edoc_zreport
