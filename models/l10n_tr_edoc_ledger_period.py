@@ -208,13 +208,18 @@ class L10nTrEdocLedgerPeriod(models.Model):
         return self.env.cr.fetchone()[0] + 1
 
     def _l10n_tr_edoc_accounts(self):
-        """(account id → (code, name), three-digit code → name) in Turkish when Turkish is installed."""
+        """(account id → (code, name), kebir code → name), in Turkish when Turkish is installed."""
         Account = self.env["account.account"].with_company(self.company_id)
         if self.env["res.lang"]._lang_get("tr_TR"):
             Account = Account.with_context(lang="tr_TR")
         accounts = Account.search_fetch([("company_ids", "in", self.company_id.ids)], ["code", "name"])
         by_id = {account.id: (account.code or "", account.name or "") for account in accounts}
-        mains = {code: name for code, name in by_id.values() if len(code) == 3}
+        # the kebir account itself: its three digits, padded with zeros to the chart's length (500000)
+        mains = {
+            code[:3]: name
+            for code, name in sorted(by_id.values(), reverse=True)
+            if len(code) >= 3 and not code[3:].strip("0")
+        }
         return by_id, mains
 
     def _l10n_tr_edoc_source_entries(self):

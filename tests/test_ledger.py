@@ -40,7 +40,7 @@ class TestL10nTrEdocLedger(L10nTrEdocCase):
         super().setUpClass()
         cls.manager = cls._l10n_tr_edoc_user("tr_ledger_manager", "manager")
         Account = cls.env["account.account"].with_company(cls.company)
-        cls.capital = Account.search([("code", "=", "500")], limit=1)
+        cls.capital = Account.search([("code", "=like", "500%")], order="code", limit=1)
         cls.bank_journal = cls.company_data["default_journal_bank"]
         cls.misc_journal = cls.company_data["default_journal_misc"]
         cls.customer = cls.env["res.partner"].create({"name": "Ege Gıda A.Ş.", "vat": "1234567808"})
