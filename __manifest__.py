@@ -48,6 +48,8 @@
         "views/l10n_tr_edoc_reconciliation_views.xml",
         "data/l10n_tr_edoc_earsivbelge_data.xml",
         "views/account_move_earsivbelge_views.xml",
+        "views/l10n_tr_edoc_ledger_views.xml",
+        "views/l10n_tr_edoc_zreport_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

@@ -51,3 +51,7 @@ from . import res_partner_reconciliation
 from . import l10n_tr_edoc_produce_kind
 from . import account_move_earsivbelge
 from . import account_tax_earsivbelge
+from . import account_move_ledger
+from . import l10n_tr_edoc_account_ledger
+from . import l10n_tr_edoc_ledger_period
+from . import l10n_tr_edoc_zreport

@@ -25,3 +25,4 @@ from . import test_reconciliation
 from . import test_billing
 from . import test_earsivbelge
 from . import test_security_secrets
+from . import test_ledger

@@ -74,7 +74,9 @@ from .base import (
     redact,
 )
 from .izibiz_earsivbelge import IzibizEarsivbelgeMixin
+from .izibiz_ledger import LEDGER, IzibizLedgerMixin
 from .izibiz_reconciliation import BILLING, RECONCILIATION, IzibizReconciliationMixin
+from .izibiz_zreport import ZREPORT, ZREPORT_PATH, ZREPORT_READ, IzibizZReportMixin
 from .soap import RequestSchemaCheck, SoapProvider
 
 MAX_DOCUMENTS_PER_REQUEST = 100
@@ -114,6 +116,7 @@ def _endpoints(auth_host, invoice_host, archive_host):
         "smm": invoice_host + SERVICES["smm"][2],
         "creditnote": invoice_host + SERVICES["creditnote"][2],
         "billing": invoice_host + BILLING_PATH,
+        "zreport": invoice_host + ZREPORT_PATH,
     }
 
 
@@ -213,7 +216,9 @@ def _date(value):
         return None
 
 
-class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProvider):
+class IzibizProvider(
+    IzibizEarsivbelgeMixin, IzibizLedgerMixin, IzibizZReportMixin, IzibizReconciliationMixin, SoapProvider
+):
     key = "izibiz"
     label = "İzibiz"
     # Production hosts come from public client code; İzibiz's guide names only the test server.
@@ -241,6 +246,9 @@ class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProv
             BILLING,
             ESMM,
             EMM,
+            LEDGER,
+            ZREPORT,
+            ZREPORT_READ,
         }
     )
 
@@ -253,11 +261,13 @@ class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProv
         password,
         application_name="l10n_tr_edoc",
         session_lifetime=SESSION_LIFETIME,
+        proxy_url="",
         **options,
     ):
         super().__init__(username=username, **options)
         self._password = password
         self.application_name = application_name
+        self.proxy_url = proxy_url
         self.session_lifetime = session_lifetime
         self._session_id = None
         self._session_started = None
@@ -267,7 +277,7 @@ class IzibizProvider(IzibizEarsivbelgeMixin, IzibizReconciliationMixin, SoapProv
 
     def address(self, service):
         if self.base_url:
-            path = BILLING_PATH if service == "billing" else SERVICES[service][2]
+            path = {"billing": BILLING_PATH, "zreport": ZREPORT_PATH}.get(service) or SERVICES[service][2]
             return self.base_url + path
         return self.endpoints[self.environment][service]
 

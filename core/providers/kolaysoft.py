@@ -58,6 +58,7 @@ from .base import (
     redact,
 )
 from .izibiz import plan_batches
+from .izibiz_zreport import ZREPORT, KolaysoftZReportMixin
 from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
 
 # service key → (folder in the WSDL directory, WSDL file, path on the host)
@@ -126,12 +127,20 @@ def _bool(value):
     return _text(value).lower() in ("1", "true", "yes", "y", "evet")
 
 
-class KolaysoftProvider(SoapProvider):
+class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
     key = "kolaysoft"
     label = "Kolaysoft"
     endpoints = {"test": _endpoints(TEST_HOST), "prod": _endpoints(PROD_HOST)}
     capabilities = frozenset(
-        {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, SIGNED_APPLICATION_RESPONSE, CREDIT}
+        {
+            EINVOICE,
+            EARCHIVE,
+            EARCHIVE_CANCEL,
+            APPLICATION_RESPONSE,
+            SIGNED_APPLICATION_RESPONSE,
+            CREDIT,
+            ZREPORT,
+        }
     )
 
     services = SERVICES

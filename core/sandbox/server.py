@@ -25,11 +25,15 @@ from .clock import SandboxClock
 from .demo import DEMO_COMPANIES, REJECTING_ALIAS
 from .earsivbelge import desk as earsivbelge_desk
 from .frontends import integrator_frontends
+from .ledger import call_proxy
 from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
 from .state import Company, IzibizError, Store
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
+from .zreport import register as register_zreport
+
+register_zreport()
 
 WSDL_DIR_ENV = "L10N_TR_EDOC_IZIBIZ_WSDL_DIR"
 BILLING_PATH = "/BillingWS"
@@ -408,7 +412,7 @@ def _handler_for(sandbox):
             path = urlsplit(self.path).path
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            documented = call_documented(sandbox, path, raw)
+            documented = call_proxy(sandbox, path, raw) or call_documented(sandbox, path, raw)
             if documented is not None:
                 status, body, fault = documented
             elif path == BILLING_PATH:
