@@ -34,6 +34,9 @@ class AccountMoveSend(models.AbstractModel):
                 messages.append(
                     self.env._("%s: no e-Document series for this kind of invoice.", move.display_name)
                 )
+            for problem in move._l10n_tr_edoc_move_problems():
+                blocked |= move
+                messages.append(f"{move.display_name}: {problem}")
             for issue in issues:
                 if issue.is_error:
                     blocked |= move

@@ -174,7 +174,7 @@ class L10nTrEdocAccount(models.Model):
                 closed = writer.close_unseen(moment.replace(tzinfo=None)) if run.mode == "full" else []
                 self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
                 self.user_list_cursor = run.started_at
-                refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=run.mode == "full")
+                refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=True)
                 run._l10n_tr_edoc_progress(0, 0, run.last_identifier, refreshed)
                 run.write(
                     {"state": "done", "finished_at": fields.Datetime.now(), "aliases_closed": len(closed)}

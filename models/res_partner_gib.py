@@ -14,6 +14,8 @@ _ROUTE_FIELDS = {
     "DESPATCHADVICE": ("l10n_tr_edoc_despatch_status", "l10n_tr_edoc_despatch_alias"),
 }
 
+_STATUS_FIELDS = [status for status, _alias in _ROUTE_FIELDS.values()]
+_ALIAS_FIELDS = [alias for _status, alias in _ROUTE_FIELDS.values()]
 _FLUSHED = ["l10n_tr_edoc_tax_id", *(name for pair in _ROUTE_FIELDS.values() for name in pair)]
 
 
@@ -37,13 +39,13 @@ class ResPartner(models.Model):
         compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
     )
     l10n_tr_edoc_einvoice_alias = fields.Char(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
+        compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
     )
     l10n_tr_edoc_despatch_status = fields.Selection(
         compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
     )
     l10n_tr_edoc_despatch_alias = fields.Char(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
+        compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
     )
     l10n_tr_edoc_gib_alias_ids = fields.Many2many(
         "l10n_tr_edoc.gib.user.alias",
@@ -61,8 +63,18 @@ class ResPartner(models.Model):
 
     @api.depends("l10n_tr_edoc_tax_id")
     def _compute_l10n_tr_edoc_gib_status(self):
+        """Statuses apart from the editable aliases: a form saving an alias must not freeze them.
+
+        Odoo protects every field of a compute method from recomputation when one of them is in the
+        create values; the form always sends the aliases, so a shared method kept "Not Checked".
+        """
         for partner, values in self._l10n_tr_edoc_gib_values().items():
-            partner.update(values)
+            partner.update({name: values[name] for name in _STATUS_FIELDS})
+
+    @api.depends("l10n_tr_edoc_tax_id")
+    def _compute_l10n_tr_edoc_gib_alias(self):
+        for partner, values in self._l10n_tr_edoc_gib_values().items():
+            partner.update({name: values[name] for name in _ALIAS_FIELDS})
 
     @api.depends("l10n_tr_edoc_tax_id", "l10n_tr_edoc_einvoice_alias", "l10n_tr_edoc_despatch_alias")
     def _compute_l10n_tr_edoc_gib_alias_ids(self):

@@ -1,0 +1,114 @@
+import datetime
+from decimal import Decimal
+
+from odoo.tests import Form, tagged
+
+from ..core.sandbox.userlist import GibUser
+from .common_outgoing import L10nTrEdocOutgoingCase
+from .test_despatch_common import L10nTrEdocDespatchCase
+
+
+@tagged("post_install", "-at_install")
+class TestFirstDay(L10nTrEdocOutgoingCase):
+    """What a new user met on the first day in the browser (issue 26), through the sandbox."""
+
+    def test_new_partner_keeps_the_stored_gib_status(self):
+        """A partner created in the form with a VKN already in the synced list is stored as registered."""
+        vkn, alias = "1112223339", "urn:mail:defaultpk@firstday.example"
+        now = self.sandbox.clock.now()
+        self.sandbox.registry.add(GibUser(vkn, "İLK GÜN A.Ş.", alias, "PK", "INVOICE", now, now))
+        self.edoc_account._l10n_tr_edoc_sync_gib_users(full=True)
+        with Form(self.env["res.partner"]) as form:
+            form.is_company = True
+            form.name = "İlk Gün A.Ş."
+            form.vat = vkn
+            self.assertEqual(form.l10n_tr_edoc_einvoice_status, "registered")
+        partner = form.record
+        partner.invalidate_recordset()
+        self.assertRecordValues(
+            partner,
+            [
+                {
+                    "l10n_tr_edoc_einvoice_status": "registered",
+                    "l10n_tr_edoc_einvoice_alias": alias,
+                    "l10n_tr_edoc_despatch_status": "not_registered",
+                }
+            ],
+        )
+        # A partner left "Not Checked" by an older version is corrected by the next delta sync.
+        partner.write({"l10n_tr_edoc_einvoice_status": "unknown", "l10n_tr_edoc_einvoice_alias": False})
+        self.sandbox.clock.advance(datetime.timedelta(hours=1))
+        self.edoc_account._l10n_tr_edoc_sync_gib_users()
+        partner.invalidate_recordset()
+        self.assertEqual(partner.l10n_tr_edoc_einvoice_status, "registered")
+        self.assertEqual(partner.l10n_tr_edoc_einvoice_alias, alias)
+
+    def test_foreign_currency_without_rate_is_stopped_before_a_number(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        usd.rate_ids.unlink()
+        move = self._post(self.registered, currency_id=usd.id)
+        errors = move._l10n_tr_edoc_send()
+        self.assertIn("USD", errors[move])
+        self.assertIn("exchange rate", errors[move])
+        self.assertFalse(move.l10n_tr_edoc_number)
+        self.assertEqual(move.l10n_tr_edoc_document_id.state, "draft")
+        sent = self.sandbox.documents(vkn=self.demo.vkn, direction="OUT")
+        self.assertNotIn(move.l10n_tr_edoc_uuid, [doc.uuid for doc in sent])
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": usd.id,
+                "name": move.invoice_date,
+                "rate": 1 / 42.5,
+                "company_id": self.company.id,
+            }
+        )
+        # the rate is fixed at posting: the invoice still carries the fallback until it is confirmed again
+        self.assertIn("USD", move._l10n_tr_edoc_send()[move])
+        move.button_draft()
+        move.invoice_currency_rate = move.expected_currency_rate
+        move.action_post()
+        self._send(move)
+        self.assertTrue(move.l10n_tr_edoc_number)
+
+    def test_special_types_without_their_data_are_not_sent(self):
+        for type_code, expected in (("OZELMATRAH", "8xx"), ("IHRACKAYITLI", "7xx")):
+            move = self._post(self.registered)
+            move.l10n_tr_edoc_type_code = type_code
+            errors = move._l10n_tr_edoc_send()
+            self.assertIn(expected, errors[move])
+            self.assertFalse(move.l10n_tr_edoc_number)
+        domestic = self._post(self.registered, lines=[(1, 1000.0, self.export_exempt)])
+        self.assertEqual(domestic.l10n_tr_edoc_type_code, "ISTISNA")
+        errors = domestic._l10n_tr_edoc_send()
+        self.assertIn("301", errors[domestic])
+        self.assertFalse(domestic.l10n_tr_edoc_number)
+
+    def test_preview_number_is_the_next_one_of_the_series(self):
+        first = self._send(self._post(self.registered))
+        second = self._post(self.registered)
+        previewed = second._l10n_tr_edoc_preview_number()
+        self.assertNotEqual(previewed, first.l10n_tr_edoc_number)
+        self._send(second)
+        self.assertEqual(second.l10n_tr_edoc_number, previewed)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstDayDespatch(L10nTrEdocDespatchCase):
+    def test_retry_import_of_an_incoming_despatch(self):
+        """Retry Import on a despatch that still cannot be read keeps it failed, with no traceback."""
+        self._supplier_sends_despatch(104, [("Bilinmeyen parça", "XX-9", Decimal(1), "C62")])
+        self._sync()
+        waiting = self.env["l10n_tr_edoc.document"].search(
+            [("direction", "=", "in"), ("name", "like", "%000000104")]
+        )
+        self.assertEqual((waiting.kind, waiting.state), ("despatch", "import_failed"))
+        waiting.action_l10n_tr_edoc_retry_import()
+        self.assertEqual(waiting.state, "import_failed")
+        self.assertIn("XX-9", waiting.error_message)
+        self.env["product.product"].create(
+            {"name": "Bilinmeyen parça", "default_code": "XX-9", "type": "consu"}
+        )
+        waiting.action_l10n_tr_edoc_retry_import()
+        self.assertEqual(waiting.state, "awaiting_response")
+        self.assertTrue(waiting.picking_id)
