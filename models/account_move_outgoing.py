@@ -1,6 +1,6 @@
 import datetime
 import uuid as uuidlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,6 +9,7 @@ from odoo.tools import float_compare, float_repr
 from ..core import codes
 from ..core.documents import (
     Address,
+    AllowanceCharge,
     Contact,
     Delivery,
     DeliveryTerms,
@@ -79,6 +80,7 @@ EXPORT_EXEMPTION = "301"
 GTB_VKN = "1460415308"
 GTB_NAME = "Gümrük ve Ticaret Bakanlığı Gümrükler Genel Müdürlüğü-Bilgi İşlem Dairesi Başkanlığı"
 GTB_ALIAS = "urn:mail:ihracatpk@gtb.gov.tr"
+CENT = Decimal("0.01")
 PAYMENT_MEANS_CODE = {"KREDIKARTI/BANKAKARTI": "48", "EFT/HAVALE": "42", "KAPIDAODEME": "10"}
 
 
@@ -392,13 +394,15 @@ class AccountMove(models.Model):
                         ),
                     ),
                 )
+            price, allowances = self._l10n_tr_edoc_line_discount(aml, subtotal, quantity)
             lines.append(
                 InvoiceLine(
                     id=str(number),
                     quantity=quantity,
                     unit_code=_unit_code(aml.product_uom_id),
-                    price_amount=(subtotal / quantity).quantize(Decimal("0.000001")).normalize(),
+                    price_amount=price,
                     line_extension_amount=subtotal,
+                    allowance_charges=allowances,
                     item=Item(
                         name=aml.product_id.name or aml.name or "",
                         description=(aml.name or None) if aml.product_id else None,
@@ -410,6 +414,30 @@ class AccountMove(models.Model):
                 )
             )
         return tuple(lines)
+
+    def _l10n_tr_edoc_line_discount(self, aml, subtotal, quantity):
+        """Unit price before the line's discount, and the discount as a line AllowanceCharge.
+
+        GİB shows a discount in its own column (İskonto) and in the total discount; folding it into
+        the unit price would hide it from the buyer.
+        """
+        step = Decimal("0.000001")
+        discount = Decimal(float_repr(aml.discount, 6)) / 100
+        if not discount:
+            return (subtotal / quantity).quantize(step).normalize(), ()
+        if discount < 1:
+            price = (subtotal / (1 - discount) / quantity).quantize(step).normalize()
+        else:
+            price = Decimal(float_repr(aml.price_unit, 6)).normalize()
+        gross = (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+        allowance = AllowanceCharge(
+            charge_indicator=False,
+            amount=gross - subtotal,
+            reason="İskonto",
+            multiplier_factor_numeric=discount.normalize(),
+            base_amount=gross,
+        )
+        return price, (allowance,)
 
     def _l10n_tr_edoc_to_invoice(self, number, issue_time=None):
         """The posted move as a core UBL-TR invoice numbered ``number``."""
@@ -502,7 +530,15 @@ class AccountMove(models.Model):
                 line_extension_amount=untaxed,
                 tax_exclusive_amount=untaxed,
                 tax_inclusive_amount=tax_inclusive,
-                allowance_total_amount=Decimal("0.00"),
+                allowance_total_amount=sum(
+                    (
+                        charge.amount
+                        for line in lines
+                        for charge in line.allowance_charges
+                        if not charge.charge_indicator
+                    ),
+                    Decimal("0.00"),
+                ),
                 payable_amount=_amount(self.amount_total, currency),
             ),
             **extra,

@@ -80,3 +80,17 @@ class AccountMoveSend(models.AbstractModel):
                     "error_title": self.env._("The e-Document could not be sent to GİB:"),
                     "errors": [error],
                 }
+
+    @api.model
+    def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
+        """What reaches the buyer is the legal printout: GİB number, ETTN, QR and title, named by number.
+
+        Once the e-document is with GİB, Odoo's own invoice PDF (another number, no ETTN) is replaced by
+        the e-document's stored printout, so the e-mail and the invoice's PDF are the e-Arşiv/e-Fatura.
+        """
+        # EXTENDS 'account'
+        super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
+        document = invoice.l10n_tr_edoc_document_id
+        values = invoice_data.get("pdf_attachment_values")
+        if values and document and document._l10n_tr_edoc_keeps_pdf():
+            values.update({"raw": document._l10n_tr_edoc_pdf(), "name": f"{document.name}.pdf"})

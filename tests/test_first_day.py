@@ -1,11 +1,19 @@
 import datetime
 from decimal import Decimal
 
+from lxml import etree
+
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from ..core.sandbox.userlist import GibUser
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .test_despatch_common import L10nTrEdocDespatchCase
+
+NS = {
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -112,3 +120,64 @@ class TestFirstDayDespatch(L10nTrEdocDespatchCase):
         waiting.action_l10n_tr_edoc_retry_import()
         self.assertEqual(waiting.state, "awaiting_response")
         self.assertTrue(waiting.picking_id)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstDayMail(L10nTrEdocOutgoingCase):
+    def test_emailed_earchive_pdf_is_the_earchive_invoice(self):
+        """Send by e-mail: the attached PDF is the e-Arşiv printout named by its GİB number."""
+        move = self._post(self.unregistered)
+        self.assertEqual(move.l10n_tr_edoc_profile, "EARSIVFATURA")
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        self.assertIn("email", wizard.sending_methods)
+        self.assertIn("tr_edoc", wizard.extra_edis)
+        wizard.action_send_and_print()
+        number = move.l10n_tr_edoc_number
+        self.assertTrue(number, move.l10n_tr_edoc_error_message)
+        pdf = move.invoice_pdf_report_id
+        self.assertEqual(pdf.name, f"{number}.pdf")
+        self.assertEqual(pdf.raw, move.l10n_tr_edoc_document_id.pdf_attachment_id.raw)
+        mail = self.env["mail.message"].search(
+            [("model", "=", "account.move"), ("res_id", "=", move.id), ("attachment_ids", "!=", False)]
+        )
+        self.assertIn(f"{number}.pdf", mail.attachment_ids.mapped("name"))
+        self.assertNotIn(move._get_invoice_report_filename(), mail.attachment_ids.mapped("name"))
+
+    def test_line_discount_is_an_allowance_charge(self):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.registered.id,
+                "invoice_date": datetime.date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 3,
+                            "price_unit": 1000.0,
+                            "discount": 10.0,
+                            "tax_ids": self.kdv20.ids,
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        self._send(move)
+        root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
+        line = root.find("cac:InvoiceLine", NS)
+        self.assertEqual(line.findtext("cac:Price/cbc:PriceAmount", namespaces=NS), "1000")
+        self.assertEqual(line.findtext("cbc:LineExtensionAmount", namespaces=NS), "2700.00")
+        charge = line.find("cac:AllowanceCharge", NS)
+        self.assertEqual(charge.findtext("cbc:ChargeIndicator", namespaces=NS), "false")
+        self.assertEqual(charge.findtext("cbc:Amount", namespaces=NS), "300.00")
+        self.assertEqual(charge.findtext("cbc:MultiplierFactorNumeric", namespaces=NS), "0.1")
+        self.assertEqual(
+            root.findtext("cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount", namespaces=NS), "300.00"
+        )
+        html = move.l10n_tr_edoc_document_id._l10n_tr_edoc_render().html
+        self.assertIn("300,00", html)
