@@ -181,7 +181,16 @@ class AccountMove(models.Model):
         errors = self._l10n_tr_edoc_send()
         if errors:
             raise UserError("\n".join(errors.values()))
-        return True
+        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id[:1])
+        return account._l10n_tr_edoc_notify(
+            self.env._("Sent to GİB"),
+            self.env._(
+                "%s: GİB's answer is checked automatically; the status shows on the invoice.",
+                ", ".join(f"{move.display_name} ({move.l10n_tr_edoc_number})" for move in self),
+            ),
+            "success",
+            reload=True,
+        )
 
     def action_l10n_tr_edoc_update_status(self):
         documents = self.l10n_tr_edoc_document_id.filtered(lambda d: d.state in (*POLLED_STATES, "reported"))

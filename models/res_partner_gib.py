@@ -335,5 +335,5 @@ class ResPartner(models.Model):
             else self.env._("%(name)s is not in GİB's registered-user list.", name=self.display_name)
         )
         return account._l10n_tr_edoc_notify(
-            self.env._("GİB check"), message, "success" if users else "warning"
+            self.env._("GİB check"), message, "success" if users else "warning", reload=True
         )

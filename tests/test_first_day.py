@@ -100,6 +100,48 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self._send(second)
         self.assertEqual(second.l10n_tr_edoc_number, previewed)
 
+    def test_buttons_say_what_they_did_and_reload_the_form(self):
+        reload = {"type": "ir.actions.act_window_close"}
+        partner = self.env["res.partner"].create({"name": "Ege", "vat": "9876543217"})
+        action = partner.action_l10n_tr_edoc_check_gib_user()
+        self.assertEqual(action["params"]["next"], reload)
+        action = self.edoc_account.action_l10n_tr_edoc_refresh_credit()
+        self.assertEqual(action["params"]["next"], reload)
+        action = self.company_data["default_journal_purchase"].button_fetch_in_einvoices()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("0", action["params"]["message"])
+        move = self._post(self.registered)
+        action = move.action_l10n_tr_edoc_send()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn(move.l10n_tr_edoc_number, action["params"]["message"])
+        self.assertEqual(action["params"]["next"], reload)
+
+    def test_answered_bill_shows_our_answer(self):
+        document = self._l10n_tr_edoc_receive_invoice()
+        bill = document.move_id
+        arch = etree.fromstring(bill.get_views([(False, "form")])["views"]["form"]["arch"])
+        (banner,) = arch.xpath("//div[@name='l10n_tr_edoc_answered']")
+        self.assertTrue(banner.xpath(".//field[@name='l10n_tr_edoc_response_code']"))
+        action = bill.action_l10n_tr_edoc_accept()
+        Form(self.env[action["res_model"]].with_context(action["context"])).save().action_l10n_tr_edoc_send()
+        self.assertEqual((bill.l10n_tr_edoc_state, bill.l10n_tr_edoc_response_code), ("accepted", "KABUL"))
+
+    def test_error_banner_and_gib_status_speak_the_readers_language(self):
+        """No technical code before the error, and GİB's status in the reader's language."""
+        arch = etree.fromstring(
+            self.env["l10n_tr_edoc.document"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        (banner,) = arch.xpath("//div[hasclass('alert-danger')]")
+        self.assertFalse(banner.xpath(".//field[@name='error_code']"))
+        self.assertNotIn(":", "".join(banner.itertext()).strip())
+        move = self._send(self._post(self.registered))
+        document = move.l10n_tr_edoc_document_id
+        document.write({"gib_status_code": "1300", "gib_status_text": "Completed successfully"})
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.assertEqual(document.with_context(lang="tr_TR").gib_status_label, "BAŞARIYLA TAMAMLANDI")
+        self.assertEqual(move.with_context(lang="tr_TR").l10n_tr_edoc_gib_status_text, "BAŞARIYLA TAMAMLANDI")
+        self.assertEqual(document.with_context(lang="en_US").gib_status_label, "Completed successfully")
+
 
 @tagged("post_install", "-at_install")
 class TestFirstDayDespatch(L10nTrEdocDespatchCase):
@@ -181,3 +223,13 @@ class TestFirstDayMail(L10nTrEdocOutgoingCase):
         )
         html = move.l10n_tr_edoc_document_id._l10n_tr_edoc_render().html
         self.assertIn("300,00", html)
+
+    def test_printout_tab_renders_when_the_web_client_reads_it(self):
+        """The form reads with bin_size=True: the Printout tab must still render the XML itself."""
+        move = self._send(self._post(self.registered))
+        document = move.l10n_tr_edoc_document_id
+        (values,) = document.with_context(bin_size=True).web_read(
+            {"preview_html": {}, "render_note": {}, "render_template": {}}
+        )
+        self.assertEqual(values["render_template"], "ours", values["render_note"])
+        self.assertIn(move.l10n_tr_edoc_number, values["preview_html"])
