@@ -577,6 +577,21 @@ class AccountMove(models.Model):
                     date=self._get_invoice_currency_rate_date(),
                 )
             )
+        carrier = self.l10n_tr_edoc_carrier_id
+        if (
+            self.l10n_tr_edoc_profile == "EARSIVFATURA"
+            and self.l10n_tr_edoc_internet_sale
+            and carrier
+            and (problem := carrier._l10n_tr_edoc_tax_id_problem(carrier.vat))
+        ):
+            problems.append(
+                self.env._(
+                    "The carrier %(carrier)s of this internet sale needs its VKN/TCKN (%(problem)s). "
+                    "Enter it in the carrier's contact (Tax ID field), then send again.",
+                    carrier=carrier.display_name,
+                    problem=problem,
+                )
+            )
         taxes = self.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
         exemptions = set(taxes.l10n_tr_edoc_exemption_id.mapped("code"))
         kinds = {codes.EXEMPTIONS[code][0] for code in exemptions if code in codes.EXEMPTIONS}

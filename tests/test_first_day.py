@@ -1,12 +1,18 @@
 import datetime
+import shutil
+import socket
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..core.sandbox.userlist import GibUser
+from ..models.res_config_settings_gib_package import PARAM_URLS
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .test_despatch_common import L10nTrEdocDespatchCase
 
@@ -141,6 +147,38 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self.assertEqual(document.with_context(lang="tr_TR").gib_status_label, "BAŞARIYLA TAMAMLANDI")
         self.assertEqual(move.with_context(lang="tr_TR").l10n_tr_edoc_gib_status_text, "BAŞARIYLA TAMAMLANDI")
         self.assertEqual(document.with_context(lang="en_US").gib_status_label, "Completed successfully")
+
+    def test_unreachable_gib_package_says_what_to_do(self):
+        root = Path(tempfile.mkdtemp(prefix="l10n_tr_edoc-gib-"))
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        self.patch(self.registry["res.config.settings"], "_l10n_tr_edoc_gib_package_root", lambda self: root)
+        params = self.env["ir.config_parameter"].sudo()
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            url = f"http://127.0.0.1:{closed.getsockname()[1]}/ubl.zip"
+        for key in PARAM_URLS.values():
+            params.set_param(key, url)
+        with self.assertRaises(UserError) as caught:
+            self.env["res.config.settings"].create({}).action_l10n_tr_edoc_download_gib_package()
+        message = caught.exception.args[0]
+        self.assertIn(url, message)
+        self.assertIn("internet", message)
+        self.assertNotRegex(message, "HTTPConnection|urllib3|Max retries|Errno")
+
+    def test_internet_sale_carrier_without_tax_id_is_named(self):
+        self.carrier.vat = False
+        move = self._post(
+            self.unregistered,
+            l10n_tr_edoc_internet_sale=True,
+            l10n_tr_edoc_website="https://magaza.anadolu.example",
+            l10n_tr_edoc_payment_method="KREDIKARTI/BANKAKARTI",
+            l10n_tr_edoc_carrier_id=self.carrier.id,
+        )
+        error = move._l10n_tr_edoc_send()[move]
+        self.assertIn(self.carrier.name, error)
+        self.assertIn("Tax ID", error)
+        self.assertNotIn("urn:oasis", error)
+        self.assertFalse(move.l10n_tr_edoc_number)
 
 
 @tagged("post_install", "-at_install")
