@@ -180,6 +180,23 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self.assertNotIn("urn:oasis", error)
         self.assertFalse(move.l10n_tr_edoc_number)
 
+    def test_technical_records_have_readable_names(self):
+        run = self.edoc_account._l10n_tr_edoc_sync_gib_users(full=True)
+        self.assertNotIn("l10n_tr_edoc", run.display_name)
+        self.assertIn("Full list", run.display_name)
+        self.edoc_account.action_l10n_tr_edoc_test_connection()
+        event = self.env["l10n_tr_edoc.event"].search([("account_id", "=", self.edoc_account.id)], limit=1)
+        self.assertNotIn("l10n_tr_edoc", event.display_name)
+        self.assertIn(event.operation, event.display_name)
+
+    def test_sandbox_connection_names_the_sandbox(self):
+        action = self.edoc_account.action_l10n_tr_edoc_test_connection()
+        self.assertNotIn("İzibiz", action["params"]["message"])
+        self.assertIn("Sandbox", action["params"]["message"])
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env["ir.module.module"]._load_module_terms(["l10n_tr_edoc"], ["tr_TR"], overwrite=True)
+        self.assertIn("GİB değil", self.edoc_account.with_context(lang="tr_TR").display_name)
+
 
 @tagged("post_install", "-at_install")
 class TestFirstDayDespatch(L10nTrEdocDespatchCase):
@@ -200,6 +217,22 @@ class TestFirstDayDespatch(L10nTrEdocDespatchCase):
         waiting.action_l10n_tr_edoc_retry_import()
         self.assertEqual(waiting.state, "awaiting_response")
         self.assertTrue(waiting.picking_id)
+
+    def test_received_time_is_stored_in_utc(self):
+        """The integrator stamps Istanbul time (+03:00); Odoo stores UTC and shows the user's zone."""
+        sent = self._supplier_sends_despatch(105, [("Hidrolik pompa", "HP-1", Decimal(1), "C62")])
+        self._sync()
+        document = self.env["l10n_tr_edoc.document"].search([("uuid", "=", sent.uuid)])
+        (held,) = [doc for doc in self.sandbox.documents(vkn=self.demo.vkn) if doc.uuid == sent.uuid]
+        self.assertEqual(document.received_at, held.cdate.astimezone(datetime.UTC).replace(tzinfo=None))
+
+    def test_plates_are_found_however_typed(self):
+        Vehicle = self.env["l10n_tr_edoc.vehicle"]
+        truck = Vehicle.create({"name": "34 ABC 123"})
+        self.assertEqual(truck.name, "34ABC123")
+        self.assertEqual([row[0] for row in Vehicle.name_search("34 ABC 123")], truck.ids)
+        self.assertEqual([row[0] for row in Vehicle.name_search("34 abc")], truck.ids)
+        self.assertEqual(Vehicle.name_create("34 abc-123")[0], truck.id)
 
 
 @tagged("post_install", "-at_install")
