@@ -194,7 +194,6 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self.assertNotIn("İzibiz", action["params"]["message"])
         self.assertIn("Sandbox", action["params"]["message"])
         self.env["res.lang"]._activate_lang("tr_TR")
-        self.env["ir.module.module"]._load_module_terms(["l10n_tr_edoc"], ["tr_TR"], overwrite=True)
         self.assertIn("GİB değil", self.edoc_account.with_context(lang="tr_TR").display_name)
 
 
