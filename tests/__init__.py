@@ -24,3 +24,4 @@ from . import test_gib_package
 from . import test_reconciliation
 from . import test_billing
 from . import test_first_day
+from . import test_i18n_views

@@ -9,7 +9,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..core.sandbox.userlist import GibUser
 from ..models.res_config_settings_gib_package import PARAM_URLS
@@ -33,7 +33,7 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self.sandbox.registry.add(GibUser(vkn, "İLK GÜN A.Ş.", alias, "PK", "INVOICE", now, now))
         self.edoc_account._l10n_tr_edoc_sync_gib_users(full=True)
         with Form(self.env["res.partner"]) as form:
-            form.is_company = True
+            form.company_type = "company"
             form.name = "İlk Gün A.Ş."
             form.vat = vkn
             self.assertEqual(form.l10n_tr_edoc_einvoice_status, "registered")
@@ -137,7 +137,7 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         arch = etree.fromstring(
             self.env["l10n_tr_edoc.document"].get_views([(False, "form")])["views"]["form"]["arch"]
         )
-        (banner,) = arch.xpath("//div[hasclass('alert-danger')]")
+        (banner,) = arch.xpath("//div[hasclass('alert-danger')][field[@name='error_message']]")
         self.assertFalse(banner.xpath(".//field[@name='error_code']"))
         self.assertNotIn(":", "".join(banner.itertext()).strip())
         move = self._send(self._post(self.registered))
@@ -252,7 +252,10 @@ class TestFirstDayMail(L10nTrEdocOutgoingCase):
         self.assertTrue(number, move.l10n_tr_edoc_error_message)
         pdf = move.invoice_pdf_report_id
         self.assertEqual(pdf.name, f"{number}.pdf")
-        self.assertEqual(pdf.raw, move.l10n_tr_edoc_document_id.pdf_attachment_id.raw)
+        # tests render reports as HTML: the printout's text is readable in it
+        self.assertIn(number.encode(), pdf.raw)
+        self.assertIn(move.l10n_tr_edoc_uuid.encode(), pdf.raw)
+        self.assertNotIn(move.name.encode(), pdf.raw)
         mail = self.env["mail.message"].search(
             [("model", "=", "account.move"), ("res_id", "=", move.id), ("attachment_ids", "!=", False)]
         )
@@ -303,3 +306,18 @@ class TestFirstDayMail(L10nTrEdocOutgoingCase):
         )
         self.assertEqual(values["render_template"], "ours", values["render_note"])
         self.assertIn(move.l10n_tr_edoc_number, values["preview_html"])
+
+
+@tagged("post_install", "-at_install")
+class TestFirstDayBrowser(HttpCase):
+    def test_backend_page_declares_the_user_language(self):
+        """Turkish upper-casing (İ, I) in CSS needs lang on the page: "KİMLİK", not "KIMLIK"."""
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env.ref("base.user_admin").lang = "tr_TR"
+        self.browser_js(
+            "/odoo",
+            "const lang = document.documentElement.lang;"
+            "if (lang === 'tr-TR') { console.log('test successful'); }"
+            "else { console.error('the page language is ' + JSON.stringify(lang)); }",
+            login="admin",
+        )
