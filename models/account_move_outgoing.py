@@ -592,6 +592,18 @@ class AccountMove(models.Model):
                     problem=problem,
                 )
             )
+        if self.l10n_tr_edoc_profile == "IHRACAT":
+            for product in self.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).product_id:
+                if not product.l10n_tr_edoc_gtip:
+                    problems.append(
+                        self.env._(
+                            "Export invoices need the GTİP (customs tariff number) of %(product)s: enter it "
+                            "on the product form, General Information tab, below Sales Taxes.",
+                            product=product.display_name,
+                        )
+                    )
         taxes = self.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
         exemptions = set(taxes.l10n_tr_edoc_exemption_id.mapped("code"))
         kinds = {codes.EXEMPTIONS[code][0] for code in exemptions if code in codes.EXEMPTIONS}
