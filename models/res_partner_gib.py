@@ -36,13 +36,13 @@ class ResPartner(models.Model):
         help="The VKN/TCKN as GİB writes it: the key into the GİB user list.",
     )
     l10n_tr_edoc_einvoice_status = fields.Selection(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
+        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
     )
     l10n_tr_edoc_einvoice_alias = fields.Char(
         compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
     )
     l10n_tr_edoc_despatch_status = fields.Selection(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
+        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
     )
     l10n_tr_edoc_despatch_alias = fields.Char(
         compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
@@ -66,7 +66,8 @@ class ResPartner(models.Model):
         """Statuses apart from the editable aliases: a form saving an alias must not freeze them.
 
         Odoo protects every field of a compute method from recomputation when one of them is in the
-        create values; the form always sends the aliases, so a shared method kept "Not Checked".
+        create values; the form always sends the aliases, so a shared method kept "Not Checked". The
+        statuses are writable for code (an explicit value is kept) and read-only in the views.
         """
         for partner, values in self._l10n_tr_edoc_gib_values().items():
             partner.update({name: values[name] for name in _STATUS_FIELDS})

@@ -145,7 +145,7 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         document.write({"gib_status_code": "1300", "gib_status_text": "Completed successfully"})
         self.env["res.lang"]._activate_lang("tr_TR")
         turkish = document.with_context(lang="tr_TR")
-        print("DEBUG", turkish.kind, repr(turkish.gib_status_code), turkish.env.lang, turkish.env.context)
+        self.assertEqual(document.kind, "einvoice")
         self.assertEqual(turkish.gib_status_label, "BAŞARIYLA TAMAMLANDI")
         self.assertEqual(move.with_context(lang="tr_TR").l10n_tr_edoc_gib_status_text, "BAŞARIYLA TAMAMLANDI")
         self.assertEqual(document.with_context(lang="en_US").gib_status_label, "Completed successfully")
