@@ -67,7 +67,8 @@ class ResPartner(models.Model):
 
         Odoo protects every field of a compute method from recomputation when one of them is in the
         create values; the form always sends the aliases, so a shared method kept "Not Checked". The
-        statuses are writable for code (an explicit value is kept) and read-only in the views.
+        statuses are writable for code (an explicit value is kept) and read-only in the views, and
+        have no default: a default would count as an explicit value and freeze "Not Checked" again.
         """
         for partner, values in self._l10n_tr_edoc_gib_values().items():
             partner.update({name: values[name] for name in _STATUS_FIELDS})
