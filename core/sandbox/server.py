@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..errors import ConfigurationError
 from .clock import SandboxClock
-from .demo import DEMO_COMPANIES, REJECTING_ALIAS
+from .demo import DEMO_COMPANIES, DEMO_GIB_USERS, REJECTING_ALIAS
 from .frontends import integrator_frontends
 from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
@@ -151,6 +151,13 @@ class Sandbox:
         for demo in DEMO_COMPANIES:
             self.add_company(**demo.__dict__)
         self.reject_alias(REJECTING_ALIAS, 1150)
+
+    def seed_demo_gib_users(self):
+        """The customs mailbox and a public-sector user in the GİB list, so export and KAMU can be tried."""
+        now = self.clock.now()
+        for vkn, title, alias, kind in DEMO_GIB_USERS:
+            if not self.registry.lookup(vkn, "INVOICE"):
+                self.registry.add(GibUser(vkn, title, alias, "PK", "INVOICE", now, now, type=kind))
 
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""
