@@ -53,5 +53,6 @@
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],
+        "web.assets_backend": ["l10n_tr_edoc/static/src/js/*.js"],
     },
 }

@@ -50,14 +50,28 @@ class AccountJournal(models.Model):
         ).show_refresh_out_einvoices_status_button = True
 
     def button_fetch_in_einvoices(self):
-        super().button_fetch_in_einvoices()
+        """Fetch now, and say what came: a silent button looks broken."""
+        result = super().button_fetch_in_einvoices()
+        accounts = self.env["l10n_tr_edoc.account"]
+        fetched = 0
         for company in self._l10n_tr_edoc_journals().company_id:
-            account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(company)
+            account = accounts._l10n_tr_edoc_for_company(company)
             account.check_access("write")
-            if account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices() is None:
+            created = account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices()
+            if created is None:
                 raise UserError(
                     self.env._("Incoming invoices are being fetched right now; try again in a moment.")
                 )
+            accounts |= account
+            fetched += created
+        if not accounts:
+            return result
+        return accounts[:1]._l10n_tr_edoc_notify(
+            self.env._("Incoming invoices"),
+            self.env._("%s new incoming e-Fatura fetched.", fetched),
+            "success",
+            reload=True,
+        )
 
     def button_refresh_out_einvoices_status(self):
         super().button_refresh_out_einvoices_status()

@@ -1,14 +1,15 @@
 import datetime
 import uuid as uuidlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr
+from odoo.tools import float_compare, float_repr
 
 from ..core import codes
 from ..core.documents import (
     Address,
+    AllowanceCharge,
     Contact,
     Delivery,
     DeliveryTerms,
@@ -73,10 +74,13 @@ TRANSPORT_MODES = [
     ("7", "Fixed installation"),
     ("8", "Inland waterway"),
 ]
+EXPORT_EXEMPTION = "301"
+"""KDV exemption 11/1-a, export of goods: never on a sale to a buyer in Türkiye."""
 # Export invoices are addressed to the customs administration (GTB); the foreign buyer is BuyerCustomerParty.
 GTB_VKN = "1460415308"
 GTB_NAME = "Gümrük ve Ticaret Bakanlığı Gümrükler Genel Müdürlüğü-Bilgi İşlem Dairesi Başkanlığı"
 GTB_ALIAS = "urn:mail:ihracatpk@gtb.gov.tr"
+CENT = Decimal("0.01")
 PAYMENT_MEANS_CODE = {"KREDIKARTI/BANKAKARTI": "48", "EFT/HAVALE": "42", "KAPIDAODEME": "10"}
 
 
@@ -390,13 +394,15 @@ class AccountMove(models.Model):
                         ),
                     ),
                 )
+            price, allowances = self._l10n_tr_edoc_line_discount(aml, subtotal, quantity)
             lines.append(
                 InvoiceLine(
                     id=str(number),
                     quantity=quantity,
                     unit_code=_unit_code(aml.product_uom_id),
-                    price_amount=(subtotal / quantity).quantize(Decimal("0.000001")).normalize(),
+                    price_amount=price,
                     line_extension_amount=subtotal,
+                    allowance_charges=allowances,
                     item=Item(
                         name=aml.product_id.name or aml.name or "",
                         description=(aml.name or None) if aml.product_id else None,
@@ -408,6 +414,30 @@ class AccountMove(models.Model):
                 )
             )
         return tuple(lines)
+
+    def _l10n_tr_edoc_line_discount(self, aml, subtotal, quantity):
+        """Unit price before the line's discount, and the discount as a line AllowanceCharge.
+
+        GİB shows a discount in its own column (İskonto) and in the total discount; folding it into
+        the unit price would hide it from the buyer.
+        """
+        step = Decimal("0.000001")
+        discount = Decimal(float_repr(aml.discount, 6)) / 100
+        if not discount:
+            return (subtotal / quantity).quantize(step).normalize(), ()
+        if discount < 1:
+            price = (subtotal / (1 - discount) / quantity).quantize(step).normalize()
+        else:
+            price = Decimal(float_repr(aml.price_unit, 6)).normalize()
+        gross = (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+        allowance = AllowanceCharge(
+            charge_indicator=False,
+            amount=gross - subtotal,
+            reason="İskonto",
+            multiplier_factor_numeric=discount.normalize(),
+            base_amount=gross,
+        )
+        return price, (allowance,)
 
     def _l10n_tr_edoc_to_invoice(self, number, issue_time=None):
         """The posted move as a core UBL-TR invoice numbered ``number``."""
@@ -500,7 +530,15 @@ class AccountMove(models.Model):
                 line_extension_amount=untaxed,
                 tax_exclusive_amount=untaxed,
                 tax_inclusive_amount=tax_inclusive,
-                allowance_total_amount=Decimal("0.00"),
+                allowance_total_amount=sum(
+                    (
+                        charge.amount
+                        for line in lines
+                        for charge in line.allowance_charges
+                        if not charge.charge_indicator
+                    ),
+                    Decimal("0.00"),
+                ),
                 payable_amount=_amount(self.amount_total, currency),
             ),
             **extra,
@@ -513,10 +551,113 @@ class AccountMove(models.Model):
         return check_invoice(self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number()), today=today)
 
     def _l10n_tr_edoc_preview_number(self):
-        """The number the document has, or the one it would get now, without spending any."""
-        series = self._l10n_tr_edoc_series()
-        return self.l10n_tr_edoc_number or format_number(
-            series.prefix or "AAA", (self.invoice_date or fields.Date.context_today(self)).year, 1
+        """The number the document has, or the next one of its series, without spending any."""
+        if self.l10n_tr_edoc_number:
+            return self.l10n_tr_edoc_number
+        issue_date = self.invoice_date or fields.Date.context_today(self)
+        if series := self._l10n_tr_edoc_series():
+            return series._l10n_tr_edoc_peek_number(issue_date)
+        return format_number("AAA", issue_date.year, 1)
+
+    def _l10n_tr_edoc_move_problems(self):
+        """Blocking problems the UBL checks cannot see, as texts: stop the send before a number is drawn.
+
+        A foreign-currency invoice needs a real rate for its date (Odoo silently falls back to 1),
+        and a special invoice type needs the data that makes it that type.
+        """
+        self.ensure_one()
+        problems = []
+        if self.currency_id != self.company_id.currency_id and not self._l10n_tr_edoc_has_real_rate():
+            problems.append(
+                self.env._(
+                    "There is no %(currency)s exchange rate for %(date)s: GİB needs the TL amounts at "
+                    "the real rate. Add the rate in Invoicing > Configuration > Currencies, reset the "
+                    "invoice to draft and confirm it again (or enter the rate on the invoice).",
+                    currency=self.currency_id.name,
+                    date=self._get_invoice_currency_rate_date(),
+                )
+            )
+        carrier = self.l10n_tr_edoc_carrier_id
+        if (
+            self.l10n_tr_edoc_profile == "EARSIVFATURA"
+            and self.l10n_tr_edoc_internet_sale
+            and carrier
+            and (problem := carrier._l10n_tr_edoc_tax_id_problem(carrier.vat))
+        ):
+            problems.append(
+                self.env._(
+                    "The carrier %(carrier)s of this internet sale needs its VKN/TCKN (%(problem)s). "
+                    "Enter it in the carrier's contact (Tax ID field), then send again.",
+                    carrier=carrier.display_name,
+                    problem=problem,
+                )
+            )
+        if self.l10n_tr_edoc_profile == "IHRACAT":
+            for product in self.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).product_id:
+                if not product.l10n_tr_edoc_gtip:
+                    problems.append(
+                        self.env._(
+                            "Export invoices need the GTİP (customs tariff number) of %(product)s: enter it "
+                            "on the product form, General Information tab, below Sales Taxes.",
+                            product=product.display_name,
+                        )
+                    )
+        taxes = self.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
+        exemptions = set(taxes.l10n_tr_edoc_exemption_id.mapped("code"))
+        kinds = {codes.EXEMPTIONS[code][0] for code in exemptions if code in codes.EXEMPTIONS}
+        type_code = self.l10n_tr_edoc_type_code
+        for special, kind, label in (
+            ("OZELMATRAH", codes.ExemptionKind.OZEL_MATRAH, "8xx"),
+            ("IHRACKAYITLI", codes.ExemptionKind.IHRAC_KAYITLI, "7xx"),
+        ):
+            if type_code == special and kind not in kinds:
+                problems.append(
+                    self.env._(
+                        "The invoice type %(type)s needs a tax with its %(codes)s exemption code on the "
+                        "lines. Choose the tax on each line (Invoicing > Configuration > Taxes: GİB "
+                        "Exemption Reason), or change the GİB Invoice Type on the e-Document tab.",
+                        type=special,
+                        codes=label,
+                    )
+                )
+        if type_code == "ISTISNA" and self.l10n_tr_edoc_profile != "IHRACAT":
+            if not exemptions:
+                problems.append(
+                    self.env._(
+                        "The invoice type ISTISNA needs a 0% tax with its exemption reason on the lines "
+                        "(Invoicing > Configuration > Taxes: GİB Exemption Reason)."
+                    )
+                )
+            elif EXPORT_EXEMPTION in exemptions and self.partner_id.commercial_partner_id.country_id.code in (
+                "TR",
+                False,
+            ):
+                problems.append(
+                    self.env._(
+                        "Exemption %s (export of goods) is for export invoices; this customer is in "
+                        "Türkiye. Choose the tax with the exemption that applies to this sale.",
+                        EXPORT_EXEMPTION,
+                    )
+                )
+        return problems
+
+    def _l10n_tr_edoc_has_real_rate(self):
+        """The invoice's rate is not Odoo's fallback: never at par, and entered or stored for its date."""
+        if float_compare(self.invoice_currency_rate, 1.0, precision_digits=10) == 0:
+            return False
+        if float_compare(self.invoice_currency_rate, self.expected_currency_rate, precision_digits=10):
+            return True
+        return bool(
+            self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", self.currency_id.id),
+                    ("name", "<=", self._get_invoice_currency_rate_date()),
+                    ("company_id", "in", (False, self.company_id.root_id.id)),
+                ],
+                limit=1,
+            )
         )
 
     def action_l10n_tr_edoc_preview(self):

@@ -71,14 +71,14 @@ class AccountMove(models.Model):
         """Number (once), build and attach the XML; returns an error text or None. Nothing is sent."""
         self.ensure_one()
         problems = [issue for issue in self._l10n_tr_edoc_check() if issue.is_error]
-        if problems:
-            text = "\n".join(issue.message for issue in problems)
+        texts = self._l10n_tr_edoc_move_problems() + [issue.message for issue in problems]
+        if texts:
+            text = "\n".join(texts)
+            code = problems[0].code if problems else "tr_edoc.move.preflight"
             if document.state == "draft":
-                document._l10n_tr_edoc_apply_event(
-                    "generate_failed", error_code=problems[0].code, error_message=text
-                )
+                document._l10n_tr_edoc_apply_event("generate_failed", error_code=code, error_message=text)
             else:
-                document.write({"error_code": problems[0].code, "error_message": text})
+                document.write({"error_code": code, "error_message": text})
             return text
         number = document.name
         if not number:
@@ -181,7 +181,16 @@ class AccountMove(models.Model):
         errors = self._l10n_tr_edoc_send()
         if errors:
             raise UserError("\n".join(errors.values()))
-        return True
+        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id[:1])
+        return account._l10n_tr_edoc_notify(
+            self.env._("Sent to GİB"),
+            self.env._(
+                "%s: GİB's answer is checked automatically; the status shows on the invoice.",
+                ", ".join(f"{move.display_name} ({move.l10n_tr_edoc_number})" for move in self),
+            ),
+            "success",
+            reload=True,
+        )
 
     def action_l10n_tr_edoc_update_status(self):
         documents = self.l10n_tr_edoc_document_id.filtered(lambda d: d.state in (*POLLED_STATES, "reported"))

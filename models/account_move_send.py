@@ -34,6 +34,9 @@ class AccountMoveSend(models.AbstractModel):
                 messages.append(
                     self.env._("%s: no e-Document series for this kind of invoice.", move.display_name)
                 )
+            for problem in move._l10n_tr_edoc_move_problems():
+                blocked |= move
+                messages.append(f"{move.display_name}: {problem}")
             for issue in issues:
                 if issue.is_error:
                     blocked |= move
@@ -77,3 +80,17 @@ class AccountMoveSend(models.AbstractModel):
                     "error_title": self.env._("The e-Document could not be sent to GİB:"),
                     "errors": [error],
                 }
+
+    @api.model
+    def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
+        """What reaches the buyer is the legal printout: GİB number, ETTN, QR and title, named by number.
+
+        Once the e-document is with GİB, Odoo's own invoice PDF (another number, no ETTN) is replaced by
+        the e-document's stored printout, so the e-mail and the invoice's PDF are the e-Arşiv/e-Fatura.
+        """
+        # EXTENDS 'account'
+        super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
+        document = invoice.l10n_tr_edoc_document_id
+        values = invoice_data.get("pdf_attachment_values")
+        if values and document and document._l10n_tr_edoc_keeps_pdf():
+            values.update({"raw": document._l10n_tr_edoc_pdf(), "name": f"{document.name}.pdf"})

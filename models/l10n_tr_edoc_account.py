@@ -125,6 +125,15 @@ class L10nTrEdocAccount(models.Model):
                 f"{labels.get(account.provider, account.provider)} - {account.company_id.name or ''}"
             )
 
+    @api.depends("provider", "company_id.name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The stored name is in its creator's language; what is shown follows the reader's."""
+        labels = dict(self._selection_provider())
+        for account in self:
+            provider = labels.get(account.provider, account.provider or "")
+            account.display_name = f"{provider} - {account.company_id.name or ''}"
+
     @api.depends("provider")
     def _compute_is_sandbox(self):
         for account in self:
@@ -266,9 +275,20 @@ class L10nTrEdocAccount(models.Model):
         self.write({**values, "connection_state": "ok", "last_error": False})
         # on the session the check opened: a connection test costs the integrator one login
         self._l10n_tr_edoc_refresh_credit(provider)
-        return self._l10n_tr_edoc_notify(
-            self.env._("Connection successful"), result.message, "success", reload=True
+        # the provider's own sentence is English and names the API family (a sandbox says "İzibiz")
+        environments = dict(self._fields["environment"]._description_selection(self.env))
+        message = (
+            self.env._(
+                "Connected to %(integrator)s.", integrator=dict(self._selection_provider())[self.provider]
+            )
+            if self.is_sandbox
+            else self.env._(
+                "Connected to %(integrator)s (%(environment)s).",
+                integrator=dict(self._selection_provider())[self.provider],
+                environment=environments.get(self.environment, self.environment),
+            )
         )
+        return self._l10n_tr_edoc_notify(self.env._("Connection successful"), message, "success", reload=True)
 
     def _l10n_tr_edoc_notify(self, title, message, kind, reload=False):
         """A toast; ``reload`` also refreshes the form it was called from, whose record just changed."""

@@ -191,15 +191,21 @@ class L10nTrEdocAccount(models.Model):
         self.ensure_one()
         self.check_access("write")
         if error := self._l10n_tr_edoc_refresh_credit().get(self):
-            return self._l10n_tr_edoc_notify(self.env._("Credit could not be read"), error, "danger")
+            return self._l10n_tr_edoc_notify(
+                self.env._("Credit could not be read"), error, "danger", reload=True
+            )
         if not self.credit_reported:
             return self._l10n_tr_edoc_notify(
-                self.env._("Credit"), self.env._("This integrator does not report a credit balance."), "info"
+                self.env._("Credit"),
+                self.env._("This integrator does not report a credit balance."),
+                "info",
+                reload=True,
             )
         return self._l10n_tr_edoc_notify(
             self.env._("Credit"),
             self.env._("Remaining credit: %(balance)s", balance=self._l10n_tr_edoc_credit_text()),
             "warning" if self.credit_low else "success",
+            reload=True,
         )
 
     def action_l10n_tr_edoc_open_call_log(self):

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..core.providers.base import Exchange
-from ..core.states import EXCHANGED_STATES, INITIAL_STATE, machine_for, next_state
+from ..core.states import EXCHANGED_STATES, INITIAL_STATE, gib_status_text, machine_for, next_state
 
 KINDS = [
     ("einvoice", "e-Fatura"),
@@ -76,7 +76,12 @@ class L10nTrEdocDocument(models.Model):
     amount_total = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     gib_status_code = fields.Char(string="GİB Status Code", readonly=True)
-    gib_status_text = fields.Char(string="GİB Status", readonly=True)
+    gib_status_text = fields.Char(string="GİB Status (as received)", readonly=True)
+    gib_status_label = fields.Char(
+        string="GİB Status",
+        compute="_compute_gib_status_label",
+        help="GİB's status in the reader's language: GİB's own Turkish text, or its English rendering.",
+    )
     received_at = fields.Datetime(
         readonly=True, help="When the document reached the receiver's mailbox (the integrator's timestamp)."
     )
@@ -101,6 +106,20 @@ class L10nTrEdocDocument(models.Model):
         "UNIQUE(company_id, uuid, direction)",
         "This ETTN is already known for this company and direction.",
     )
+
+    @api.depends("gib_status_code", "gib_status_text", "kind")
+    @api.depends_context("lang")
+    def _compute_gib_status_label(self):
+        """The stored text is in the language of whoever polled (often the cron): translate at display."""
+        lang = "tr" if (self.env.lang or "").startswith("tr") else "en"
+        for document in self:
+            code = document.gib_status_code
+            known = (
+                gib_status_text(int(code), lang)
+                if document.kind != "earchive" and code and code.isdigit()
+                else ""
+            )
+            document.gib_status_label = known or document.gib_status_text
 
     @api.depends("name", "uuid", "kind")
     def _compute_display_name(self):

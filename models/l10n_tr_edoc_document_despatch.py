@@ -112,7 +112,10 @@ class L10nTrEdocDocument(models.Model):
             picking = self._l10n_tr_edoc_receipt_for(advice)
         except (EdocError, UserError) as error:
             text = self._l10n_tr_edoc_error_text(error) if isinstance(error, EdocError) else error.args[0]
-            self._l10n_tr_edoc_apply_event("import_failed", error_message=text)
+            if self.state == "import_failed":
+                self.error_message = text
+            else:
+                self._l10n_tr_edoc_apply_event("import_failed", error_message=text)
             return False
         self.write({"picking_id": picking.id})
         picking.l10n_tr_edoc_uuid = self.uuid

@@ -150,6 +150,10 @@ class L10nTrEdocDocument(models.Model):
         return move
 
     def _l10n_tr_edoc_import_failed(self, reason):
+        if self.state == "import_failed":
+            # a retry that failed again: the state stays, the newest reason is shown
+            self.write({"error_code": "import_failed", "error_message": reason})
+            return
         self._l10n_tr_edoc_apply_event("import_failed", error_code="import_failed", error_message=reason)
         self.activity_schedule(
             "l10n_tr_edoc.mail_activity_type_import_failed",
@@ -164,7 +168,10 @@ class L10nTrEdocDocument(models.Model):
                 raise UserError(
                     self.env._("There is no received XML to import for %s.", document.display_name)
                 )
-            document._l10n_tr_edoc_import()
+            if document.kind == "despatch":
+                document._l10n_tr_edoc_import_despatch()
+            else:
+                document._l10n_tr_edoc_import()
 
     # -- commercial answer ----------------------------------------------------------------------
 

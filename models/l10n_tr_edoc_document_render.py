@@ -98,8 +98,9 @@ class L10nTrEdocDocument(models.Model):
         self.ensure_one()
         if not self.xml_attachment_id:
             raise UserError(self.env._("%(document)s has no XML to print.", document=self.display_name))
+        # the web client reads with bin_size=True, which turns a binary into its size ("12.3 Kb")
         return self._l10n_tr_edoc_render_xml(
-            self.xml_attachment_id.raw,
+            self.xml_attachment_id.with_context(bin_size=False).raw,
             use_embedded=self.direction == "in",
             with_qr=self.kind in KINDS_WITH_QR,
         )

@@ -4,6 +4,7 @@ import datetime
 from lxml import etree
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
 
 from ..core.errors import EdocError
 from ..core.xmlsafe import load_xml
@@ -55,6 +56,14 @@ class L10nTrEdocEvent(models.Model):
         help="The request and response were deleted after the company's retention period; "
         "operation, result and duration stay as the audit trail.",
     )
+
+    @api.depends("operation", "document_id", "create_date")
+    def _compute_display_name(self):
+        """Breadcrumbs name the call, not "l10n_tr_edoc.event,66"."""
+        for event in self:
+            when = format_datetime(self.env, event.create_date) if event.create_date else ""
+            subject = event.document_id.display_name or ""
+            event.display_name = " · ".join(filter(None, (event.operation, subject, when)))
 
     @api.depends("request_attachment_id", "response_attachment_id")
     def _compute_payloads(self):

@@ -5,6 +5,7 @@ import queue
 import threading
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
 
 from ..core.errors import EdocError
 from .l10n_tr_edoc_gib_user import GibUserWriter
@@ -43,6 +44,14 @@ class L10nTrEdocGibUserSync(models.Model):
     documents_flagged = fields.Integer(string="Drafts Flagged")
     last_identifier = fields.Char(help="Last VKN/TCKN of the last committed batch: where a full run resumes.")
     error = fields.Text()
+
+    @api.depends("mode", "started_at")
+    def _compute_display_name(self):
+        """Breadcrumbs name the run, not "l10n_tr_edoc.gib.user.sync,1"."""
+        modes = dict(self._fields["mode"]._description_selection(self.env))
+        for run in self:
+            when = format_datetime(self.env, run.started_at) if run.started_at else ""
+            run.display_name = " · ".join(filter(None, (modes.get(run.mode), when)))
 
     def _l10n_tr_edoc_progress(self, users, aliases, last_identifier, refreshed):
         """Counters in plain SQL: one statement per batch, no ORM cache to keep in step."""
@@ -174,7 +183,7 @@ class L10nTrEdocAccount(models.Model):
                 closed = writer.close_unseen(moment.replace(tzinfo=None)) if run.mode == "full" else []
                 self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
                 self.user_list_cursor = run.started_at
-                refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=run.mode == "full")
+                refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=True)
                 run._l10n_tr_edoc_progress(0, 0, run.last_identifier, refreshed)
                 run.write(
                     {"state": "done", "finished_at": fields.Datetime.now(), "aliases_closed": len(closed)}

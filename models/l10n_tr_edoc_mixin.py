@@ -31,7 +31,7 @@ class L10nTrEdocMixin(models.AbstractModel):
         string="GİB Status Code", related="l10n_tr_edoc_document_id.gib_status_code"
     )
     l10n_tr_edoc_gib_status_text = fields.Char(
-        string="GİB Status", related="l10n_tr_edoc_document_id.gib_status_text"
+        string="GİB Status", related="l10n_tr_edoc_document_id.gib_status_label"
     )
     l10n_tr_edoc_error_message = fields.Text(
         string="e-Document Error", related="l10n_tr_edoc_document_id.error_message"

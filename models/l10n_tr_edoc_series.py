@@ -72,6 +72,12 @@ class L10nTrEdocSeries(models.Model):
                 return series
         return self
 
+    def _l10n_tr_edoc_peek_number(self, issue_date):
+        """The number the next document dated ``issue_date`` would get, without drawing it (previews)."""
+        self.ensure_one()
+        counter = self.year_ids.filtered(lambda c: c.year == issue_date.year)
+        return format_number(self.prefix, issue_date.year, (counter.last_sequence or 0) + 1)
+
     def _l10n_tr_edoc_take_number(self, issue_date, today=None):
         """Draw the next number for ``issue_date`` (a date); raise when GİB would refuse that date.
 

@@ -27,6 +27,23 @@ class L10nTrEdocVehicle(models.Model):
         "(company_id, kind, name) WHERE active IS TRUE", "This plate is already registered."
     )
 
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Find "34 ABC 123" however it is typed: plates are stored normalised."""
+        if isinstance(value, str):
+            value = normalize_plate(value)
+        return super()._search_display_name(operator, value)
+
+    @api.model
+    def name_create(self, name):
+        """Typing a known plate in another spelling picks the existing vehicle instead of failing."""
+        plate = normalize_plate(name)
+        if existing := self.search(
+            [("name", "=", plate), ("company_id", "in", (False, self.env.company.id))], limit=1
+        ):
+            return existing.id, existing.display_name
+        return super().name_create(plate)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

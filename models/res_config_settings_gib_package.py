@@ -2,6 +2,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import requests
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
@@ -72,6 +74,16 @@ class ResConfigSettings(models.TransientModel):
         try:
             folder, records = package.download(urls, self._l10n_tr_edoc_gib_package_root())
         except EdocError as error:
+            if isinstance(error.__cause__, requests.RequestException):
+                # the transport's own text (pools, sockets, retries) tells an accountant nothing
+                raise UserError(
+                    self.env._(
+                        "The GİB package could not be downloaded from %(url)s: the server did not answer. "
+                        "Check that this Odoo server can reach the internet (or correct the address in "
+                        "the system parameters), then click Download again.",
+                        url=error.params.get("url", ""),
+                    )
+                ) from error
             raise UserError(
                 self.env._("The GİB package could not be installed: %(error)s", error=error.message)
             ) from error

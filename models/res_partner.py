@@ -22,14 +22,12 @@ class ResPartner(models.Model):
     l10n_tr_edoc_tax_office = fields.Char(
         string="Tax Office", help="Vergi dairesi, printed on every e-document next to the VKN/TCKN."
     )
-    l10n_tr_edoc_einvoice_status = fields.Selection(
-        REGISTRATION, string="e-Fatura Registration", default="unknown", copy=False
-    )
+    l10n_tr_edoc_einvoice_status = fields.Selection(REGISTRATION, string="e-Fatura Registration", copy=False)
     l10n_tr_edoc_einvoice_alias = fields.Char(
         string="e-Fatura Alias (PK)", copy=False, help="Mailbox (PK alias) our e-Fatura are sent to."
     )
     l10n_tr_edoc_despatch_status = fields.Selection(
-        REGISTRATION, string="e-İrsaliye Registration", default="unknown", copy=False
+        REGISTRATION, string="e-İrsaliye Registration", copy=False
     )
     l10n_tr_edoc_despatch_alias = fields.Char(
         string="e-İrsaliye Alias (PK)", copy=False, help="Mailbox (PK alias) our e-İrsaliye are sent to."

@@ -14,6 +14,8 @@ _ROUTE_FIELDS = {
     "DESPATCHADVICE": ("l10n_tr_edoc_despatch_status", "l10n_tr_edoc_despatch_alias"),
 }
 
+_STATUS_FIELDS = [status for status, _alias in _ROUTE_FIELDS.values()]
+_ALIAS_FIELDS = [alias for _status, alias in _ROUTE_FIELDS.values()]
 _FLUSHED = ["l10n_tr_edoc_tax_id", *(name for pair in _ROUTE_FIELDS.values() for name in pair)]
 
 
@@ -34,16 +36,16 @@ class ResPartner(models.Model):
         help="The VKN/TCKN as GİB writes it: the key into the GİB user list.",
     )
     l10n_tr_edoc_einvoice_status = fields.Selection(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
+        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
     )
     l10n_tr_edoc_einvoice_alias = fields.Char(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
+        compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
     )
     l10n_tr_edoc_despatch_status = fields.Selection(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=True
+        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
     )
     l10n_tr_edoc_despatch_alias = fields.Char(
-        compute="_compute_l10n_tr_edoc_gib_status", store=True, readonly=False
+        compute="_compute_l10n_tr_edoc_gib_alias", store=True, readonly=False
     )
     l10n_tr_edoc_gib_alias_ids = fields.Many2many(
         "l10n_tr_edoc.gib.user.alias",
@@ -61,8 +63,20 @@ class ResPartner(models.Model):
 
     @api.depends("l10n_tr_edoc_tax_id")
     def _compute_l10n_tr_edoc_gib_status(self):
+        """Statuses apart from the editable aliases: a form saving an alias must not freeze them.
+
+        Odoo protects every field of a compute method from recomputation when one of them is in the
+        create values; the form always sends the aliases, so a shared method kept "Not Checked". The
+        statuses are writable for code (an explicit value is kept) and read-only in the views, and
+        have no default: a default would count as an explicit value and freeze "Not Checked" again.
+        """
         for partner, values in self._l10n_tr_edoc_gib_values().items():
-            partner.update(values)
+            partner.update({name: values[name] for name in _STATUS_FIELDS})
+
+    @api.depends("l10n_tr_edoc_tax_id")
+    def _compute_l10n_tr_edoc_gib_alias(self):
+        for partner, values in self._l10n_tr_edoc_gib_values().items():
+            partner.update({name: values[name] for name in _ALIAS_FIELDS})
 
     @api.depends("l10n_tr_edoc_tax_id", "l10n_tr_edoc_einvoice_alias", "l10n_tr_edoc_despatch_alias")
     def _compute_l10n_tr_edoc_gib_alias_ids(self):
@@ -323,5 +337,5 @@ class ResPartner(models.Model):
             else self.env._("%(name)s is not in GİB's registered-user list.", name=self.display_name)
         )
         return account._l10n_tr_edoc_notify(
-            self.env._("GİB check"), message, "success" if users else "warning"
+            self.env._("GİB check"), message, "success" if users else "warning", reload=True
         )

@@ -43,6 +43,15 @@ def split_person_name(name):
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], parts[0])
 
 
+def _utc_naive(moment):
+    """An integrator timestamp as Odoo stores it (naive UTC); a naive one is Istanbul's wall clock."""
+    if not moment:
+        return False
+    if not moment.tzinfo:
+        moment = moment.replace(tzinfo=ISTANBUL)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 class StockPicking(models.Model):
     """e-İrsaliye on deliveries (sent) and receipts (received and answered with an İrsaliye Yanıtı)."""
 
@@ -524,7 +533,7 @@ class StockPicking(models.Model):
                     "issue_date": advice.issue_date,
                     "sender_vat": advice.delivery_customer.tax_id,
                     "receiver_vat": advice.despatch_supplier.tax_id,
-                    "received_at": incoming.received_at and incoming.received_at.replace(tzinfo=None),
+                    "received_at": _utc_naive(incoming.received_at),
                     "parent_id": despatch.id,
                     "picking_id": despatch.picking_id.id,
                 }
@@ -592,7 +601,7 @@ class StockPicking(models.Model):
                         "issue_date": incoming.issue_date,
                         "sender_vat": incoming.sender_vkn,
                         "receiver_vat": incoming.receiver_vkn,
-                        "received_at": incoming.received_at and incoming.received_at.replace(tzinfo=None),
+                        "received_at": _utc_naive(incoming.received_at),
                     }
                 )
                 known._l10n_tr_edoc_despatch_attach_xml(incoming.content)

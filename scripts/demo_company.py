@@ -47,6 +47,13 @@ customers = [
         }
         for demo in others
     ),
+    # a public administration in the sandbox's GİB list: choose the KAMU scenario on its invoice
+    {
+        "name": "T.C. Sandbox Valiliği (KAMU)",
+        "vat": "3900892152",
+        "l10n_tr_edoc_einvoice_status": "registered",
+        "l10n_tr_edoc_einvoice_alias": "urn:mail:defaultpk@valilik.sandbox.example",
+    },
     # not in GİB's list: its invoices go out as e-Arşiv
     {
         "name": "Marmara Perakende A.Ş. (e-Arşiv)",
@@ -81,12 +88,18 @@ if not env["res.partner"].search([("name", "=", "Müller Handels GmbH (IHRACAT)"
         }
     )
 company.partner_id.write({"street": company.street or "Atatürk Caddesi No: 1", "city": "Kadıköy"})
+# e-İrsaliye needs a warehouse: its delivery operation type is what a new delivery starts from
+if not env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1):
+    env["stock.warehouse"].with_company(company).create(
+        {"name": "Kadıköy Depo", "code": "KDK", "company_id": company.id, "partner_id": company.partner_id.id}
+    )
 Series = env["l10n_tr_edoc.series"].with_company(company)
 for prefix, kind in (
     ("ANA", "einvoice"),
     ("IHR", "export"),
     ("EAR", "earchive"),
     ("EAI", "earchive_internet"),
+    ("IRS", "despatch"),
 ):
     if not Series.search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1):
         Series.create({"company_id": company.id, "prefix": prefix, "kind": kind})

@@ -26,3 +26,5 @@ from . import test_billing
 from . import test_earsivbelge
 from . import test_security_secrets
 from . import test_ledger
+from . import test_first_day
+from . import test_i18n_views

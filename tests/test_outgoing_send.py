@@ -48,7 +48,15 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
             l10n_tr_edoc_transport_mode="1",
         )
         tevkifat = self._post(self.registered, [(1, 1000.0, self.withholding_5_10)])
-        istisna = self._post(self.registered, [(1, 500.0, self.export_exempt)])
+        # a domestic buyer never gets 301 (export of goods): an exemption of a service export instead
+        service_export = self.export_exempt.copy(
+            {
+                "l10n_tr_edoc_exemption_id": self.env["l10n_tr_edoc.code"]
+                ._l10n_tr_edoc_find("exemption", "302")
+                .id
+            }
+        )
+        istisna = self._post(self.registered, [(1, 500.0, service_export)])
         kamu = self._post(
             self.registered,
             l10n_tr_edoc_profile="KAMU",

@@ -45,6 +45,7 @@ def main(argv=None):
         print(f"sandbox not started: {exc}", file=sys.stderr)
         return 2
     sandbox.seed_demo()
+    sandbox.seed_demo_gib_users()
     with sandbox.serve(port=args.port) as server:
         print("THIS IS A SANDBOX: a local imitation of İzibiz's SOAP services.")
         print("It is NOT İzibiz and NOT GİB; nothing sent here has any legal effect.")

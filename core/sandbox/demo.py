@@ -51,3 +51,16 @@ DEMO_COMPANIES = [
 
 REJECTING_ALIAS = "urn:mail:reject@red.sandbox.example"
 """Invoices sent to this PK are refused by the simulated GİB (code 1150) so rejection paths can be tried."""
+
+DEMO_GIB_USERS = (
+    # (VKN, title, PK alias, GİB user type): GİB's customs mailbox every IHRACAT invoice is addressed
+    # to, and a public administration so that a KAMU invoice can be tried.
+    (
+        "1460415308",
+        "Gümrük ve Ticaret Bakanlığı Gümrükler Genel Müdürlüğü-Bilgi İşlem Dairesi Başkanlığı",
+        "urn:mail:ihracatpk@gtb.gov.tr",
+        "KAMU",
+    ),
+    ("3900892152", "T.C. SANDBOX VALİLİĞİ", "urn:mail:defaultpk@valilik.sandbox.example", "KAMU"),
+)
+"""GİB users the run command's sandbox lists besides the demo companies (not seeded for tests)."""

@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..errors import ConfigurationError
 from .clock import SandboxClock
-from .demo import DEMO_COMPANIES, REJECTING_ALIAS
+from .demo import DEMO_COMPANIES, DEMO_GIB_USERS, REJECTING_ALIAS
 from .earsivbelge import desk as earsivbelge_desk
 from .frontends import integrator_frontends
 from .ledger import call_proxy
@@ -161,6 +161,13 @@ class Sandbox:
     def receipts(self):
         """The e-SMM / e-MM desk (status timings, contracts without e-mail/SMS, what was sent)."""
         return earsivbelge_desk(self)
+
+    def seed_demo_gib_users(self):
+        """The customs mailbox and a public-sector user in the GİB list, so export and KAMU can be tried."""
+        now = self.clock.now()
+        for vkn, title, alias, kind in DEMO_GIB_USERS:
+            if not self.registry.lookup(vkn, "INVOICE"):
+                self.registry.add(GibUser(vkn, title, alias, "PK", "INVOICE", now, now, type=kind))
 
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""
