@@ -48,3 +48,5 @@ from . import res_company_call_log
 from . import res_config_settings_gib_package
 from . import l10n_tr_edoc_reconciliation
 from . import res_partner_reconciliation
+from . import l10n_tr_edoc_account_session
+from . import l10n_tr_edoc_account_polling

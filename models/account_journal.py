@@ -36,6 +36,7 @@ class AccountJournal(models.Model):
         for company in self._l10n_tr_edoc_journals().company_id:
             account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(company)
             account.check_access("write")
+            account._l10n_tr_edoc_claim_manual_fetch()
             if account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices() is None:
                 raise UserError(
                     self.env._("Incoming invoices are being fetched right now; try again in a moment.")

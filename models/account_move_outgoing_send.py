@@ -21,6 +21,8 @@ POLLED_STATES = ("sent", "unknown", "delivered")
 # How long a document may stay `sending` before the cron treats the send as interrupted.
 SENDING_GRACE = datetime.timedelta(minutes=30)
 POLL_BATCH = 500
+# İzibiz: invoices more than 8 days past reaching the receiver are no longer polled.
+POLL_HORIZON = datetime.timedelta(days=8)
 
 
 class AccountMove(models.Model):
@@ -131,7 +133,8 @@ class AccountMove(models.Model):
                         "The company %s has no e-Document integrator account.", company.name
                     )
                 continue
-            errors.update(moves._l10n_tr_edoc_send_with(account))
+            with account._l10n_tr_edoc_session():
+                errors.update(moves._l10n_tr_edoc_send_with(account))
         return errors
 
     def _l10n_tr_edoc_send_with(self, account):
@@ -186,9 +189,10 @@ class AccountMove(models.Model):
     def action_l10n_tr_edoc_update_status(self):
         documents = self.l10n_tr_edoc_document_id.filtered(lambda d: d.state in (*POLLED_STATES, "reported"))
         for account in documents.account_id:
-            documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_poll(
-                account._l10n_tr_edoc_get_provider()
-            )
+            with account._l10n_tr_edoc_session():
+                documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_poll(
+                    account._l10n_tr_edoc_get_provider()
+                )
         return True
 
     def action_l10n_tr_edoc_cancel(self):
@@ -217,64 +221,67 @@ class AccountMove(models.Model):
 
     @api.model
     def _cron_l10n_tr_edoc_send_and_poll(self, force=False):
-        """Send queued documents and follow the statuses of sent ones, account by account.
+        """Per account, in one integrator session: send what is queued, poll statuses when due,
+        fetch incoming invoices when due, then log out.
 
-        An account is polled at most every ``status_interval`` minutes: integrators throttle status
-        queries, and GİB's own steps take minutes anyway.
+        Statuses are polled at most every ``status_interval`` minutes and incoming invoices fetched
+        at most every ``incoming_interval`` minutes (İzibiz: "Sık sorgulama yapmayınız");
+        ``force`` ignores both intervals (tests, the demo).
         """
+        for account in self.env["l10n_tr_edoc.account"].search([]):
+            with account._l10n_tr_edoc_session():
+                if not self._l10n_tr_edoc_send_and_poll_account(account, force):
+                    return
+                if force or account._l10n_tr_edoc_fetch_due():
+                    account.with_company(account.company_id)._l10n_tr_edoc_fetch_incoming_invoices()
+
+    @api.model
+    def _l10n_tr_edoc_send_and_poll_account(self, account, force):
+        """One account's share of the cron; False when the cron's time is up."""
         now = fields.Datetime.now()
         Document = self.env["l10n_tr_edoc.document"]
-        for account in self.env["l10n_tr_edoc.account"].search([]):
-            interval = datetime.timedelta(minutes=account.status_interval)
-            if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
-                continue
-            account.last_status_poll_at = now
-            # A worker that died between submitting and recording the answer leaves a document in
-            # `sending`; after a grace period it is an unknown outcome, settled by a status query.
-            stuck = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("state", "=", "sending"),
-                    ("write_date", "<", now - SENDING_GRACE),
-                ]
+        # A worker that died between submitting and recording the answer leaves a document in
+        # `sending`; after a grace period it is an unknown outcome, settled by a status query.
+        stuck = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("state", "=", "sending"),
+                ("write_date", "<", now - SENDING_GRACE),
+            ]
+        )
+        for document in stuck:
+            document._l10n_tr_edoc_apply_event(
+                "timeout",
+                error_code="tr_edoc.send.interrupted",
+                error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
             )
-            for document in stuck:
-                document._l10n_tr_edoc_apply_event(
-                    "timeout",
-                    error_code="tr_edoc.send.interrupted",
-                    error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
-                )
-            queued = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("move_id", "!=", False),
-                    ("state", "in", ("ready", "unknown")),
-                ]
-            )
-            if queued:
-                queued.move_id._l10n_tr_edoc_send_with(account)
-                self._l10n_tr_edoc_commit_progress(len(queued))
-            polled = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("state", "in", POLLED_STATES),
-                ],
-                order="write_date, id",
-            ).filtered(
-                lambda d: d.state != "delivered" or d.kind == "earchive" or d._l10n_tr_edoc_awaits_answer()
-            )
-            provider = account._l10n_tr_edoc_get_provider()
-            for start in range(0, len(polled), POLL_BATCH):
-                batch = polled[start : start + POLL_BATCH]
-                batch._l10n_tr_edoc_poll(provider)
-                if not self._l10n_tr_edoc_commit_progress(len(batch)):
-                    return
+        queued = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("move_id", "!=", False),
+                ("state", "in", ("ready", "unknown")),
+            ]
+        )
+        if queued:
+            queued.move_id._l10n_tr_edoc_send_with(account)
+            if not self._l10n_tr_edoc_commit_progress(len(queued)):
+                return False
+        interval = datetime.timedelta(minutes=account.status_interval)
+        if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
+            return True
+        account.last_status_poll_at = now
+        polled = Document._l10n_tr_edoc_to_poll(account)
+        provider = account._l10n_tr_edoc_get_provider()
+        for start in range(0, len(polled), POLL_BATCH):
+            batch = polled[start : start + POLL_BATCH]
+            batch._l10n_tr_edoc_poll(provider)
+            if not self._l10n_tr_edoc_commit_progress(len(batch)):
+                return False
+        return True
 
     @api.model
     def _l10n_tr_edoc_commit_progress(self, processed):
@@ -286,6 +293,38 @@ class AccountMove(models.Model):
 
 class L10nTrEdocDocument(models.Model):
     _inherit = "l10n_tr_edoc.document"
+
+    @api.model
+    def _l10n_tr_edoc_to_poll(self, account):
+        """The account's sent invoices whose status can still change, oldest news first.
+
+        As İzibiz's checklist asks, documents in a final state are not polled, nor e-Fatura more
+        than 8 days past reaching the receiver: by then an unanswered TICARIFATURA is accepted
+        implicitly, which is recorded here without asking. e-Arşiv stays polled until GİB's report.
+        """
+        documents = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("state", "in", POLLED_STATES),
+            ],
+            order="write_date, id",
+        )
+        horizon = fields.Datetime.now() - POLL_HORIZON
+        polled = self.browse()
+        for document in documents:
+            if document.state == "delivered" and not (
+                document.kind == "earchive" or document._l10n_tr_edoc_awaits_answer()
+            ):
+                continue
+            reached = document.state == "delivered" and document.kind == "einvoice"
+            if reached and (document.received_at or document.write_date) < horizon:
+                if document._l10n_tr_edoc_awaits_answer():
+                    document._l10n_tr_edoc_apply_event("auto_accepted")
+                continue
+            polled |= document
+        return polled
 
     def _l10n_tr_edoc_awaits_answer(self):
         self.ensure_one()

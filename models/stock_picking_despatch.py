@@ -398,6 +398,7 @@ class StockPicking(models.Model):
     def action_l10n_tr_edoc_refresh_despatch(self):
         """Ask the integrator now instead of waiting for the cron."""
         for account in self.company_id.l10n_tr_edoc_account_id:
+            account._l10n_tr_edoc_claim_manual_fetch()
             self.with_company(account.company_id)._l10n_tr_edoc_despatch_sync(account)
         return True
 
@@ -424,9 +425,13 @@ class StockPicking(models.Model):
 
     @api.model
     def _cron_l10n_tr_edoc_despatch_sync(self):
-        """Per company: follow statuses, fetch the receivers' answers and the despatches sent to us."""
+        """Per company, every ``despatch_status_interval`` minutes: follow statuses, fetch the
+        receivers' answers and the despatches sent to us."""
         accounts = self.env["l10n_tr_edoc.account"].search([])
         for account in accounts:
+            if not account._l10n_tr_edoc_despatch_poll_due():
+                continue
+            account.last_despatch_poll_at = fields.Datetime.now()
             company_self = self.with_company(account.company_id)
             try:
                 company_self._l10n_tr_edoc_despatch_sync(account)
@@ -438,9 +443,10 @@ class StockPicking(models.Model):
 
     @api.model
     def _l10n_tr_edoc_despatch_sync(self, account):
-        self._l10n_tr_edoc_poll_despatch_statuses(account)
-        self._l10n_tr_edoc_fetch_receipt_advices(account)
-        self._l10n_tr_edoc_fetch_incoming_despatches(account)
+        with account._l10n_tr_edoc_session():
+            self._l10n_tr_edoc_poll_despatch_statuses(account)
+            self._l10n_tr_edoc_fetch_receipt_advices(account)
+            self._l10n_tr_edoc_fetch_incoming_despatches(account)
 
     @api.model
     def _l10n_tr_edoc_poll_despatch_statuses(self, account):

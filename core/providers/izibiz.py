@@ -338,13 +338,23 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
         return mapped
 
     def logout(self):
+        """Close the session at the end of a run, as İzibiz asks; a session already gone is closed."""
         with self._lock:
             if not self._session_id:
                 return None
             session_id, self._session_id = self._session_id, None
-            _result, exchange = self._service("auth").call(
-                "Logout", submit=False, REQUEST_HEADER=self._header(session_id)
-            )
+            self._session_started = None
+            try:
+                _result, exchange = self._service("auth").call(
+                    "Logout", submit=False, REQUEST_HEADER=self._header(session_id)
+                )
+            except zeep.exceptions.Fault as fault:
+                error = self._fault_error(fault, "Logout")
+                if izibiz_codes.is_session_error(error):
+                    exchanges = (error.params.pop("exchange"),) if error.params.get("exchange") else ()
+                    self.last_exchanges = exchanges
+                    return OperationResult("Logout", exchanges=exchanges)
+                raise error from fault
             self.last_exchanges = (exchange,)
             return OperationResult("Logout", exchanges=(exchange,))
 

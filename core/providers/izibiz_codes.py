@@ -141,6 +141,7 @@ ERRORS = {
 }
 
 SESSION_ERRORS = frozenset({10002, 10004})
+SESSION_GONE_TEXT = "aktif session bulunamadı"
 
 # Texts İzibiz returns for application responses (SendInvoiceResponseWithServerSign); they arrive
 # under a generic code, so the text is what tells them apart.
@@ -206,11 +207,12 @@ def error_from_remote(remote_code, remote_message, operation):
 
 
 def is_session_error(error):
-    return (
-        isinstance(error, EdocError)
-        and error.remote_code is not None
-        and _int(error.remote_code) in (SESSION_ERRORS)
-    )
+    """İzibiz's "session gone" answer: 10002/10004, or its text "Aktif session bulunamadı"."""
+    if not isinstance(error, EdocError):
+        return False
+    if error.remote_code is not None and _int(error.remote_code) in SESSION_ERRORS:
+        return True
+    return SESSION_GONE_TEXT in (error.message or "").casefold()
 
 
 def _int(value):

@@ -13,7 +13,16 @@ from ..signing import verify_document
 from ..ubl.parse import parse_application_response
 from .clock import TR_TZ
 from .content import html_view, pack, pdf_view, raw_bytes, unpack, zip_one
-from .state import ANSWER_WINDOW, Answer, Document, IzibizError, invalid_request, not_found, read_facts
+from .state import (
+    ANSWER_WINDOW,
+    Answer,
+    Document,
+    IzibizError,
+    invalid_request,
+    not_found,
+    read_facts,
+    too_frequent,
+)
 from .userlist import ListQuery
 
 OPERATIONS = {}
@@ -257,9 +266,51 @@ def load_invoice(sb, req):
     return _load_drafts(sb, company, "INVOICE", "Invoice", _uploads(req, _compressed(req), req.INVOICE))
 
 
+def _throttle_listing(sb, vkn, kind, key, *, found, limit):
+    """A listing run starts when the previous one has ended; it ends with a page below LIMIT."""
+    store = sb.store
+    if key.ID or key.UUID:
+        return
+    now = sb.clock.now()
+    run = (vkn, kind, (key.DIRECTION or "IN").upper())
+    with store.lock:
+        ended = store.listing_ended.get(run)
+        if store.fetch_gap is not None and ended is not None and now < ended + store.fetch_gap:
+            minutes = int(store.fetch_gap.total_seconds() // 60)
+            raise too_frequent(f"gelen belgeler en az {minutes} dakika arayla çekilmelidir")
+        if found < limit:
+            store.listing_ended[run] = now
+        else:
+            store.listing_ended.pop(run, None)
+
+
+def _throttle_status(sb, vkn, uuids):
+    store = sb.store
+    now = sb.clock.now()
+    with store.lock:
+        if store.status_gap is not None:
+            for value in uuids:
+                asked = store.polled_at.get((vkn, (value or "").upper()))
+                if asked is not None and now < asked + store.status_gap:
+                    minutes = int(store.status_gap.total_seconds() // 60)
+                    raise too_frequent(f"{value} için durum en az {minutes} dakika arayla sorgulanmalıdır")
+        for value in uuids:
+            store.polled_at[vkn, (value or "").upper()] = now
+
+
 def _search(sb, vkn, kind, key, header_only):
+    docs = _matching(sb, vkn, kind, key, header_only)
+    _throttle_listing(sb, vkn, kind, key, found=len(docs), limit=_limit(key, header_only))
+    return docs
+
+
+def _limit(key, header_only):
+    return min(key.LIMIT or 10, 25000 if header_only else MAX_DOCUMENTS)
+
+
+def _matching(sb, vkn, kind, key, header_only):
     direction = (key.DIRECTION or "IN").upper()
-    limit = min(key.LIMIT or 10, 25000 if header_only else MAX_DOCUMENTS)
+    limit = _limit(key, header_only)
     docs = sb.store.find(vkn, kind=kind, direction=direction, doc_id=key.ID, doc_uuid=key.UUID)
     by_create = (getattr(key, "DATE_TYPE", None) or "ISSUE") == "CREATE"
 
@@ -409,12 +460,14 @@ def get_invoice_status(sb, req):
     doc = _find_invoice(sb, session.vkn, req.INVOICE.ID, req.INVOICE.UUID)
     if doc is None:
         raise not_found(f"UUID: {req.INVOICE.UUID or ''} ID: {req.INVOICE.ID or ''}")
+    _throttle_status(sb, session.vkn, [doc.uuid])
     return {"INVOICE_STATUS": _invoice_status(sb, doc)}
 
 
 @operation("GetInvoiceStatusAll")
 def get_invoice_status_all(sb, req):
     session = _session(sb, req)
+    _throttle_status(sb, session.vkn, req.UUID)
     docs = [_find_invoice(sb, session.vkn, None, value) for value in req.UUID]
     return {"INVOICE_STATUS": [_invoice_status(sb, doc) for doc in docs if doc]}
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -177,6 +178,33 @@ class Sandbox:
 
     def status(self, doc):
         return self.store.status(doc)
+
+    def throttle(self, *, fetch_gap=timedelta(minutes=15), status_gap=timedelta(hours=4)):
+        """Refuse polling faster than İzibiz's rules, as a throttling integrator would.
+
+        A new listing of incoming documents (GetInvoice, GetDespatchAdvice, GetReceiptAdvice
+        without UUID or ID) less than ``fetch_gap`` after the previous listing ended (a page shorter
+        than its LIMIT ends it; the next page of a full one is no new listing), and a status query
+        (GetInvoiceStatus, GetInvoiceStatusAll) for an ETTN asked less than ``status_gap`` before,
+        are answered with 10013 "Gönderilen istek geçersizdir. Hata sebebi Sık sorgulama
+        yapmayınız: …". ``None`` lifts a limit.
+        """
+        with self.store.lock:
+            self.store.fetch_gap = fetch_gap
+            self.store.status_gap = status_gap
+
+    def login_count(self, username):
+        """Logins of one account (İzibiz asks for one session reused, not one per request)."""
+        with self.store.lock:
+            return self.store.logins[username]
+
+    def logout_count(self, username):
+        with self.store.lock:
+            return self.store.logouts[username]
+
+    def open_sessions(self, username):
+        with self.store.lock:
+            return sum(1 for session in self.store.sessions.values() if session.username == username)
 
     def request_count(self, operation):
         with self._log_lock:

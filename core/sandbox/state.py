@@ -6,6 +6,7 @@ test that advances the clock sees the next GİB step without any background job.
 
 import threading
 import uuid as uuidlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,12 @@ class IzibizError(Exception):
 
 def invalid_request(reason):
     return IzibizError(10013, f"Gönderilen istek geçersizdir. Hata sebebi {reason}")
+
+
+def too_frequent(reason):
+    """The sandbox's answer to polling faster than İzibiz allows: its generic invalid-request code
+    with the guide's own words, "Sık sorgulama yapmayınız"."""
+    return invalid_request(f"Sık sorgulama yapmayınız: {reason}")
 
 
 def not_found(criteria):
@@ -220,12 +227,19 @@ class Store:
         self.lock = threading.RLock()
         self.companies = {}
         self.sessions = {}
+        self.logins = Counter()
+        self.logouts = Counter()
         self.docs = {}
         self.credit_used = {}
         self.last_use = {}
         self.gib_rejections = {}
         self.reports = {}
         self.session_lifetime = timedelta(hours=8)
+        # İzibiz's "Sık sorgulama yapmayınız", off unless a test arms it (Sandbox.throttle).
+        self.fetch_gap = None
+        self.status_gap = None
+        self.listing_ended = {}
+        self.polled_at = {}
         self.gib_processing = timedelta(minutes=1)
         self.gib_completion = timedelta(minutes=5)
         self._next_list_id = 1
@@ -239,6 +253,7 @@ class Store:
                 raise IzibizError(10002, "Oturum oluşturulamadı: kullanıcı adı veya şifre hatalı")
             session = Session(uuidlib.uuid4().hex, company.vkn, username, self.clock.now())
             self.sessions[session.session_id] = session
+            self.logins[username] += 1
             return session
 
     def session(self, session_id):
@@ -249,13 +264,17 @@ class Store:
                 session = None
             if session is None:
                 raise IzibizError(
-                    10004, "Geçersiz oturum. Lütfen tekrar oturum oluşturunuz ve tekrar deneyiniz"
+                    10004,
+                    "Aktif session bulunamadı. Geçersiz oturum. "
+                    "Lütfen tekrar oturum oluşturunuz ve tekrar deneyiniz",
                 )
             return session
 
     def logout(self, session_id):
         with self.lock:
-            self.sessions.pop(session_id, None)
+            session = self.sessions.pop(session_id, None)
+            if session is not None:
+                self.logouts[session.username] += 1
 
     def expire(self, session_id):
         with self.lock:
