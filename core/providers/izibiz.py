@@ -809,8 +809,13 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
         content = None
         raw = getattr(item, "CONTENT", None)
         if raw:
-            content = unzip_single(getattr(raw, "_value_1", raw))
-            load_xml(content)
+            try:
+                content = unzip_single(getattr(raw, "_value_1", raw))
+                load_xml(content)
+            except EdocError:
+                # one hostile or broken document must not stop the page: it comes without content,
+                # and the caller's own download of it meets (and records) the error
+                content = None
         if kind == EINVOICE:
             header = item.HEADER
             amount = getattr(header, "PAYABLE_AMOUNT", None) if header is not None else None
