@@ -179,15 +179,16 @@ class Sandbox:
     def status(self, doc):
         return self.store.status(doc)
 
-    def throttle(self, *, fetch_gap=timedelta(minutes=15), status_gap=timedelta(hours=4)):
+    def throttle(self, *, fetch_gap=timedelta(minutes=5), status_gap=timedelta(hours=4)):
         """Refuse polling faster than İzibiz's rules, as a throttling integrator would.
 
-        A new listing of incoming documents (GetInvoice, GetDespatchAdvice, GetReceiptAdvice
-        without UUID or ID) less than ``fetch_gap`` after the previous listing ended (a page shorter
-        than its LIMIT ends it; the next page of a full one is no new listing), and a status query
-        (GetInvoiceStatus, GetInvoiceStatusAll) for an ETTN asked less than ``status_gap`` before,
-        are answered with 10013 "Gönderilen istek geçersizdir. Hata sebebi Sık sorgulama
-        yapmayınız: …". ``None`` lifts a limit.
+        Refused with 10013 "Gönderilen istek geçersizdir. Hata sebebi Sık sorgulama yapmayınız: …":
+        a new listing of incoming documents (GetInvoice, GetDespatchAdvice, GetReceiptAdvice
+        without UUID or ID) less than ``fetch_gap`` after the previous listing ended (the manual
+        button's 5 minutes by default; a page shorter than its LIMIT ends a listing, the next page
+        of a full one is no new listing), and a status query (GetInvoiceStatus,
+        GetInvoiceStatusAll) for an ETTN asked less than ``status_gap`` before. ``None`` lifts a
+        limit.
         """
         with self.store.lock:
             self.store.fetch_gap = fetch_gap

@@ -109,7 +109,7 @@ def test_250_incoming_invoices_in_three_pages_with_xml_and_three_marks(own_sandb
     assert calls == {"GetInvoice": 3, "MarkInvoice": 3, "Login": 1}
 
 
-def test_sandbox_refuses_a_new_listing_within_fifteen_minutes(own_sandbox):
+def test_sandbox_refuses_a_new_listing_within_five_minutes(own_sandbox):
     own_sandbox.throttle()
     sender, receiver = _provider(own_sandbox, A), _provider(own_sandbox, B)
     _send(sender, 120, 7500)
@@ -117,7 +117,7 @@ def test_sandbox_refuses_a_new_listing_within_fifteen_minutes(own_sandbox):
     with pytest.raises(RemoteRejected) as info:
         list(receiver.list_incoming(EINVOICE, mark_read=True))
     assert info.value.remote_code == "10013" and "Sık sorgulama yapmayınız" in info.value.message
-    own_sandbox.clock.advance(timedelta(minutes=15))
+    own_sandbox.clock.advance(timedelta(minutes=5))
     assert list(receiver.list_incoming(EINVOICE, mark_read=True)) == []
 
 

@@ -1,0 +1,135 @@
+import datetime as dt
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import deliver_invoices, supplier_invoice
+from .common_outgoing import L10nTrEdocOutgoingCase
+
+
+@tagged("post_install", "-at_install", "post_install_l10n")
+class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
+    """İzibiz's integration checklist items that are about what the ERP does, through the sandbox."""
+
+    def _sessions(self):
+        username = self.demo.username
+        return self.sandbox.login_count(username), self.sandbox.logout_count(username)
+
+    def _calls(self, *operations):
+        return {name: self.sandbox.request_count(name) for name in operations}
+
+    def _queue(self, partner):
+        """A posted invoice whose document waits in `ready` for the cron to send it."""
+        move = self._post(partner)
+        document = move._l10n_tr_edoc_ensure_document(self.edoc_account)
+        self.assertIsNone(move._l10n_tr_edoc_generate(document))
+        self.assertEqual(document.state, "ready")
+        return document
+
+    def test_one_cron_run_sends_polls_fetches_in_one_session_and_logs_out(self):
+        sent = self._send(
+            self._post(self.registered, l10n_tr_edoc_profile="TICARIFATURA")
+        ).l10n_tr_edoc_document_id
+        queued = self._queue(self.registered)
+        (incoming,) = deliver_invoices(self.sandbox_server.url, self.demo, [supplier_invoice(self.demo)])
+        logins, logouts = self._sessions()
+        operations = ("SendInvoice", "GetInvoiceStatusAll", "GetInvoice", "MarkInvoice")
+        before = self._calls(*operations)
+
+        self._run_cron()
+
+        after = self._calls(*operations)
+        self.assertTrue(all(after[name] > before[name] for name in operations), (before, after))
+        self.assertEqual(self._sessions(), (logins + 1, logouts + 1))
+        self.assertEqual(self.sandbox.open_sessions(self.demo.username), 0)
+        self.assertEqual(queued.state, "sent")
+        self.assertEqual(sent.state, "delivered")
+        received = self.env["l10n_tr_edoc.document"].search(
+            [("uuid", "=", incoming.uuid), ("direction", "=", "in")]
+        )
+        self.assertEqual(received.state, "awaiting_response")
+
+        # the answer button: one session of its own, closed when the answer is sent
+        self.assertTrue(received._l10n_tr_edoc_respond("KABUL"))
+        self.assertEqual(self._sessions(), (logins + 2, logouts + 2))
+        self.assertEqual(self.sandbox.open_sessions(self.demo.username), 0)
+        logout = self.env["l10n_tr_edoc.event"].search([("operation", "=", "Logout")], limit=1)
+        self.assertTrue(logout.success)
+
+    def test_the_session_izibiz_dropped_midway_is_renewed_once_and_closed(self):
+        queued = self._queue(self.registered)
+        self.sandbox.faults.inject("SendInvoice", "expire_session")
+        logins, logouts = self._sessions()
+        self._run_cron()
+        self.assertEqual(queued.state, "sent")
+        self.assertEqual(self._sessions(), (logins + 2, logouts + 1))
+        self.assertEqual(self.sandbox.open_sessions(self.demo.username), 0)
+
+    def test_250_incoming_invoices_in_six_integrator_calls(self):
+        deliver_invoices(
+            self.sandbox_server.url,
+            self.demo,
+            [supplier_invoice(self.demo, profile="TEMELFATURA") for _i in range(250)],
+        )
+        before = self._calls("GetInvoice", "MarkInvoice", "GetInvoiceWithType", "Login", "Logout")
+        self.assertEqual(self.edoc_account._l10n_tr_edoc_fetch_incoming_invoices(), 250)
+        after = self._calls(*before)
+        self.assertEqual(
+            {name: after[name] - before[name] for name in before},
+            {"GetInvoice": 3, "MarkInvoice": 3, "GetInvoiceWithType": 0, "Login": 1, "Logout": 1},
+        )
+
+    def test_fetch_and_poll_floors_in_settings_and_code(self):
+        account = self.edoc_account
+        self.assertEqual(account.status_interval, 240)
+        self.assertEqual(account.despatch_status_interval, 240)
+        with self.assertRaises(ValidationError):
+            account.incoming_interval = 10
+        with self.assertRaises(ValidationError):
+            account.status_interval = 30
+        with self.assertRaises(ValidationError):
+            account.despatch_status_interval = 60
+
+        # the timer: a fetch less than 15 minutes after the last one is not due
+        self.sandbox.throttle()
+        self.addCleanup(self.sandbox.throttle, fetch_gap=None, status_gap=None)
+        self.env["account.move"]._cron_l10n_tr_edoc_send_and_poll()
+        listed = self.sandbox.request_count("GetInvoice")
+        self.env["account.move"]._cron_l10n_tr_edoc_send_and_poll()
+        account._cron_l10n_tr_edoc_fetch_incoming()
+        self.assertEqual(self.sandbox.request_count("GetInvoice"), listed)
+
+        # the button: at most once per 5 minutes, and the user is told when to try again
+        self.sandbox.clock.advance(dt.timedelta(minutes=5))
+        account.action_l10n_tr_edoc_fetch_incoming()
+        self.assertFalse(account.last_error)
+        with self.assertRaisesRegex(UserError, "less than 5 minutes ago"):
+            account.action_l10n_tr_edoc_fetch_incoming()
+        with self.assertRaisesRegex(UserError, "less than 5 minutes ago"):
+            self.company_data["default_journal_purchase"].button_fetch_in_einvoices()
+        self.assertEqual(self.sandbox.request_count("GetInvoice"), listed + 1)
+        later = fields.Datetime.now() + dt.timedelta(minutes=5, seconds=1)
+        self.sandbox.clock.advance(dt.timedelta(minutes=5))
+        with patch.object(fields.Datetime, "now", return_value=later):
+            account.action_l10n_tr_edoc_fetch_incoming()
+        self.assertFalse(account.last_error)
+        self.assertEqual(self.sandbox.request_count("GetInvoice"), listed + 2)
+
+    def test_final_and_old_documents_are_not_polled(self):
+        account = self.edoc_account
+        temel = self._send(self._post(self.registered, l10n_tr_edoc_profile="TEMELFATURA"))
+        ticari, old_ticari = (
+            self._send(
+                self._post(self.registered, l10n_tr_edoc_profile="TICARIFATURA")
+            ).l10n_tr_edoc_document_id
+            for _i in range(2)
+        )
+        self._run_cron()
+        self.assertEqual(temel.l10n_tr_edoc_state, "delivered")
+        self.assertEqual((ticari.state, old_ticari.state), ("delivered", "delivered"))
+        old_ticari.received_at = fields.Datetime.now() - dt.timedelta(days=8, minutes=1)
+        Document = self.env["l10n_tr_edoc.document"]
+        self.assertEqual(Document._l10n_tr_edoc_to_poll(account), ticari)
+        self.assertEqual(old_ticari.state, "accepted_implicitly")
