@@ -95,10 +95,12 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         # the timer: a fetch less than 15 minutes after the last one is not due
         self.sandbox.throttle()
         self.addCleanup(self.sandbox.throttle, fetch_gap=None, status_gap=None)
+        self.sandbox.clock.advance(dt.timedelta(hours=4))  # past whatever earlier tests asked
         self.env["account.move"]._cron_l10n_tr_edoc_send_and_poll()
         listed = self.sandbox.request_count("GetInvoice")
         self.env["account.move"]._cron_l10n_tr_edoc_send_and_poll()
         account._cron_l10n_tr_edoc_fetch_incoming()
+        self.assertFalse(account.last_error)
         self.assertEqual(self.sandbox.request_count("GetInvoice"), listed)
 
         # the button: at most once per 5 minutes, and the user is told when to try again
