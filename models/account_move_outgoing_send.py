@@ -1,6 +1,7 @@
 import dataclasses
 import datetime
 import logging
+import uuid as uuidlib
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -8,7 +9,7 @@ from odoo.exceptions import UserError
 from ..core.errors import EdocError, UnknownOutcome
 from ..core.providers.base import EarchiveDocument, OutgoingDocument
 from ..core.render import xslt_attachment
-from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text
+from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text, resend_needs_new_ettn
 from ..core.ubl import build_invoice, serialize
 from .account_move_outgoing import GTB_ALIAS, GTB_VKN
 from .res_partner import normalize_tax_id
@@ -207,17 +208,37 @@ class AccountMove(models.Model):
         }
 
     def action_l10n_tr_edoc_correct(self):
-        """GİB refused the invoice: its number and ETTN are spent, so cancel it and start a copy
-        that gets a new ETTN at posting and a new number at sending."""
+        """GİB refused the invoice: back to draft to be fixed and sent again under the same number.
+
+        İzibiz: what GİB refused goes again with the same number and the same ETTN; what the
+        receiver's system refused (1215, 1230) with the same number and a new ETTN. The document
+        keeps both attempts (its chatter and call log); the series keeps no gap.
+        """
         self.ensure_one()
         if self.l10n_tr_edoc_state != "rejected_by_gib":
             raise UserError(self.env._("Only an invoice GİB refused is corrected this way."))
-        move = self.with_context(l10n_tr_edoc_allow_draft=True)
-        move.button_draft()
-        move.button_cancel()
-        correction = self.copy({"invoice_date": fields.Date.context_today(self)})
-        self.message_post(body=self.env._("Replaced by %s after GİB's refusal.", correction._get_html_link()))
-        return correction._get_records_action(name=self.env._("Corrected Invoice"))
+        document = self.l10n_tr_edoc_document_id
+        refused = self.env._(
+            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
+            code=document.gib_status_code or "",
+            text=document.gib_status_text or "",
+            number=document.name,
+            uuid=document.uuid,
+        )
+        values = {}
+        if resend_needs_new_ettn(document.gib_status_code):
+            values["uuid"] = str(uuidlib.uuid4()).upper()
+            self.l10n_tr_edoc_uuid = values["uuid"]
+            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
+        else:
+            plan = self.env._("It is sent again under the same number and the same ETTN.")
+        document._l10n_tr_edoc_apply_event("correct", **values)
+        document.message_post(body=f"{refused} {plan}")
+        self.with_context(l10n_tr_edoc_allow_draft=True).button_draft()
+        self.message_post(
+            body=self.env._("Back to draft after GİB's refusal: fix it and send it again. %s", plan)
+        )
+        return True
 
     @api.model
     def _cron_l10n_tr_edoc_send_and_poll(self, force=False):
@@ -464,8 +485,8 @@ class L10nTrEdocDocument(models.Model):
                     "gib_rejected",
                     error_code="tr_edoc.gib.rejected",
                     error_message=self.env._(
-                        "GİB refused the invoice (%(code)s %(text)s). Its number and ETTN are spent: "
-                        "create a corrected invoice.",
+                        "GİB refused the invoice (%(code)s %(text)s). Fix it and send it again: it "
+                        "keeps its number.",
                         code=status.gib_status_code,
                         text=values.get("gib_status_text", ""),
                     ),

@@ -14,18 +14,20 @@ class L10nTrEdocAccount(models.Model):
     _inherit = "l10n_tr_edoc.account"
 
     incoming_interval = fields.Integer(
-        help="How often incoming documents are fetched, at least every 15 minutes (İzibiz's rule).",
+        help="How often incoming documents are fetched; never more often than every 15 minutes "
+        "(İzibiz's rule). The fetch buttons run at most once per 5 minutes.",
     )
     status_interval = fields.Integer(
         default=MIN_STATUS_INTERVAL,
-        help="How often the statuses of sent e-Fatura and e-Arşiv invoices are asked, at least 240 "
-        "minutes apart: integrators refuse frequent polling.",
+        help="How often the statuses of sent e-Fatura and e-Arşiv invoices are asked; never more "
+        "often than every 240 minutes: integrators refuse frequent polling. Final invoices and "
+        "invoices delivered more than 8 days ago are not asked.",
     )
     despatch_status_interval = fields.Integer(
         string="Poll e-İrsaliye Every (minutes)",
         default=MIN_STATUS_INTERVAL,
-        help="How often e-İrsaliye statuses, answers and incoming despatches are asked, at least 240 "
-        "minutes apart.",
+        help="How often e-İrsaliye statuses, answers and incoming despatches are asked; never more "
+        "often than every 240 minutes.",
     )
     last_despatch_poll_at = fields.Datetime(string="e-İrsaliye Polled At", readonly=True, copy=False)
     last_manual_fetch_at = fields.Datetime(string="Last Manual Fetch", readonly=True, copy=False)
@@ -36,12 +38,15 @@ class L10nTrEdocAccount(models.Model):
             if account.incoming_interval < MIN_INCOMING_INTERVAL:
                 raise ValidationError(
                     self.env._(
-                        "Incoming documents can be fetched at most every %s minutes.", MIN_INCOMING_INTERVAL
+                        "Incoming documents may not be fetched more often than every %s minutes.",
+                        MIN_INCOMING_INTERVAL,
                     )
                 )
             if min(account.status_interval, account.despatch_status_interval) < MIN_STATUS_INTERVAL:
                 raise ValidationError(
-                    self.env._("Statuses can be polled at most every %s minutes.", MIN_STATUS_INTERVAL)
+                    self.env._(
+                        "Statuses may not be polled more often than every %s minutes.", MIN_STATUS_INTERVAL
+                    )
                 )
 
     def _l10n_tr_edoc_fetch_due(self):

@@ -5,8 +5,10 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..core.sandbox.demo import REJECTING_ALIAS
 from .common import deliver_invoices, supplier_invoice
 from .common_outgoing import L10nTrEdocOutgoingCase
+from .test_despatch_common import CUSTOMER, L10nTrEdocDespatchCase
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -135,3 +137,62 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         Document = self.env["l10n_tr_edoc.document"]
         self.assertEqual(Document._l10n_tr_edoc_to_poll(account), ticari)
         self.assertEqual(old_ticari.state, "accepted_implicitly")
+
+    def test_receiver_side_refusal_is_resent_under_the_same_number_with_a_new_ettn(self):
+        self.sandbox.reject_alias(REJECTING_ALIAS, 1230)
+        self.addCleanup(self.sandbox.reject_alias, REJECTING_ALIAS, 1150)
+        move = self._send(self._post(self.rejecting))
+        document = move.l10n_tr_edoc_document_id
+        self._run_cron()
+        self.assertEqual((document.state, document.gib_status_code), ("rejected_by_gib", "1230"))
+        number, first_ettn = document.name, document.uuid
+
+        self.assertTrue(move.action_l10n_tr_edoc_correct())
+        self.sandbox.store.gib_rejections.pop(REJECTING_ALIAS)
+        move.action_post()
+        self._send(move)
+        self._run_cron()
+        self.assertEqual(document.state, "delivered")
+        self.assertEqual(document.name, number)
+        self.assertNotEqual(document.uuid, first_ettn)
+        self.assertEqual(move.l10n_tr_edoc_uuid, document.uuid)
+        held = {doc.uuid: doc.id for doc in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT")}
+        self.assertEqual((held[first_ettn], held[document.uuid]), (number, number))
+        history = "".join(document.message_ids.mapped("body"))
+        self.assertIn(first_ettn, history)
+        self.assertIn(document.uuid, history)
+
+
+@tagged("post_install", "-at_install", "post_install_l10n")
+class TestL10nTrEdocIzibizChecklistDespatch(L10nTrEdocDespatchCase):
+    def _refused_then_fixed(self, code):
+        alias = CUSTOMER.despatch_pk_alias
+        self.sandbox.reject_alias(alias, code)
+        self.addCleanup(self.sandbox.store.gib_rejections.pop, alias, None)
+        picking = self._delivery()
+        document = picking._l10n_tr_edoc_send_despatch()
+        self._let_gib_finish()
+        self._sync()
+        self.assertEqual((document.state, document.gib_status_code), ("rejected_by_gib", str(code)))
+        number, first_ettn = document.name, document.uuid
+        self.assertTrue(picking.action_l10n_tr_edoc_correct_despatch())
+        self.sandbox.store.gib_rejections.pop(alias)
+        self.assertEqual(picking._l10n_tr_edoc_send_despatch(), document)
+        self.assertEqual((document.state, document.name), ("sent", number))
+        self._let_gib_finish()
+        self._sync()
+        self.assertEqual(document.state, "delivered")
+        sends = document.event_ids.filtered(lambda event: event.operation == "SendDespatchAdvice")
+        self.assertEqual(len(sends), 2)
+        return document, first_ettn
+
+    def test_gib_refused_despatch_is_resent_under_the_same_number_and_ettn(self):
+        document, first_ettn = self._refused_then_fixed(1150)
+        self.assertEqual(document.uuid, first_ettn)
+        following = self._delivery()._l10n_tr_edoc_send_despatch()
+        self.assertEqual(int(following.name[-9:]), int(document.name[-9:]) + 1)
+
+    def test_receiver_refused_despatch_is_resent_with_a_new_ettn(self):
+        document, first_ettn = self._refused_then_fixed(1230)
+        self.assertNotEqual(document.uuid, first_ettn)
+        self.assertEqual(document.picking_id.l10n_tr_edoc_uuid, document.uuid)
