@@ -65,9 +65,13 @@ def _send(sender, count, first_number):
 
 def test_one_session_for_many_calls_then_logout(own_sandbox):
     provider = _provider(own_sandbox, A)
-    provider.check_user(B.vkn)
-    provider.get_invoice_statuses([str(uuidlib.uuid4())])
-    provider.credit_balance()
+    checks = [provider.check_user(B.vkn).exchanges]
+    checks.append(provider.get_invoice_statuses([str(uuidlib.uuid4())]).exchanges)
+    checks.append(provider.credit_balance().exchanges)
+    for exchange in (exchange for exchanges in checks for exchange in exchanges):
+        # every request carries the session (redacted in the log) and the application's name
+        assert b"<SESSION_ID>***</SESSION_ID>" in exchange.request.replace(b"ns0:", b"")
+        assert b"<APPLICATION_NAME>l10n_tr_edoc</APPLICATION_NAME>" in exchange.request.replace(b"ns0:", b"")
     assert own_sandbox.login_count(A.username) == 1
     assert own_sandbox.open_sessions(A.username) == 1
     result = provider.logout()
@@ -107,6 +111,8 @@ def test_250_incoming_invoices_in_three_pages_with_xml_and_three_marks(own_sandb
     assert {doc.uuid for doc in listed} == {doc.uuid for doc in sent}
     assert all(doc.content and doc.uuid.encode() in doc.content for doc in listed)
     assert calls == {"GetInvoice": 3, "MarkInvoice": 3, "Login": 1}
+    (mark,) = receiver.last_exchanges
+    assert mark.operation == "MarkInvoice" and b"CONTENT" not in mark.request  # only the ETTNs go back
 
 
 def test_sandbox_refuses_a_new_listing_within_five_minutes(own_sandbox):
