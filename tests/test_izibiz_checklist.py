@@ -134,7 +134,10 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         self.assertEqual(temel.l10n_tr_edoc_state, "delivered")
         self.assertEqual((ticari.state, old_ticari.state), ("delivered", "delivered"))
         old_ticari.received_at = fields.Datetime.now() - dt.timedelta(days=8, minutes=1)
+        incoming_temel = self._l10n_tr_edoc_receive_invoice("TEMELFATURA")
+        self.assertEqual(incoming_temel.state, "imported")
         Document = self.env["l10n_tr_edoc.document"]
+        # only the TICARIFATURA still waiting for its buyer's answer within 8 days is asked about
         self.assertEqual(Document._l10n_tr_edoc_to_poll(account), ticari)
         self.assertEqual(old_ticari.state, "accepted_implicitly")
 
