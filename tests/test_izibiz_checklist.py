@@ -1,6 +1,8 @@
 import datetime as dt
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -164,6 +166,19 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         history = "".join(document.message_ids.mapped("body"))
         self.assertIn(first_ettn, history)
         self.assertIn(document.uuid, history)
+
+    def test_internet_sale_paid_by_eft_havale_carries_payment_means_46(self):
+        move = self._post(
+            self.unregistered,
+            l10n_tr_edoc_internet_sale=True,
+            l10n_tr_edoc_website="https://magaza.anadolu.example",
+            l10n_tr_edoc_payment_method="EFT/HAVALE",
+            l10n_tr_edoc_carrier_id=self.carrier.id,
+        )
+        self._send(move)  # GİB's schematron accepts the code
+        root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
+        codes = root.xpath("//*[local-name()='PaymentMeans']/*[local-name()='PaymentMeansCode']/text()")
+        self.assertEqual(codes, ["46"])
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
