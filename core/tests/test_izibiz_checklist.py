@@ -4,8 +4,9 @@ import uuid as uuidlib
 from datetime import timedelta
 
 import pytest
+from lxml import etree
 
-from core.documents import Identifier
+from core.documents import EArchiveInfo, Identifier, InternetSale
 from core.errors import EdocError, RemoteRejected
 from core.providers import izibiz_codes
 from core.providers.base import EINVOICE, OutgoingDocument
@@ -17,6 +18,8 @@ from core.tests.conftest import reference_path
 from core.ubl import build_invoice, serialize
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 
 
 @pytest.fixture
@@ -137,3 +140,28 @@ def test_sandbox_refuses_a_status_query_within_four_hours(own_sandbox):
     assert "Sık sorgulama yapmayınız" in info.value.message
     own_sandbox.clock.advance(timedelta(hours=4))
     assert sender.get_invoice_statuses([document.uuid]).statuses[0].found
+
+
+def test_earchive_references_carry_document_type_code_and_document_type():
+    sale = InternetSale(
+        website="https://magaza.example",
+        payment_means="EFT/HAVALE",
+        payment_agent_name="Banka",
+        payment_date=factories.ISSUE_DATE,
+    )
+    invoice = factories.invoice(
+        profile="EARSIVFATURA",
+        series="EAI",
+        customer=factories.person_buyer(),
+        earchive=EArchiveInfo(send_type="ELEKTRONIK", internet_sale=sale),
+    )
+    root = etree.fromstring(serialize(build_invoice(invoice)))
+    references = {
+        ref.findtext(f"{{{CBC}}}DocumentTypeCode"): ref
+        for ref in root.iterfind(f"{{{CAC}}}AdditionalDocumentReference")
+    }
+    keys = {"SEND_TYPE", "IS_INTERNET", "INT_WEBSITE", "INT_PAYMENT_METHOD", "INT_PAYMENT_AGENT_NAME"}
+    assert keys <= set(references)
+    for key in keys:
+        assert references[key].findtext(f"{{{CBC}}}DocumentType") == key
+    assert references["SEND_TYPE"].findtext(f"{{{CBC}}}ID") == "ELEKTRONIK"
