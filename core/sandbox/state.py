@@ -228,6 +228,7 @@ class Store:
         self.companies = {}
         self.sessions = {}
         self.logins = Counter()
+        self.issued_sessions = []
         self.logouts = Counter()
         self.docs = {}
         self.credit_used = {}
@@ -254,6 +255,7 @@ class Store:
             session = Session(uuidlib.uuid4().hex, company.vkn, username, self.clock.now())
             self.sessions[session.session_id] = session
             self.logins[username] += 1
+            self.issued_sessions.append(session.session_id)
             return session
 
     def session(self, session_id):
