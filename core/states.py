@@ -144,6 +144,7 @@ _SUBMISSION = {
     ("sent", "gib_delivered"): "delivered",
     ("sent", "gib_rejected"): "rejected_by_gib",
     ("rejected_by_gib", "correct"): "draft",
+    ("sent", "platform_failed"): "send_failed",
 }
 
 TRANSITIONS = {

@@ -477,6 +477,13 @@ class L10nTrEdocDocument(models.Model):
             }
         if status.received_at:
             values["received_at"] = status.received_at.astimezone(datetime.UTC).replace(tzinfo=None)
+        if self.state == "sent" and status.platform_failed:
+            self._l10n_tr_edoc_apply_event(
+                "platform_failed",
+                error_code="tr_edoc.integrator.failed",
+                **self._l10n_tr_edoc_platform_failure(status),
+            )
+            return
         if self.state == "sent":
             if status.gib_outcome is GibOutcome.SUCCESS:
                 self._l10n_tr_edoc_apply_event("gib_delivered", **values)
@@ -509,6 +516,20 @@ class L10nTrEdocDocument(models.Model):
             days = self.account_id.response_window_days
             if commercial_response_deadline(received, days) < datetime.datetime.now(datetime.UTC):
                 self._l10n_tr_edoc_apply_event("auto_accepted")
+
+    def _l10n_tr_edoc_platform_failure(self, status):
+        """The integrator's own platform failed it (packaging, signing, sending) and GİB never saw it:
+        the document may go again with the same number and ETTN."""
+        return {
+            "gib_status_text": status.status_description or status.status,
+            "error_message": self.env._(
+                "The integrator could not deliver %(document)s to GİB (%(code)s %(status)s); GİB never "
+                "received it. Send it again: it keeps its number and ETTN.",
+                document=self.display_name,
+                code=status.status_code,
+                status=status.status_description or status.status,
+            ),
+        }
 
     def _l10n_tr_edoc_notify_rejection(self, reason):
         """The buyer said RED: the salesperson must act, so the move gets an activity with the reason."""

@@ -499,6 +499,13 @@ class StockPicking(models.Model):
                     continue
             if not (status and status.found):
                 continue
+            if status.platform_failed:
+                document._l10n_tr_edoc_apply_event(
+                    "platform_failed",
+                    error_code="tr_edoc.integrator.failed",
+                    **document._l10n_tr_edoc_platform_failure(status),
+                )
+                continue
             values = {
                 "gib_status_code": status.gib_status_code and str(status.gib_status_code),
                 "gib_status_text": status.gib_status_description or gib_status_text(status.gib_status_code),

@@ -180,6 +180,23 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         codes = root.xpath("//*[local-name()='PaymentMeans']/*[local-name()='PaymentMeansCode']/text()")
         self.assertEqual(codes, ["46"])
 
+    def test_integrator_side_failure_without_gib_code_ends_sent_and_is_resent(self):
+        alias = self.registered.l10n_tr_edoc_einvoice_alias
+        self.sandbox.fail_on_platform(alias, 136)
+        self.addCleanup(self.sandbox.store.platform_failures.pop, alias, None)
+        move = self._send(self._post(self.registered))
+        document = move.l10n_tr_edoc_document_id
+        number, ettn = document.name, document.uuid
+        self._run_cron()
+        self.assertEqual(document.state, "send_failed")
+        self.assertFalse(document.gib_status_code)
+        self.assertIn("GİB never received it", document.error_message)
+
+        self.sandbox.store.platform_failures.pop(alias)
+        move.action_l10n_tr_edoc_send()
+        self._run_cron()
+        self.assertEqual((document.state, document.name, document.uuid), ("delivered", number, ettn))
+
 
 @tagged("post_install", "-at_install", "post_install_l10n")
 class TestL10nTrEdocIzibizChecklistDespatch(L10nTrEdocDespatchCase):
@@ -214,3 +231,20 @@ class TestL10nTrEdocIzibizChecklistDespatch(L10nTrEdocDespatchCase):
         document, first_ettn = self._refused_then_fixed(1230)
         self.assertNotEqual(document.uuid, first_ettn)
         self.assertEqual(document.picking_id.l10n_tr_edoc_uuid, document.uuid)
+
+    def test_despatch_failed_on_the_integrator_platform_is_not_left_sent(self):
+        alias = CUSTOMER.despatch_pk_alias
+        self.sandbox.fail_on_platform(alias, 105)
+        self.addCleanup(self.sandbox.store.platform_failures.pop, alias, None)
+        picking = self._delivery()
+        document = picking._l10n_tr_edoc_send_despatch()
+        number, ettn = document.name, document.uuid
+        self._let_gib_finish()
+        self._sync()
+        self.assertEqual(document.state, "send_failed")
+        self.assertIn("GİB never received it", document.error_message)
+        self.sandbox.store.platform_failures.pop(alias)
+        self.assertEqual(picking._l10n_tr_edoc_send_despatch(), document)
+        self._let_gib_finish()
+        self._sync()
+        self.assertEqual((document.state, document.name, document.uuid), ("delivered", number, ettn))

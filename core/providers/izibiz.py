@@ -724,6 +724,7 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
             gib_outcome=outcome,
             final=final,
             commercial_answer=answer,
+            platform_failed=izibiz_codes.invoice_platform_failed(gib_code, item.STATUS_CODE, status),
             response_code=_text(item.RESPONSE_CODE),
             response_description=_text(item.RESPONSE_DESCRIPTION),
             received_at=_datetime(item.CDATE),
@@ -1173,6 +1174,9 @@ class IzibizProvider(IzibizReconciliationMixin, SoapProvider):
                     gib_status_description=_text(header.GIB_STATUS_DESCRIPTION),
                     gib_outcome=outcome,
                     final=outcome in (GibOutcome.SUCCESS, GibOutcome.RESEND),
+                    platform_failed=izibiz_codes.despatch_platform_failed(
+                        gib_code, header.STATUS_CODE, _text(header.STATUS)
+                    ),
                     response_code=_text(header.RESPONSE_CODE),
                     response_description=_text(header.RESPONSE_DESCRIPTION),
                     received_at=_datetime(header.CDATE),

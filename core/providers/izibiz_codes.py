@@ -244,6 +244,30 @@ EARCHIVE_STATUS_TEXT = {
 }
 
 
+# Platform failures without a GİB code (İzibiz status tables): the document never reached GİB.
+# An invoice's PACKAGE_FAILED (105) is retried by İzibiz itself, so only sending failures end it;
+# an e-İrsaliye also ends on packaging and signing failures (SIGN_FAILED shares code 106 with
+# SIGN_PROCESSING, so the status text decides there).
+INVOICE_PLATFORM_FAILURES = frozenset({136, 139})
+DESPATCH_PLATFORM_FAILURES = frozenset({105, 136})
+
+
+def invoice_platform_failed(gib_code, status_code, status):
+    if gib_code is not None:
+        return False
+    return _int(status_code) in INVOICE_PLATFORM_FAILURES or substatus(status) in (
+        "SEND_FAILED",
+        "AUTO_FAILED",
+    )
+
+
+def despatch_platform_failed(gib_code, status_code, status):
+    if gib_code is not None:
+        return False
+    code = _int(status_code)
+    return code in DESPATCH_PLATFORM_FAILURES or (code == 106 and "FAILED" in (status or "").upper())
+
+
 def substatus(status):
     """The SUBSTATUS part of an İzibiz STATUS string such as ``SUCCEED - SEND_SUCCEED``."""
     status = (status or "").strip()

@@ -15,6 +15,7 @@ from .clock import TR_TZ
 from .content import html_view, pack, pdf_view, raw_bytes, unpack, zip_one
 from .state import (
     ANSWER_WINDOW,
+    FAILED_STATUSES,
     Answer,
     Document,
     IzibizError,
@@ -162,7 +163,7 @@ def _refuse_duplicates(sb, company, kind, batch):
             raise _duplicate(facts)
         seen.add(facts.uuid)
         for doc in sb.store.find(company.vkn, kind=kind, direction="OUT"):
-            if doc.draft or sb.store.status(doc).status == "SEND_FAILED":
+            if doc.draft or sb.store.status(doc).status in FAILED_STATUSES:
                 continue
             if doc.uuid == facts.uuid:
                 raise _duplicate(facts)
@@ -181,6 +182,7 @@ def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_a
         if not store.accepts(to_vkn, to_alias, document_type, sb.registry):
             raise invalid_request(f"Alıcı {to_vkn} / {to_alias} GİB listesinde kayıtlı değil")
         reject = store.gib_rejections.get(to_alias)
+        platform_failure = store.platform_failures.get(to_alias)
         common = {
             "kind": kind,
             "facts": facts,
@@ -196,10 +198,11 @@ def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_a
                 direction="OUT",
                 list_id=store.new_list_id(),
                 gib_reject_code=reject,
+                platform_failure=platform_failure,
                 **common,
             )
         )
-        if reject is None and to_vkn in store.companies:
+        if reject is None and platform_failure is None and to_vkn in store.companies:
             store.put(Document(owner_vkn=to_vkn, direction="IN", list_id=store.new_list_id(), **common))
         store.charge(company.vkn)
         first_id = first_id or facts.id

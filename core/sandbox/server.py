@@ -28,7 +28,7 @@ from .frontends import integrator_frontends
 from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
-from .state import Company, IzibizError, Store
+from .state import PLATFORM_FAILURES, Company, IzibizError, Store
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
 
 WSDL_DIR_ENV = "L10N_TR_EDOC_IZIBIZ_WSDL_DIR"
@@ -152,6 +152,16 @@ class Sandbox:
         for demo in DEMO_COMPANIES:
             self.add_company(**demo.__dict__)
         self.reject_alias(REJECTING_ALIAS, 1150)
+
+    def fail_on_platform(self, alias, status_code=136):
+        """Documents sent to this alias fail on the integrator's own platform (packaging 105,
+        signing 106, sending 136, auto-send 139): their status says so and carries no GİB code."""
+        if status_code not in PLATFORM_FAILURES:
+            raise ValueError(
+                f"unknown platform failure {status_code}; expected one of {sorted(PLATFORM_FAILURES)}"
+            )
+        with self.store.lock:
+            self.store.platform_failures[alias] = status_code
 
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""

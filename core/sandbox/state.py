@@ -75,6 +75,16 @@ class Session:
     created: datetime
 
 
+# Failures on İzibiz's own platform, before GİB ever sees the document: no GİB code comes with them.
+PLATFORM_FAILURES = {
+    105: ("PACKAGE_FAILED", "PAKETLEME HATASI"),
+    106: ("SIGN_FAILED", "İMZALANIYOR"),
+    136: ("SEND_FAILED", "GÖNDERME İŞLEMİ BAŞARISIZ"),
+    139: ("AUTO_FAILED", "OTOMATİK GÖNDERİM HATASI"),
+}
+FAILED_STATUSES = frozenset(name for name, _text in PLATFORM_FAILURES.values())
+
+
 @dataclass(frozen=True)
 class Answer:
     """KABUL/RED given by the receiver of a TICARIFATURA (or a ReceiptAdvice for a despatch).
@@ -125,6 +135,7 @@ class Document:
     draft: bool = False
     read: bool = False
     gib_reject_code: int | None = None
+    platform_failure: int | None = None
     answer: Answer | None = None
     cancelled_at: datetime | None = None
     earchive: dict = field(default_factory=dict, compare=False)
@@ -234,6 +245,7 @@ class Store:
         self.credit_used = {}
         self.last_use = {}
         self.gib_rejections = {}
+        self.platform_failures = {}
         self.reports = {}
         self.session_lifetime = timedelta(hours=8)
         # İzibiz's "Sık sorgulama yapmayınız", off unless a test arms it (Sandbox.throttle).
@@ -344,6 +356,8 @@ class Store:
             return self._earchive_status(doc, now)
         if doc.draft:
             return Status("LOAD_SUCCEED", "KUYRUĞA EKLENDİ", 101)
+        if doc.direction == "OUT" and doc.platform_failure:
+            return Status(*PLATFORM_FAILURES[doc.platform_failure], doc.platform_failure)
         gib = 1300 if doc.direction == "IN" else self._gib_step(doc, now)
         if doc.direction == "IN":
             if doc.kind == "INVOICE" and doc.facts.profile == "TICARIFATURA":

@@ -165,3 +165,18 @@ def test_earchive_references_carry_document_type_code_and_document_type():
     for key in keys:
         assert references[key].findtext(f"{{{CBC}}}DocumentType") == key
     assert references["SEND_TYPE"].findtext(f"{{{CBC}}}ID") == "ELEKTRONIK"
+
+
+def test_platform_failure_without_gib_code_is_reported_and_the_same_document_goes_again(own_sandbox):
+    own_sandbox.fail_on_platform(B.pk_alias, 136)
+    sender = _provider(own_sandbox, A)
+    (document,) = _send(sender, 1, 7800)
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert status.platform_failed and status.gib_status_code is None and status.status_code == "136"
+    own_sandbox.store.platform_failures.clear()
+    sender.send_invoices([document])  # same number, same ETTN: never reached GİB
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert not status.platform_failed
+    assert izibiz_codes.despatch_platform_failed(None, "106", "SIGN_FAILED")
+    assert not izibiz_codes.despatch_platform_failed(None, "106", "SIGN_PROCESSING")
+    assert not izibiz_codes.invoice_platform_failed(None, "105", "PACKAGE_FAILED")  # İzibiz retries it
