@@ -364,10 +364,14 @@ class L10nTrEdocDocument(models.Model):
                             xml=document.xml_attachment_id.raw,
                             number=document.name,
                             internet_sale=document.move_id.l10n_tr_edoc_internet_sale,
+                            # EARSIV_EMAIL_FLAG=N when Odoo mails the PDF itself: the integrator
+                            # must not mail it too (nor need its e-mail service)
                             email=tuple(
                                 email
                                 for email in [document.move_id.partner_id.email]
-                                if email and document.move_id.l10n_tr_edoc_send_type == "ELEKTRONIK"
+                                if email
+                                and document.move_id.l10n_tr_edoc_send_type == "ELEKTRONIK"
+                                and document.company_id.l10n_tr_edoc_earchive_delivery != "odoo"
                             ),
                         )
                         for document in self

@@ -197,6 +197,19 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         self._run_cron()
         self.assertEqual((document.state, document.name, document.uuid), ("delivered", number, ettn))
 
+    def test_earchive_email_flag_follows_who_delivers(self):
+        def held(move):
+            (doc,) = [
+                d for d in self.sandbox.documents(vkn=self.demo.vkn) if d.uuid == move.l10n_tr_edoc_uuid
+            ]
+            return doc.earchive["email"]
+
+        by_integrator = self._send(self._post(self.unregistered))
+        self.assertTrue(held(by_integrator))
+        self.company.l10n_tr_edoc_earchive_delivery = "odoo"
+        by_odoo = self._send(self._post(self.unregistered))
+        self.assertFalse(held(by_odoo), "EARSIV_EMAIL_FLAG=N when Odoo mails the invoice")
+
 
 @tagged("post_install", "-at_install", "post_install_l10n")
 class TestL10nTrEdocIzibizChecklistDespatch(L10nTrEdocDespatchCase):
