@@ -50,3 +50,4 @@ from . import l10n_tr_edoc_reconciliation
 from . import res_partner_reconciliation
 from . import l10n_tr_edoc_account_session
 from . import l10n_tr_edoc_account_polling
+from . import l10n_tr_edoc_document_export

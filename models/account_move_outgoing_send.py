@@ -336,7 +336,9 @@ class L10nTrEdocDocument(models.Model):
         polled = self.browse()
         for document in documents:
             if document.state == "delivered" and not (
-                document.kind == "earchive" or document._l10n_tr_edoc_awaits_answer()
+                document.kind == "earchive"
+                or document._l10n_tr_edoc_awaits_answer()
+                or document._l10n_tr_edoc_awaits_gtb()
             ):
                 continue
             reached = document.state == "delivered" and document.kind == "einvoice"
@@ -481,6 +483,8 @@ class L10nTrEdocDocument(models.Model):
             }
         if status.received_at:
             values["received_at"] = status.received_at.astimezone(datetime.UTC).replace(tzinfo=None)
+        if self.profile == "IHRACAT":
+            self._l10n_tr_edoc_store_gtb(status)
         if self.state == "sent" and status.platform_failed:
             self._l10n_tr_edoc_apply_event(
                 "platform_failed",

@@ -210,6 +210,26 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         by_odoo = self._send(self._post(self.unregistered))
         self.assertFalse(held(by_odoo), "EARSIV_EMAIL_FLAG=N when Odoo mails the invoice")
 
+    def test_export_invoice_shows_the_gtb_numbers_customs_reports(self):
+        move = self._send(
+            self._post(
+                self.foreign,
+                [(10, 55.0, self.export_exempt)],
+                invoice_incoterm_id=self.env.ref("account.incoterm_FOB").id,
+                l10n_tr_edoc_transport_mode="1",
+            )
+        )
+        document = move.l10n_tr_edoc_document_id
+        self._run_cron()
+        self.assertEqual(document.state, "delivered")
+        self.assertEqual(len(document.gtb_refno), 23)
+        self.assertFalse(document.gtb_export_date, "the goods have not left yet")
+        self.assertIn(document, self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_to_poll(self.edoc_account))
+        self._run_cron(dt.timedelta(days=1))
+        self.assertTrue(document.gtb_gcb_no)
+        self.assertTrue(document.gtb_export_date)
+        self.assertNotIn(document, self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_to_poll(self.edoc_account))
+
 
 @tagged("post_install", "-at_install", "post_install_l10n")
 class TestL10nTrEdocIzibizChecklistDespatch(L10nTrEdocDespatchCase):

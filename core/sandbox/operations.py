@@ -446,7 +446,21 @@ def _invoice_status(sb, doc):
         "STATUS_CODE",
         "DIRECTION",
     )
-    return {"ID": doc.id, "UUID": doc.uuid, **{k: header[k] for k in keep}}
+    return {"ID": doc.id, "UUID": doc.uuid, **{k: header[k] for k in keep}, **_gtb_numbers(sb, doc)}
+
+
+def _gtb_numbers(sb, doc):
+    """Customs numbers of an export invoice: the GTB reference once GİB delivered it to customs, the
+    GÇB registration and the actual export date a day later, once the goods left."""
+    if doc.direction != "OUT" or doc.facts.profile != "IHRACAT" or sb.store.status(doc).gib_code != 1300:
+        return {}
+    digits = f"{int(uuidlib.UUID(doc.uuid)):023d}"[-23:]
+    numbers = {"GTB_REFNO": digits}
+    exported = doc.cdate + timedelta(days=1)
+    if sb.clock.now() >= exported:
+        numbers["GTB_GCB_TESCILNO"] = f"26341300EX{digits[-6:]}"
+        numbers["GTB_FIILI_IHRACAT_TARIHI"] = exported.date().isoformat()
+    return numbers
 
 
 def _find_invoice(sb, vkn, doc_id, doc_uuid):
