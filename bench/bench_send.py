@@ -2,7 +2,8 @@
 
 Builds N invoices with ``core.ubl`` first (not timed), then times ``send_invoices`` end to end:
 zip + Base64, SOAP serialisation by zeep, HTTP on 127.0.0.1, the sandbox's own processing. Prints
-invoices per second and how many HTTP requests each operation took.
+invoices per second and how many HTTP requests each operation took; then the receiver fetches them
+all with their XML (GetInvoice pages of 100, one MarkInvoice per page) and both log out.
 
     /opt/odoo-venv/bin/python bench/bench_send.py [--count 1000] [--validate]
 """
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from core.documents import Identifier  # noqa: E402
-from core.providers.base import OutgoingDocument  # noqa: E402
+from core.providers.base import EINVOICE, OutgoingDocument  # noqa: E402
 from core.providers.izibiz import IzibizProvider  # noqa: E402
 from core.sandbox import Sandbox  # noqa: E402
 from core.sandbox.demo import DEMO_COMPANIES  # noqa: E402
@@ -89,6 +90,19 @@ def main():
         started = time.perf_counter()
         statuses = provider.get_invoice_statuses(result.uuids)
         status_seconds = time.perf_counter() - started
+        fetching = IzibizProvider(
+            username=receiver.username,
+            password=receiver.password,
+            base_url=server.url,
+            wsdl_dir=args.wsdl_dir,
+            validate_requests=args.validate,
+        )
+        started = time.perf_counter()
+        fetched = list(fetching.list_incoming(EINVOICE, mark_read=True, with_content=True))
+        fetch_seconds = time.perf_counter() - started
+        with_xml = sum(1 for doc in fetched if doc.content)
+        provider.logout()
+        fetching.logout()
 
     found = sum(1 for status in statuses.statuses if status.found)
     print("SANDBOX run (loopback test double, not İzibiz, not GİB)")
@@ -105,6 +119,16 @@ def main():
     print(
         f"status query:              {status_seconds:.2f} s for {len(statuses.statuses)} ETTNs, "
         f"{sandbox.request_count('GetInvoiceStatusAll')} GetInvoiceStatusAll requests, {found} found"
+    )
+    listed, marked = sandbox.request_count("GetInvoice"), sandbox.request_count("MarkInvoice")
+    print(
+        f"incoming fetch:            {fetch_seconds:.2f} s for {len(fetched)} invoices "
+        f"({with_xml} with XML): {listed} GetInvoice + {marked} MarkInvoice + {fetching.login_count} Login"
+    )
+    print(
+        f"sessions:                  sender {sandbox.login_count(sender.username)} login / "
+        f"{sandbox.logout_count(sender.username)} logout, receiver {sandbox.login_count(receiver.username)} "
+        f"login / {sandbox.logout_count(receiver.username)} logout"
     )
     print(f"total HTTP requests:       {provider.transport.requests_sent}")
     print(f"request schema check:      {'on' if args.validate else 'off'}")

@@ -76,6 +76,19 @@ GIB_STATUS_TEXT = {
 }
 
 
+# Refusals that came from the receiver's system, not from GİB: İzibiz's checklist resends these
+# under the same number with a new ETTN; what GİB itself refused goes again with the same ETTN.
+GIB_RECEIVER_SIDE = frozenset({1215, 1230})
+
+
+def resend_needs_new_ettn(code):
+    """Whether a document GİB reported with ``code`` is resent under a new ETTN (same number)."""
+    try:
+        return int(code) in GIB_RECEIVER_SIDE
+    except (TypeError, ValueError):
+        return False
+
+
 def classify_gib_status(code):
     """Map a GİB status code to the sender's next step.
 
@@ -131,6 +144,8 @@ _SUBMISSION = {
     ("sent", "gib_waiting"): "sent",
     ("sent", "gib_delivered"): "delivered",
     ("sent", "gib_rejected"): "rejected_by_gib",
+    ("rejected_by_gib", "correct"): "draft",
+    ("sent", "platform_failed"): "send_failed",
 }
 
 TRANSITIONS = {

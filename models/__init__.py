@@ -55,3 +55,6 @@ from . import account_move_ledger
 from . import l10n_tr_edoc_account_ledger
 from . import l10n_tr_edoc_ledger_period
 from . import l10n_tr_edoc_zreport
+from . import l10n_tr_edoc_account_session
+from . import l10n_tr_edoc_account_polling
+from . import l10n_tr_edoc_document_export

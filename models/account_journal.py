@@ -57,6 +57,7 @@ class AccountJournal(models.Model):
         for company in self._l10n_tr_edoc_journals().company_id:
             account = accounts._l10n_tr_edoc_for_company(company)
             account.check_access("write")
+            account._l10n_tr_edoc_claim_manual_fetch()
             created = account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices()
             if created is None:
                 raise UserError(

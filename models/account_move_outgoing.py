@@ -81,7 +81,8 @@ GTB_VKN = "1460415308"
 GTB_NAME = "Gümrük ve Ticaret Bakanlığı Gümrükler Genel Müdürlüğü-Bilgi İşlem Dairesi Başkanlığı"
 GTB_ALIAS = "urn:mail:ihracatpk@gtb.gov.tr"
 CENT = Decimal("0.01")
-PAYMENT_MEANS_CODE = {"KREDIKARTI/BANKAKARTI": "48", "EFT/HAVALE": "42", "KAPIDAODEME": "10"}
+# İzibiz's own table (seed 001): EFT/HAVALE is 46, not UN/EDIFACT's bank-account 42.
+PAYMENT_MEANS_CODE = {"KREDIKARTI/BANKAKARTI": "48", "EFT/HAVALE": "46", "KAPIDAODEME": "10"}
 
 
 def _amount(value, currency):

@@ -1,6 +1,7 @@
 import dataclasses
 import datetime
 import logging
+import uuid as uuidlib
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -8,7 +9,7 @@ from odoo.exceptions import UserError
 from ..core.errors import EdocError, UnknownOutcome
 from ..core.providers.base import EarchiveDocument, OutgoingDocument
 from ..core.render import xslt_attachment
-from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text
+from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text, resend_needs_new_ettn
 from ..core.ubl import build_invoice, serialize
 from .account_move_outgoing import GTB_ALIAS, GTB_VKN
 from .res_partner import normalize_tax_id
@@ -21,6 +22,8 @@ POLLED_STATES = ("sent", "unknown", "delivered")
 # How long a document may stay `sending` before the cron treats the send as interrupted.
 SENDING_GRACE = datetime.timedelta(minutes=30)
 POLL_BATCH = 500
+# İzibiz: invoices more than 8 days past reaching the receiver are no longer polled.
+POLL_HORIZON = datetime.timedelta(days=8)
 
 
 class AccountMove(models.Model):
@@ -131,7 +134,8 @@ class AccountMove(models.Model):
                         "The company %s has no e-Document integrator account.", company.name
                     )
                 continue
-            errors.update(moves._l10n_tr_edoc_send_with(account))
+            with account._l10n_tr_edoc_session():
+                errors.update(moves._l10n_tr_edoc_send_with(account))
         return errors
 
     def _l10n_tr_edoc_send_with(self, account):
@@ -195,9 +199,10 @@ class AccountMove(models.Model):
     def action_l10n_tr_edoc_update_status(self):
         documents = self.l10n_tr_edoc_document_id.filtered(lambda d: d.state in (*POLLED_STATES, "reported"))
         for account in documents.account_id:
-            documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_poll(
-                account._l10n_tr_edoc_get_provider()
-            )
+            with account._l10n_tr_edoc_session():
+                documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_poll(
+                    account._l10n_tr_edoc_get_provider()
+                )
         return True
 
     def action_l10n_tr_edoc_cancel(self):
@@ -212,78 +217,101 @@ class AccountMove(models.Model):
         }
 
     def action_l10n_tr_edoc_correct(self):
-        """GİB refused the invoice: its number and ETTN are spent, so cancel it and start a copy
-        that gets a new ETTN at posting and a new number at sending."""
+        """GİB refused the invoice: back to draft to be fixed and sent again under the same number.
+
+        İzibiz: what GİB refused goes again with the same number and the same ETTN; what the
+        receiver's system refused (1215, 1230) with the same number and a new ETTN. The document
+        keeps both attempts (its chatter and call log); the series keeps no gap.
+        """
         self.ensure_one()
         if self.l10n_tr_edoc_state != "rejected_by_gib":
             raise UserError(self.env._("Only an invoice GİB refused is corrected this way."))
-        move = self.with_context(l10n_tr_edoc_allow_draft=True)
-        move.button_draft()
-        move.button_cancel()
-        correction = self.copy({"invoice_date": fields.Date.context_today(self)})
-        self.message_post(body=self.env._("Replaced by %s after GİB's refusal.", correction._get_html_link()))
-        return correction._get_records_action(name=self.env._("Corrected Invoice"))
+        document = self.l10n_tr_edoc_document_id
+        refused = self.env._(
+            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
+            code=document.gib_status_code or "",
+            text=document.gib_status_text or "",
+            number=document.name,
+            uuid=document.uuid,
+        )
+        values = {}
+        if resend_needs_new_ettn(document.gib_status_code):
+            values["uuid"] = str(uuidlib.uuid4()).upper()
+            self.l10n_tr_edoc_uuid = values["uuid"]
+            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
+        else:
+            plan = self.env._("It is sent again under the same number and the same ETTN.")
+        document._l10n_tr_edoc_apply_event("correct", **values)
+        document.message_post(body=f"{refused} {plan}")
+        self.with_context(l10n_tr_edoc_allow_draft=True).button_draft()
+        self.message_post(
+            body=self.env._("Back to draft after GİB's refusal: fix it and send it again. %s", plan)
+        )
+        return True
 
     @api.model
     def _cron_l10n_tr_edoc_send_and_poll(self, force=False):
-        """Send queued documents and follow the statuses of sent ones, account by account.
+        """Per account, in one integrator session: send what is queued, poll statuses when due,
+        fetch incoming invoices when due, then log out.
 
-        An account is polled at most every ``status_interval`` minutes: integrators throttle status
-        queries, and GİB's own steps take minutes anyway.
+        Statuses are polled at most every ``status_interval`` minutes and incoming invoices fetched
+        at most every ``incoming_interval`` minutes (İzibiz: "Sık sorgulama yapmayınız");
+        ``force`` ignores both intervals (tests, the demo).
         """
+        for account in self.env["l10n_tr_edoc.account"].search([]):
+            with account._l10n_tr_edoc_session():
+                if not self._l10n_tr_edoc_send_and_poll_account(account, force):
+                    return
+                if force or account._l10n_tr_edoc_fetch_due():
+                    account.with_company(account.company_id)._l10n_tr_edoc_fetch_incoming_invoices()
+
+    @api.model
+    def _l10n_tr_edoc_send_and_poll_account(self, account, force):
+        """One account's share of the cron; False when the cron's time is up."""
         now = fields.Datetime.now()
         Document = self.env["l10n_tr_edoc.document"]
-        for account in self.env["l10n_tr_edoc.account"].search([]):
-            interval = datetime.timedelta(minutes=account.status_interval)
-            if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
-                continue
-            account.last_status_poll_at = now
-            # A worker that died between submitting and recording the answer leaves a document in
-            # `sending`; after a grace period it is an unknown outcome, settled by a status query.
-            stuck = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("state", "=", "sending"),
-                    ("write_date", "<", now - SENDING_GRACE),
-                ]
+        # A worker that died between submitting and recording the answer leaves a document in
+        # `sending`; after a grace period it is an unknown outcome, settled by a status query.
+        stuck = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("state", "=", "sending"),
+                ("write_date", "<", now - SENDING_GRACE),
+            ]
+        )
+        for document in stuck:
+            document._l10n_tr_edoc_apply_event(
+                "timeout",
+                error_code="tr_edoc.send.interrupted",
+                error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
             )
-            for document in stuck:
-                document._l10n_tr_edoc_apply_event(
-                    "timeout",
-                    error_code="tr_edoc.send.interrupted",
-                    error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
-                )
-            queued = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("move_id", "!=", False),
-                    ("state", "in", ("ready", "unknown")),
-                ]
-            )
-            if queued:
-                queued.move_id._l10n_tr_edoc_send_with(account)
-                self._l10n_tr_edoc_commit_progress(len(queued))
-            polled = Document.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("direction", "=", "out"),
-                    ("kind", "in", ("einvoice", "earchive")),
-                    ("state", "in", POLLED_STATES),
-                ],
-                order="write_date, id",
-            ).filtered(
-                lambda d: d.state != "delivered" or d.kind == "earchive" or d._l10n_tr_edoc_awaits_answer()
-            )
-            provider = account._l10n_tr_edoc_get_provider()
-            for start in range(0, len(polled), POLL_BATCH):
-                batch = polled[start : start + POLL_BATCH]
-                batch._l10n_tr_edoc_poll(provider)
-                if not self._l10n_tr_edoc_commit_progress(len(batch)):
-                    return
+        queued = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("move_id", "!=", False),
+                ("state", "in", ("ready", "unknown")),
+            ]
+        )
+        if queued:
+            queued.move_id._l10n_tr_edoc_send_with(account)
+            if not self._l10n_tr_edoc_commit_progress(len(queued)):
+                return False
+        interval = datetime.timedelta(minutes=account.status_interval)
+        if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
+            return True
+        account.last_status_poll_at = now
+        polled = Document._l10n_tr_edoc_to_poll(account)
+        provider = account._l10n_tr_edoc_get_provider()
+        for start in range(0, len(polled), POLL_BATCH):
+            batch = polled[start : start + POLL_BATCH]
+            batch._l10n_tr_edoc_poll(provider)
+            if not self._l10n_tr_edoc_commit_progress(len(batch)):
+                return False
+        return True
 
     @api.model
     def _l10n_tr_edoc_commit_progress(self, processed):
@@ -295,6 +323,40 @@ class AccountMove(models.Model):
 
 class L10nTrEdocDocument(models.Model):
     _inherit = "l10n_tr_edoc.document"
+
+    @api.model
+    def _l10n_tr_edoc_to_poll(self, account):
+        """The account's sent invoices whose status can still change, oldest news first.
+
+        As İzibiz's checklist asks, documents in a final state are not polled, nor e-Fatura more
+        than 8 days past reaching the receiver: by then an unanswered TICARIFATURA is accepted
+        implicitly, which is recorded here without asking. e-Arşiv stays polled until GİB's report.
+        """
+        documents = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("state", "in", POLLED_STATES),
+            ],
+            order="write_date, id",
+        )
+        horizon = fields.Datetime.now() - POLL_HORIZON
+        polled = self.browse()
+        for document in documents:
+            if document.state == "delivered" and not (
+                document.kind == "earchive"
+                or document._l10n_tr_edoc_awaits_answer()
+                or document._l10n_tr_edoc_awaits_gtb()
+            ):
+                continue
+            reached = document.state == "delivered" and document.kind == "einvoice"
+            if reached and (document.received_at or document.write_date) < horizon:
+                if document._l10n_tr_edoc_awaits_answer():
+                    document._l10n_tr_edoc_apply_event("auto_accepted")
+                continue
+            polled |= document
+        return polled
 
     def _l10n_tr_edoc_awaits_answer(self):
         self.ensure_one()
@@ -313,10 +375,14 @@ class L10nTrEdocDocument(models.Model):
                             xml=document.xml_attachment_id.raw,
                             number=document.name,
                             internet_sale=document.move_id.l10n_tr_edoc_internet_sale,
+                            # EARSIV_EMAIL_FLAG=N when Odoo mails the PDF itself: the integrator
+                            # must not mail it too (nor need its e-mail service)
                             email=tuple(
                                 email
                                 for email in [document.move_id.partner_id.email]
-                                if email and document.move_id.l10n_tr_edoc_send_type == "ELEKTRONIK"
+                                if email
+                                and document.move_id.l10n_tr_edoc_send_type == "ELEKTRONIK"
+                                and document.company_id.l10n_tr_edoc_earchive_delivery != "odoo"
                             ),
                         )
                         for document in self
@@ -426,6 +492,15 @@ class L10nTrEdocDocument(models.Model):
             }
         if status.received_at:
             values["received_at"] = status.received_at.astimezone(datetime.UTC).replace(tzinfo=None)
+        if self.profile == "IHRACAT":
+            self._l10n_tr_edoc_store_gtb(status)
+        if self.state == "sent" and status.platform_failed:
+            self._l10n_tr_edoc_apply_event(
+                "platform_failed",
+                error_code="tr_edoc.integrator.failed",
+                **self._l10n_tr_edoc_platform_failure(status),
+            )
+            return
         if self.state == "sent":
             if status.gib_outcome is GibOutcome.SUCCESS:
                 self._l10n_tr_edoc_apply_event("gib_delivered", **values)
@@ -434,8 +509,8 @@ class L10nTrEdocDocument(models.Model):
                     "gib_rejected",
                     error_code="tr_edoc.gib.rejected",
                     error_message=self.env._(
-                        "GİB refused the invoice (%(code)s %(text)s). Its number and ETTN are spent: "
-                        "create a corrected invoice.",
+                        "GİB refused the invoice (%(code)s %(text)s). Fix it and send it again: it "
+                        "keeps its number.",
                         code=status.gib_status_code,
                         text=values.get("gib_status_text", ""),
                     ),
@@ -458,6 +533,20 @@ class L10nTrEdocDocument(models.Model):
             days = self.account_id.response_window_days
             if commercial_response_deadline(received, days) < datetime.datetime.now(datetime.UTC):
                 self._l10n_tr_edoc_apply_event("auto_accepted")
+
+    def _l10n_tr_edoc_platform_failure(self, status):
+        """The integrator's own platform failed it (packaging, signing, sending) and GİB never saw it:
+        the document may go again with the same number and ETTN."""
+        return {
+            "gib_status_text": status.status_description or status.status,
+            "error_message": self.env._(
+                "The integrator could not deliver %(document)s to GİB (%(code)s %(status)s); GİB never "
+                "received it. Send it again: it keeps its number and ETTN.",
+                document=self.display_name,
+                code=status.status_code,
+                status=status.status_description or status.status,
+            ),
+        }
 
     def _l10n_tr_edoc_notify_rejection(self, reason):
         """The buyer said RED: the salesperson must act, so the move gets an activity with the reason."""

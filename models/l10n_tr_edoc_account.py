@@ -251,6 +251,10 @@ class L10nTrEdocAccount(models.Model):
         self.check_access("write")
         if problems := self.company_id._l10n_tr_edoc_identity_problems():
             raise UserError("\n".join(problems))
+        with self._l10n_tr_edoc_session():
+            return self._l10n_tr_edoc_test_connection()
+
+    def _l10n_tr_edoc_test_connection(self):
         Document = self.env["l10n_tr_edoc.document"]
         try:
             provider = self._l10n_tr_edoc_get_provider()

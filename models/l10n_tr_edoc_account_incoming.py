@@ -1,4 +1,3 @@
-import datetime as dt
 import logging
 
 import psycopg2
@@ -58,7 +57,8 @@ class L10nTrEdocAccount(models.Model):
             _logger.info("Incoming e-Fatura fetch already running for account %s; skipped", self.id)
             return None
         try:
-            return self._l10n_tr_edoc_fetch_locked()
+            with self._l10n_tr_edoc_session():
+                return self._l10n_tr_edoc_fetch_locked()
         finally:
             self._l10n_tr_edoc_release_fetch_lock()
 
@@ -68,12 +68,16 @@ class L10nTrEdocAccount(models.Model):
         started = fields.Datetime.now()
         created = 0
         try:
-            for incoming in provider.list_incoming(EINVOICE, mark_read=True, with_content=False):
-                content, error = None, None
-                try:
-                    content = provider.download(incoming.uuid, "XML").content
-                except EdocError as exc:
-                    error = exc
+            # GetInvoice brings up to 100 invoices with their XML per call, then one MarkInvoice for
+            # the page: 2 calls per 100 invoices. Only an invoice that came without its XML is
+            # downloaded on its own.
+            for incoming in provider.list_incoming(EINVOICE, mark_read=True, with_content=True):
+                content, error = incoming.content, None
+                if not content:
+                    try:
+                        content = provider.download(incoming.uuid, "XML").content
+                    except EdocError as exc:
+                        error = exc
                 created += bool(Document._l10n_tr_edoc_receive_invoice(self, incoming, content, error=error))
                 self._l10n_tr_edoc_commit_fetched(1)
         except EdocError as error:
@@ -90,6 +94,7 @@ class L10nTrEdocAccount(models.Model):
     def action_l10n_tr_edoc_fetch_incoming(self):
         self.ensure_one()
         self.check_access("write")
+        self._l10n_tr_edoc_claim_manual_fetch()
         created = self._l10n_tr_edoc_fetch_incoming_invoices()
         if created is None:
             raise UserError(
@@ -104,9 +109,7 @@ class L10nTrEdocAccount(models.Model):
     @api.model
     def _cron_l10n_tr_edoc_fetch_incoming(self):
         """Fetch for every company whose account interval has elapsed; one company never blocks another."""
-        now = fields.Datetime.now()
         for account in self.search([]):
-            last = account.incoming_invoice_cursor
-            if last and last + dt.timedelta(minutes=account.incoming_interval) > now:
+            if not account._l10n_tr_edoc_fetch_due():
                 continue
             account.with_company(account.company_id)._l10n_tr_edoc_fetch_incoming_invoices()

@@ -43,15 +43,16 @@ class L10nTrEdocDocument(models.Model):
         blind resend; a refusal leaves it ``send_failed`` with the integrator's words.
         """
         self.ensure_one()
-        provider = self.account_id._l10n_tr_edoc_get_provider()
-        try:
-            result = call(provider)
-        except EdocError as error:
-            text = self._l10n_tr_edoc_error_text(error)
-            self._l10n_tr_edoc_log_exchanges(operation, error.params.get("exchanges", ()), error=error)
-            event = "timeout" if isinstance(error, UnknownOutcome) else "failed"
-            self._l10n_tr_edoc_apply_event(event, error_code=error.code, error_message=text)
-            return False
+        with self.account_id._l10n_tr_edoc_session():
+            provider = self.account_id._l10n_tr_edoc_get_provider()
+            try:
+                result = call(provider)
+            except EdocError as error:
+                text = self._l10n_tr_edoc_error_text(error)
+                self._l10n_tr_edoc_log_exchanges(operation, error.params.get("exchanges", ()), error=error)
+                event = "timeout" if isinstance(error, UnknownOutcome) else "failed"
+                self._l10n_tr_edoc_apply_event(event, error_code=error.code, error_message=text)
+                return False
         self._l10n_tr_edoc_log_exchanges(operation, result.exchanges)
         self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
         return True

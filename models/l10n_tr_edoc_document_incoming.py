@@ -251,22 +251,25 @@ class L10nTrEdocDocument(models.Model):
         )
         self._l10n_tr_edoc_apply_event("respond", response_code=answer, response_reason=reason or False)
         response._l10n_tr_edoc_apply_event("submit")
-        provider = self.account_id._l10n_tr_edoc_get_provider()
-        try:
-            if self.account_id.sign_client_side:
-                result = provider.send_signed_application_response(xml, receiver_vkn=self.sender_vat or "")
-            else:
-                result = provider.send_application_response([self.uuid], answer, reason)
-        except EdocError as error:
-            message = self._l10n_tr_edoc_error_text(error)
-            response._l10n_tr_edoc_log_exchanges(
-                "send_application_response", error.params.get("exchanges", ()), error=error
-            )
-            response._l10n_tr_edoc_apply_event("failed", error_message=message)
-            self._l10n_tr_edoc_apply_event(
-                "response_failed", response_code=False, response_reason=False, error_message=message
-            )
-            return False
+        with self.account_id._l10n_tr_edoc_session():
+            provider = self.account_id._l10n_tr_edoc_get_provider()
+            try:
+                if self.account_id.sign_client_side:
+                    result = provider.send_signed_application_response(
+                        xml, receiver_vkn=self.sender_vat or ""
+                    )
+                else:
+                    result = provider.send_application_response([self.uuid], answer, reason)
+            except EdocError as error:
+                message = self._l10n_tr_edoc_error_text(error)
+                response._l10n_tr_edoc_log_exchanges(
+                    "send_application_response", error.params.get("exchanges", ()), error=error
+                )
+                response._l10n_tr_edoc_apply_event("failed", error_message=message)
+                self._l10n_tr_edoc_apply_event(
+                    "response_failed", response_code=False, response_reason=False, error_message=message
+                )
+                return False
         response._l10n_tr_edoc_log_exchanges("send_application_response", result.exchanges)
         response._l10n_tr_edoc_apply_event("accepted")
         self._l10n_tr_edoc_apply_event(

@@ -17,7 +17,7 @@ from ..core.providers.base import (
     OutgoingDocument,
 )
 from ..core.render import xslt_attachment
-from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text
+from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text, resend_needs_new_ettn
 from ..core.ubl import build_despatch_advice, serialize
 from ..core.ubl.parse import parse_receipt_advice
 from ..core.validation import validate_document
@@ -325,6 +325,32 @@ class StockPicking(models.Model):
             picking._l10n_tr_edoc_send_despatch()
         return True
 
+    def action_l10n_tr_edoc_correct_despatch(self):
+        """GİB refused the e-İrsaliye: make it sendable again under the same number, with the same
+        ETTN when GİB refused it and a new one when the receiver's system did (İzibiz's rules).
+        Fix the delivery, then send it again; the document's chatter and call log keep both tries."""
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_id
+        if not document or document.kind != "despatch" or document.state != "rejected_by_gib":
+            raise UserError(self.env._("Only an e-İrsaliye GİB refused is corrected this way."))
+        refused = self.env._(
+            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
+            code=document.gib_status_code or "",
+            text=document.gib_status_text or "",
+            number=document.name,
+            uuid=document.uuid,
+        )
+        values = {}
+        if resend_needs_new_ettn(document.gib_status_code):
+            values["uuid"] = str(uuid.uuid4()).upper()
+            self.l10n_tr_edoc_uuid = values["uuid"]
+            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
+        else:
+            plan = self.env._("It is sent again under the same number and the same ETTN.")
+        document._l10n_tr_edoc_apply_event("correct", **values)
+        document.message_post(body=f"{refused} {plan}")
+        return True
+
     def _l10n_tr_edoc_send_despatch(self):
         """Number, build, check and send this delivery's e-İrsaliye; failures are kept on the document."""
         self.ensure_one()
@@ -407,6 +433,7 @@ class StockPicking(models.Model):
     def action_l10n_tr_edoc_refresh_despatch(self):
         """Ask the integrator now instead of waiting for the cron."""
         for account in self.company_id.l10n_tr_edoc_account_id:
+            account._l10n_tr_edoc_claim_manual_fetch()
             self.with_company(account.company_id)._l10n_tr_edoc_despatch_sync(account)
         return True
 
@@ -433,9 +460,13 @@ class StockPicking(models.Model):
 
     @api.model
     def _cron_l10n_tr_edoc_despatch_sync(self):
-        """Per company: follow statuses, fetch the receivers' answers and the despatches sent to us."""
+        """Per company, every ``despatch_status_interval`` minutes: follow statuses, fetch the
+        receivers' answers and the despatches sent to us."""
         accounts = self.env["l10n_tr_edoc.account"].search([])
         for account in accounts:
+            if not account._l10n_tr_edoc_despatch_poll_due():
+                continue
+            account.last_despatch_poll_at = fields.Datetime.now()
             company_self = self.with_company(account.company_id)
             try:
                 company_self._l10n_tr_edoc_despatch_sync(account)
@@ -447,9 +478,10 @@ class StockPicking(models.Model):
 
     @api.model
     def _l10n_tr_edoc_despatch_sync(self, account):
-        self._l10n_tr_edoc_poll_despatch_statuses(account)
-        self._l10n_tr_edoc_fetch_receipt_advices(account)
-        self._l10n_tr_edoc_fetch_incoming_despatches(account)
+        with account._l10n_tr_edoc_session():
+            self._l10n_tr_edoc_poll_despatch_statuses(account)
+            self._l10n_tr_edoc_fetch_receipt_advices(account)
+            self._l10n_tr_edoc_fetch_incoming_despatches(account)
 
     @api.model
     def _l10n_tr_edoc_poll_despatch_statuses(self, account):
@@ -475,6 +507,13 @@ class StockPicking(models.Model):
                 if document.state != "sent":
                     continue
             if not (status and status.found):
+                continue
+            if status.platform_failed:
+                document._l10n_tr_edoc_apply_event(
+                    "platform_failed",
+                    error_code="tr_edoc.integrator.failed",
+                    **document._l10n_tr_edoc_platform_failure(status),
+                )
                 continue
             values = {
                 "gib_status_code": status.gib_status_code and str(status.gib_status_code),

@@ -28,3 +28,4 @@ from . import test_security_secrets
 from . import test_ledger
 from . import test_first_day
 from . import test_i18n_views
+from . import test_izibiz_checklist

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..core.providers.izibiz import IzibizSandboxProvider
-from ..core.sandbox.demo import DEMO_COMPANIES
+from ..core.sandbox.demo import DEMO_COMPANIES, REJECTING_ALIAS
 from ..core.ubl.parse import document_summary
 from .common_outgoing import L10nTrEdocOutgoingCase
 
@@ -177,7 +177,7 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
         with self.assertRaisesRegex(UserError, "cannot go back to draft"):
             move.button_draft()
 
-    def test_gib_rejection_leads_to_a_corrected_invoice(self):
+    def test_gib_rejection_is_fixed_and_resent_under_the_same_number_and_ettn(self):
         move = self._post(self.rejecting)
         self._send(move)
         polls_before = self.env["l10n_tr_edoc.event"].search_count(
@@ -192,11 +192,27 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
             polls_before + 1,
         )
         self.assertTrue(poll.success)
-        action = move.action_l10n_tr_edoc_correct()
-        correction = self.env["account.move"].browse(action["res_id"])
-        self.assertEqual(move.state, "cancel")
-        correction.action_post()
-        self.assertNotEqual(correction.l10n_tr_edoc_uuid, move.l10n_tr_edoc_uuid)
+        document = move.l10n_tr_edoc_document_id
+        number, ettn = document.name, document.uuid
+        self.assertTrue(move.action_l10n_tr_edoc_correct())
+        self.assertEqual((move.state, document.state), ("draft", "draft"))
+
+        # the user fixes what GİB refused (here: the sandbox stops refusing) and sends it again
+        code = self.sandbox.store.gib_rejections.pop(REJECTING_ALIAS)
+        self.addCleanup(self.sandbox.reject_alias, REJECTING_ALIAS, code)
+        move.action_post()
+        self._send(move)
+        self.assertEqual(move.l10n_tr_edoc_document_id, document)
+        self.assertEqual((document.name, document.uuid, move.l10n_tr_edoc_uuid), (number, ettn, ettn))
+        self._run_cron()
+        self.assertEqual(document.state, "delivered")
+        sends = document.event_ids.filtered(lambda event: event.operation == "SendInvoice")
+        self.assertEqual(len(sends), 2, "both attempts are in the document's call log")
+        self.assertIn("Attempt refused by GİB (1150", "".join(document.message_ids.mapped("body")))
+
+        # nothing was burnt: the next invoice takes the next number
+        following = self._send(self._post(self.registered)).l10n_tr_edoc_document_id
+        self.assertEqual(int(following.name[-9:]), int(number[-9:]) + 1)
 
     def test_buyer_red_creates_an_activity_with_the_reason(self):
         move = self._post(self.registered, l10n_tr_edoc_profile="TICARIFATURA")

@@ -28,17 +28,22 @@ class L10nTrEdocCancelWizard(models.TransientModel):
         document = self.document_id
         if document.kind != "earchive" or document.state not in CANCELLABLE_STATES:
             raise UserError(self.env._("Only an e-Arşiv invoice the integrator holds can be cancelled here."))
-        provider = document.account_id._l10n_tr_edoc_get_provider()
-        document._l10n_tr_edoc_apply_event("cancel")
-        try:
-            result = provider.cancel_earchive(document.uuid, reason=self.reason, number=document.name or "")
-        except EdocError as error:
-            text = document._l10n_tr_edoc_error_text(error)
-            document._l10n_tr_edoc_log_exchanges("cancel", error.params.get("exchanges", ()), error=error)
-            document._l10n_tr_edoc_apply_event("cancel_refused", error_code=error.code, error_message=text)
-            return document.account_id._l10n_tr_edoc_notify(
-                self.env._("The integrator refused the cancellation"), text, "danger"
-            )
+        with document.account_id._l10n_tr_edoc_session():
+            provider = document.account_id._l10n_tr_edoc_get_provider()
+            document._l10n_tr_edoc_apply_event("cancel")
+            try:
+                result = provider.cancel_earchive(
+                    document.uuid, reason=self.reason, number=document.name or ""
+                )
+            except EdocError as error:
+                text = document._l10n_tr_edoc_error_text(error)
+                document._l10n_tr_edoc_log_exchanges("cancel", error.params.get("exchanges", ()), error=error)
+                document._l10n_tr_edoc_apply_event(
+                    "cancel_refused", error_code=error.code, error_message=text
+                )
+                return document.account_id._l10n_tr_edoc_notify(
+                    self.env._("The integrator refused the cancellation"), text, "danger"
+                )
         document._l10n_tr_edoc_log_exchanges("cancel", result.exchanges)
         document._l10n_tr_edoc_apply_event("cancel_confirmed", error_code=False, error_message=False)
         move = self.move_id.with_context(l10n_tr_edoc_allow_draft=True)

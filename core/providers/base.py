@@ -118,6 +118,8 @@ class DocumentStatus:
     profile: str = ""
     found: bool = True
     extra: tuple = ()
+    # failed on the integrator's own platform (packaging, signing, sending), never reached GİB
+    platform_failed: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -340,13 +340,23 @@ class IzibizProvider(
         return mapped
 
     def logout(self):
+        """Close the session at the end of a run, as İzibiz asks; a session already gone is closed."""
         with self._lock:
             if not self._session_id:
                 return None
             session_id, self._session_id = self._session_id, None
-            _result, exchange = self._service("auth").call(
-                "Logout", submit=False, REQUEST_HEADER=self._header(session_id)
-            )
+            self._session_started = None
+            try:
+                _result, exchange = self._service("auth").call(
+                    "Logout", submit=False, REQUEST_HEADER=self._header(session_id)
+                )
+            except zeep.exceptions.Fault as fault:
+                error = self._fault_error(fault, "Logout")
+                if izibiz_codes.is_session_error(error):
+                    exchanges = (error.params.pop("exchange"),) if error.params.get("exchange") else ()
+                    self.last_exchanges = exchanges
+                    return OperationResult("Logout", exchanges=exchanges)
+                raise error from fault
             self.last_exchanges = (exchange,)
             return OperationResult("Logout", exchanges=(exchange,))
 
@@ -716,6 +726,7 @@ class IzibizProvider(
             gib_outcome=outcome,
             final=final,
             commercial_answer=answer,
+            platform_failed=izibiz_codes.invoice_platform_failed(gib_code, item.STATUS_CODE, status),
             response_code=_text(item.RESPONSE_CODE),
             response_description=_text(item.RESPONSE_DESCRIPTION),
             received_at=_datetime(item.CDATE),
@@ -801,8 +812,13 @@ class IzibizProvider(
         content = None
         raw = getattr(item, "CONTENT", None)
         if raw:
-            content = unzip_single(getattr(raw, "_value_1", raw))
-            load_xml(content)
+            try:
+                content = unzip_single(getattr(raw, "_value_1", raw))
+                load_xml(content)
+            except EdocError:
+                # one hostile or broken document must not stop the page: it comes without content,
+                # and the caller's own download of it meets (and records) the error
+                content = None
         if kind == EINVOICE:
             header = item.HEADER
             amount = getattr(header, "PAYABLE_AMOUNT", None) if header is not None else None
@@ -1160,6 +1176,9 @@ class IzibizProvider(
                     gib_status_description=_text(header.GIB_STATUS_DESCRIPTION),
                     gib_outcome=outcome,
                     final=outcome in (GibOutcome.SUCCESS, GibOutcome.RESEND),
+                    platform_failed=izibiz_codes.despatch_platform_failed(
+                        gib_code, header.STATUS_CODE, _text(header.STATUS)
+                    ),
                     response_code=_text(header.RESPONSE_CODE),
                     response_description=_text(header.RESPONSE_DESCRIPTION),
                     received_at=_datetime(header.CDATE),

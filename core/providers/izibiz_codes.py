@@ -141,6 +141,7 @@ ERRORS = {
 }
 
 SESSION_ERRORS = frozenset({10002, 10004})
+SESSION_GONE_TEXT = "aktif session bulunamadı"
 
 # Texts İzibiz returns for application responses (SendInvoiceResponseWithServerSign); they arrive
 # under a generic code, so the text is what tells them apart.
@@ -206,11 +207,12 @@ def error_from_remote(remote_code, remote_message, operation):
 
 
 def is_session_error(error):
-    return (
-        isinstance(error, EdocError)
-        and error.remote_code is not None
-        and _int(error.remote_code) in (SESSION_ERRORS)
-    )
+    """İzibiz's "session gone" answer: 10002/10004, or its text "Aktif session bulunamadı"."""
+    if not isinstance(error, EdocError):
+        return False
+    if error.remote_code is not None and _int(error.remote_code) in SESSION_ERRORS:
+        return True
+    return SESSION_GONE_TEXT in (error.message or "").casefold()
 
 
 def _int(value):
@@ -240,6 +242,30 @@ EARCHIVE_STATUS_TEXT = {
     150: ("RAPORLANMADAN İPTAL EDİLDİ", "Cancelled before reporting; will not be reported"),
     200: ("FATURA ID BULUNAMADI", "Invoice not found"),
 }
+
+
+# Platform failures without a GİB code (İzibiz status tables): the document never reached GİB.
+# An invoice's PACKAGE_FAILED (105) is retried by İzibiz itself, so only sending failures end it;
+# an e-İrsaliye also ends on packaging and signing failures (SIGN_FAILED shares code 106 with
+# SIGN_PROCESSING, so the status text decides there).
+INVOICE_PLATFORM_FAILURES = frozenset({136, 139})
+DESPATCH_PLATFORM_FAILURES = frozenset({105, 136})
+
+
+def invoice_platform_failed(gib_code, status_code, status):
+    if gib_code is not None:
+        return False
+    return _int(status_code) in INVOICE_PLATFORM_FAILURES or substatus(status) in (
+        "SEND_FAILED",
+        "AUTO_FAILED",
+    )
+
+
+def despatch_platform_failed(gib_code, status_code, status):
+    if gib_code is not None:
+        return False
+    code = _int(status_code)
+    return code in DESPATCH_PLATFORM_FAILURES or (code == 106 and "FAILED" in (status or "").upper())
 
 
 def substatus(status):

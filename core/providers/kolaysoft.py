@@ -414,8 +414,13 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
     def _incoming(doc, with_content):
         content = None
         if with_content and doc.document_content:
-            content = doc.document_content
-            load_xml(content)
+            try:
+                load_xml(doc.document_content)
+                content = doc.document_content
+            except EdocError:
+                # one hostile document must not stop the listing: it comes without content, and
+                # the caller's own download of it meets (and records) the error
+                content = None
         issued = _datetime(doc.document_issue_date)
         return IncomingDocument(
             kind=EINVOICE,

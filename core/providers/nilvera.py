@@ -377,7 +377,14 @@ class NilveraProvider(Provider):
             items = [item for item in body.get("Content") or () if item.get("UUID") not in seen]
             for item in items:
                 seen.add(item["UUID"])
-                content = self.download(item["UUID"], "XML").content if with_content else None
+                content = None
+                if with_content:
+                    try:
+                        content = self.download(item["UUID"], "XML").content
+                    except EdocError:
+                        # one unreadable document must not stop the listing: it comes without
+                        # content, and the caller's own download of it meets (and records) the error
+                        content = None
                 yield self._incoming(item, content)
             if not items:
                 return

@@ -13,7 +13,17 @@ from ..signing import verify_document
 from ..ubl.parse import parse_application_response
 from .clock import TR_TZ
 from .content import html_view, pack, pdf_view, raw_bytes, unpack, zip_one
-from .state import ANSWER_WINDOW, Answer, Document, IzibizError, invalid_request, not_found, read_facts
+from .state import (
+    ANSWER_WINDOW,
+    FAILED_STATUSES,
+    Answer,
+    Document,
+    IzibizError,
+    invalid_request,
+    not_found,
+    read_facts,
+    too_frequent,
+)
 from .userlist import ListQuery
 
 OPERATIONS = {}
@@ -153,7 +163,7 @@ def _refuse_duplicates(sb, company, kind, batch):
             raise _duplicate(facts)
         seen.add(facts.uuid)
         for doc in sb.store.find(company.vkn, kind=kind, direction="OUT"):
-            if doc.draft or sb.store.status(doc).status == "SEND_FAILED":
+            if doc.draft or sb.store.status(doc).status in FAILED_STATUSES:
                 continue
             if doc.uuid == facts.uuid:
                 raise _duplicate(facts)
@@ -172,6 +182,7 @@ def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_a
         if not store.accepts(to_vkn, to_alias, document_type, sb.registry):
             raise invalid_request(f"Alıcı {to_vkn} / {to_alias} GİB listesinde kayıtlı değil")
         reject = store.gib_rejections.get(to_alias)
+        platform_failure = store.platform_failures.get(to_alias)
         common = {
             "kind": kind,
             "facts": facts,
@@ -187,10 +198,11 @@ def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_a
                 direction="OUT",
                 list_id=store.new_list_id(),
                 gib_reject_code=reject,
+                platform_failure=platform_failure,
                 **common,
             )
         )
-        if reject is None and to_vkn in store.companies:
+        if reject is None and platform_failure is None and to_vkn in store.companies:
             store.put(Document(owner_vkn=to_vkn, direction="IN", list_id=store.new_list_id(), **common))
         store.charge(company.vkn)
         first_id = first_id or facts.id
@@ -257,9 +269,51 @@ def load_invoice(sb, req):
     return _load_drafts(sb, company, "INVOICE", "Invoice", _uploads(req, _compressed(req), req.INVOICE))
 
 
+def _throttle_listing(sb, vkn, kind, key, *, found, limit):
+    """A listing run starts when the previous one has ended; it ends with a page below LIMIT."""
+    store = sb.store
+    if key.ID or key.UUID:
+        return
+    now = sb.clock.now()
+    run = (vkn, kind, (key.DIRECTION or "IN").upper())
+    with store.lock:
+        ended = store.listing_ended.get(run)
+        if store.fetch_gap is not None and ended is not None and now < ended + store.fetch_gap:
+            minutes = int(store.fetch_gap.total_seconds() // 60)
+            raise too_frequent(f"gelen belgeler en az {minutes} dakika arayla çekilmelidir")
+        if found < limit:
+            store.listing_ended[run] = now
+        else:
+            store.listing_ended.pop(run, None)
+
+
+def _throttle_status(sb, vkn, uuids):
+    store = sb.store
+    now = sb.clock.now()
+    with store.lock:
+        if store.status_gap is not None:
+            for value in uuids:
+                asked = store.polled_at.get((vkn, (value or "").upper()))
+                if asked is not None and now < asked + store.status_gap:
+                    minutes = int(store.status_gap.total_seconds() // 60)
+                    raise too_frequent(f"{value} için durum en az {minutes} dakika arayla sorgulanmalıdır")
+        for value in uuids:
+            store.polled_at[vkn, (value or "").upper()] = now
+
+
 def _search(sb, vkn, kind, key, header_only):
+    docs = _matching(sb, vkn, kind, key, header_only)
+    _throttle_listing(sb, vkn, kind, key, found=len(docs), limit=_limit(key, header_only))
+    return docs
+
+
+def _limit(key, header_only):
+    return min(key.LIMIT or 10, 25000 if header_only else MAX_DOCUMENTS)
+
+
+def _matching(sb, vkn, kind, key, header_only):
     direction = (key.DIRECTION or "IN").upper()
-    limit = min(key.LIMIT or 10, 25000 if header_only else MAX_DOCUMENTS)
+    limit = _limit(key, header_only)
     docs = sb.store.find(vkn, kind=kind, direction=direction, doc_id=key.ID, doc_uuid=key.UUID)
     by_create = (getattr(key, "DATE_TYPE", None) or "ISSUE") == "CREATE"
 
@@ -392,7 +446,21 @@ def _invoice_status(sb, doc):
         "STATUS_CODE",
         "DIRECTION",
     )
-    return {"ID": doc.id, "UUID": doc.uuid, **{k: header[k] for k in keep}}
+    return {"ID": doc.id, "UUID": doc.uuid, **{k: header[k] for k in keep}, **_gtb_numbers(sb, doc)}
+
+
+def _gtb_numbers(sb, doc):
+    """Customs numbers of an export invoice: the GTB reference once GİB delivered it to customs, the
+    GÇB registration and the actual export date a day later, once the goods left."""
+    if doc.direction != "OUT" or doc.facts.profile != "IHRACAT" or sb.store.status(doc).gib_code != 1300:
+        return {}
+    digits = f"{int(uuidlib.UUID(doc.uuid)):023d}"[-23:]
+    numbers = {"GTB_REFNO": digits}
+    exported = doc.cdate + timedelta(days=1)
+    if sb.clock.now() >= exported:
+        numbers["GTB_GCB_TESCILNO"] = f"26341300EX{digits[-6:]}"
+        numbers["GTB_FIILI_IHRACAT_TARIHI"] = exported.date().isoformat()
+    return numbers
 
 
 def _find_invoice(sb, vkn, doc_id, doc_uuid):
@@ -409,12 +477,14 @@ def get_invoice_status(sb, req):
     doc = _find_invoice(sb, session.vkn, req.INVOICE.ID, req.INVOICE.UUID)
     if doc is None:
         raise not_found(f"UUID: {req.INVOICE.UUID or ''} ID: {req.INVOICE.ID or ''}")
+    _throttle_status(sb, session.vkn, [doc.uuid])
     return {"INVOICE_STATUS": _invoice_status(sb, doc)}
 
 
 @operation("GetInvoiceStatusAll")
 def get_invoice_status_all(sb, req):
     session = _session(sb, req)
+    _throttle_status(sb, session.vkn, req.UUID)
     docs = [_find_invoice(sb, session.vkn, None, value) for value in req.UUID]
     return {"INVOICE_STATUS": [_invoice_status(sb, doc) for doc in docs if doc]}
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,7 +30,7 @@ from .ledger import call_proxy
 from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
-from .state import Company, IzibizError, Store
+from .state import PLATFORM_FAILURES, Company, IzibizError, Store
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
 from .zreport import register as register_zreport
 
@@ -169,6 +170,16 @@ class Sandbox:
             if not self.registry.lookup(vkn, "INVOICE"):
                 self.registry.add(GibUser(vkn, title, alias, "PK", "INVOICE", now, now, type=kind))
 
+    def fail_on_platform(self, alias, status_code=136):
+        """Documents sent to this alias fail on the integrator's own platform (packaging 105,
+        signing 106, sending 136, auto-send 139): their status says so and carries no GİB code."""
+        if status_code not in PLATFORM_FAILURES:
+            raise ValueError(
+                f"unknown platform failure {status_code}; expected one of {sorted(PLATFORM_FAILURES)}"
+            )
+        with self.store.lock:
+            self.store.platform_failures[alias] = status_code
+
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""
         self.store.gib_rejections[alias] = gib_code
@@ -194,6 +205,34 @@ class Sandbox:
 
     def status(self, doc):
         return self.store.status(doc)
+
+    def throttle(self, *, fetch_gap=timedelta(minutes=5), status_gap=timedelta(hours=4)):
+        """Refuse polling faster than İzibiz's rules, as a throttling integrator would.
+
+        Refused with 10013 "Gönderilen istek geçersizdir. Hata sebebi Sık sorgulama yapmayınız: …":
+        a new listing of incoming documents (GetInvoice, GetDespatchAdvice, GetReceiptAdvice
+        without UUID or ID) less than ``fetch_gap`` after the previous listing ended (the manual
+        button's 5 minutes by default; a page shorter than its LIMIT ends a listing, the next page
+        of a full one is no new listing), and a status query (GetInvoiceStatus,
+        GetInvoiceStatusAll) for an ETTN asked less than ``status_gap`` before. ``None`` lifts a
+        limit.
+        """
+        with self.store.lock:
+            self.store.fetch_gap = fetch_gap
+            self.store.status_gap = status_gap
+
+    def login_count(self, username):
+        """Logins of one account (İzibiz asks for one session reused, not one per request)."""
+        with self.store.lock:
+            return self.store.logins[username]
+
+    def logout_count(self, username):
+        with self.store.lock:
+            return self.store.logouts[username]
+
+    def open_sessions(self, username):
+        with self.store.lock:
+            return sum(1 for session in self.store.sessions.values() if session.username == username)
 
     def request_count(self, operation):
         with self._log_lock:

@@ -6,6 +6,7 @@ test that advances the clock sees the next GİB step without any background job.
 
 import threading
 import uuid as uuidlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -43,6 +44,12 @@ def invalid_request(reason):
     return IzibizError(10013, f"Gönderilen istek geçersizdir. Hata sebebi {reason}")
 
 
+def too_frequent(reason):
+    """The sandbox's answer to polling faster than İzibiz allows: its generic invalid-request code
+    with the guide's own words, "Sık sorgulama yapmayınız"."""
+    return invalid_request(f"Sık sorgulama yapmayınız: {reason}")
+
+
 def not_found(criteria):
     return IzibizError(10008, f"Belirtilen kriterlere uygun kayıt bulunamamıştır ({criteria})")
 
@@ -66,6 +73,16 @@ class Session:
     vkn: str
     username: str
     created: datetime
+
+
+# Failures on İzibiz's own platform, before GİB ever sees the document: no GİB code comes with them.
+PLATFORM_FAILURES = {
+    105: ("PACKAGE_FAILED", "PAKETLEME HATASI"),
+    106: ("SIGN_FAILED", "İMZALANIYOR"),
+    136: ("SEND_FAILED", "GÖNDERME İŞLEMİ BAŞARISIZ"),
+    139: ("AUTO_FAILED", "OTOMATİK GÖNDERİM HATASI"),
+}
+FAILED_STATUSES = frozenset(name for name, _text in PLATFORM_FAILURES.values())
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,7 @@ class Document:
     draft: bool = False
     read: bool = False
     gib_reject_code: int | None = None
+    platform_failure: int | None = None
     answer: Answer | None = None
     cancelled_at: datetime | None = None
     earchive: dict = field(default_factory=dict, compare=False)
@@ -220,12 +238,21 @@ class Store:
         self.lock = threading.RLock()
         self.companies = {}
         self.sessions = {}
+        self.logins = Counter()
+        self.issued_sessions = []
+        self.logouts = Counter()
         self.docs = {}
         self.credit_used = {}
         self.last_use = {}
         self.gib_rejections = {}
+        self.platform_failures = {}
         self.reports = {}
         self.session_lifetime = timedelta(hours=8)
+        # İzibiz's "Sık sorgulama yapmayınız", off unless a test arms it (Sandbox.throttle).
+        self.fetch_gap = None
+        self.status_gap = None
+        self.listing_ended = {}
+        self.polled_at = {}
         self.gib_processing = timedelta(minutes=1)
         self.gib_completion = timedelta(minutes=5)
         self._next_list_id = 1
@@ -239,6 +266,8 @@ class Store:
                 raise IzibizError(10002, "Oturum oluşturulamadı: kullanıcı adı veya şifre hatalı")
             session = Session(uuidlib.uuid4().hex, company.vkn, username, self.clock.now())
             self.sessions[session.session_id] = session
+            self.logins[username] += 1
+            self.issued_sessions.append(session.session_id)
             return session
 
     def session(self, session_id):
@@ -249,13 +278,17 @@ class Store:
                 session = None
             if session is None:
                 raise IzibizError(
-                    10004, "Geçersiz oturum. Lütfen tekrar oturum oluşturunuz ve tekrar deneyiniz"
+                    10004,
+                    "Aktif session bulunamadı. Geçersiz oturum. "
+                    "Lütfen tekrar oturum oluşturunuz ve tekrar deneyiniz",
                 )
             return session
 
     def logout(self, session_id):
         with self.lock:
-            self.sessions.pop(session_id, None)
+            session = self.sessions.pop(session_id, None)
+            if session is not None:
+                self.logouts[session.username] += 1
 
     def expire(self, session_id):
         with self.lock:
@@ -323,6 +356,8 @@ class Store:
             return self._earchive_status(doc, now)
         if doc.draft:
             return Status("LOAD_SUCCEED", "KUYRUĞA EKLENDİ", 101)
+        if doc.direction == "OUT" and doc.platform_failure:
+            return Status(*PLATFORM_FAILURES[doc.platform_failure], doc.platform_failure)
         gib = 1300 if doc.direction == "IN" else self._gib_step(doc, now)
         if doc.direction == "IN":
             if doc.kind == "INVOICE" and doc.facts.profile == "TICARIFATURA":

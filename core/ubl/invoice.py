@@ -421,7 +421,10 @@ def add_payment_means(parent, means):
 
 def earchive_references(invoice):
     """e-Arşiv data GİB reads from ``AdditionalDocumentReference``: the ID carries the value and
-    ``DocumentTypeCode`` the key (SEND_TYPE, and for online sales the INTERNET fields)."""
+    ``DocumentTypeCode`` the key (SEND_TYPE, and for online sales the INTERNET fields).
+
+    İzibiz requires both ``DocumentTypeCode`` and ``DocumentType`` on e-Arşiv references; the
+    type repeats the key."""
     info = invoice.earchive
     if info is None:
         return ()
@@ -436,7 +439,7 @@ def earchive_references(invoice):
             ("INT_PAYMENTDATE", sale.payment_date.isoformat()),
         ]
     return tuple(
-        DocumentReference(id=value, issue_date=invoice.issue_date, document_type_code=key)
+        DocumentReference(id=value, issue_date=invoice.issue_date, document_type_code=key, document_type=key)
         for key, value in pairs
         if value
     )

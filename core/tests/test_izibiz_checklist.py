@@ -1,0 +1,182 @@
+"""İzibiz's integration checklist on the provider side: sessions, paging with content, throttling."""
+
+import uuid as uuidlib
+from datetime import timedelta
+
+import pytest
+from lxml import etree
+
+from core.documents import EArchiveInfo, Identifier, InternetSale
+from core.errors import EdocError, RemoteRejected
+from core.providers import izibiz_codes
+from core.providers.base import EINVOICE, OutgoingDocument
+from core.providers.izibiz import IzibizProvider
+from core.sandbox import Sandbox
+from core.sandbox.demo import DEMO_COMPANIES
+from core.tests import factories
+from core.tests.conftest import reference_path
+from core.ubl import build_invoice, serialize
+
+A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+
+
+@pytest.fixture
+def own_sandbox():
+    sb = Sandbox(wsdl_dir=reference_path("wsdl", "izibiz"))
+    sb.seed_demo()
+    with sb.serve(host="127.0.0.1", port=0) as server:
+        sb.url = server.url
+        yield sb
+    assert not sb.internal_errors, sb.internal_errors
+
+
+def _provider(sandbox, company):
+    return IzibizProvider(
+        username=company.username,
+        password=company.password,
+        base_url=sandbox.url,
+        wsdl_dir=reference_path("wsdl", "izibiz"),
+        timeout=30,
+    )
+
+
+def _send(sender, count, first_number):
+    documents = []
+    for n in range(count):
+        invoice = factories.invoice(
+            profile="TICARIFATURA",
+            number=first_number + n,
+            series="SBX",
+            supplier=factories.seller(identifications=(Identifier(value=A.vkn, scheme_id="VKN"),)),
+            customer=factories.company_buyer(identifications=(Identifier(value=B.vkn, scheme_id="VKN"),)),
+            uuid=str(uuidlib.uuid4()).upper(),
+        )
+        documents.append(
+            OutgoingDocument(
+                uuid=invoice.uuid,
+                number=invoice.id,
+                xml=serialize(build_invoice(invoice)),
+                receiver_vkn=B.vkn,
+                receiver_alias=B.pk_alias,
+            )
+        )
+    sender.send_invoices(documents)
+    return documents
+
+
+def test_one_session_for_many_calls_then_logout(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    checks = [provider.check_user(B.vkn).exchanges]
+    checks.append(provider.get_invoice_statuses([str(uuidlib.uuid4())]).exchanges)
+    checks.append(provider.credit_balance().exchanges)
+    for exchange in (exchange for exchanges in checks for exchange in exchanges):
+        # every request carries the session (redacted in the log) and the application's name
+        assert b"<SESSION_ID>***</SESSION_ID>" in exchange.request.replace(b"ns0:", b"")
+        assert b"<APPLICATION_NAME>l10n_tr_edoc</APPLICATION_NAME>" in exchange.request.replace(b"ns0:", b"")
+    assert own_sandbox.login_count(A.username) == 1
+    assert own_sandbox.open_sessions(A.username) == 1
+    result = provider.logout()
+    assert result.exchanges and result.exchanges[0].operation == "Logout"
+    assert own_sandbox.logout_count(A.username) == 1
+    assert own_sandbox.open_sessions(A.username) == 0
+    assert own_sandbox.login_count(B.username) == 0
+    assert provider.logout() is None  # nothing left to close
+
+
+def test_logout_of_a_session_izibiz_already_dropped_is_not_an_error(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    provider.check_user(B.vkn)
+    own_sandbox.faults.inject("Logout", "expire_session")
+    result = provider.logout()
+    assert result is not None
+    assert own_sandbox.open_sessions(A.username) == 0
+
+
+def test_aktif_session_bulunamadi_renews_the_session_once(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    provider.check_user(B.vkn)
+    own_sandbox.faults.inject("CheckUser", "expire_session")
+    provider.check_user(B.vkn)
+    assert own_sandbox.login_count(A.username) == 2
+    # the guide's words alone, without a code, are recognised as "log in again"
+    assert izibiz_codes.is_session_error(EdocError("Aktif session bulunamadı"))
+    assert not izibiz_codes.is_session_error(EdocError("Belge bulunamadı"))
+
+
+def test_250_incoming_invoices_in_three_pages_with_xml_and_three_marks(own_sandbox):
+    sender, receiver = _provider(own_sandbox, A), _provider(own_sandbox, B)
+    sent = _send(sender, 250, 7000)
+    before = {name: own_sandbox.request_count(name) for name in ("GetInvoice", "MarkInvoice", "Login")}
+    listed = list(receiver.list_incoming(EINVOICE, mark_read=True, with_content=True))
+    calls = {name: own_sandbox.request_count(name) - count for name, count in before.items()}
+    assert {doc.uuid for doc in listed} == {doc.uuid for doc in sent}
+    assert all(doc.content and doc.uuid.encode() in doc.content for doc in listed)
+    assert calls == {"GetInvoice": 3, "MarkInvoice": 3, "Login": 1}
+    (mark,) = receiver.last_exchanges
+    assert mark.operation == "MarkInvoice" and b"CONTENT" not in mark.request  # only the ETTNs go back
+
+
+def test_sandbox_refuses_a_new_listing_within_five_minutes(own_sandbox):
+    own_sandbox.throttle()
+    sender, receiver = _provider(own_sandbox, A), _provider(own_sandbox, B)
+    _send(sender, 120, 7500)
+    assert len(list(receiver.list_incoming(EINVOICE, mark_read=True))) == 120  # two pages, one run
+    with pytest.raises(RemoteRejected) as info:
+        list(receiver.list_incoming(EINVOICE, mark_read=True))
+    assert info.value.remote_code == "10013" and "Sık sorgulama yapmayınız" in info.value.message
+    own_sandbox.clock.advance(timedelta(minutes=5))
+    assert list(receiver.list_incoming(EINVOICE, mark_read=True)) == []
+
+
+def test_sandbox_refuses_a_status_query_within_four_hours(own_sandbox):
+    own_sandbox.throttle()
+    sender = _provider(own_sandbox, A)
+    (document,) = _send(sender, 1, 7700)
+    assert sender.get_invoice_statuses([document.uuid]).statuses[0].found
+    with pytest.raises(RemoteRejected) as info:
+        sender.get_invoice_statuses([document.uuid])
+    assert "Sık sorgulama yapmayınız" in info.value.message
+    own_sandbox.clock.advance(timedelta(hours=4))
+    assert sender.get_invoice_statuses([document.uuid]).statuses[0].found
+
+
+def test_earchive_references_carry_document_type_code_and_document_type():
+    sale = InternetSale(
+        website="https://magaza.example",
+        payment_means="EFT/HAVALE",
+        payment_agent_name="Banka",
+        payment_date=factories.ISSUE_DATE,
+    )
+    invoice = factories.invoice(
+        profile="EARSIVFATURA",
+        series="EAI",
+        customer=factories.person_buyer(),
+        earchive=EArchiveInfo(send_type="ELEKTRONIK", internet_sale=sale),
+    )
+    root = etree.fromstring(serialize(build_invoice(invoice)))
+    references = {
+        ref.findtext(f"{{{CBC}}}DocumentTypeCode"): ref
+        for ref in root.iterfind(f"{{{CAC}}}AdditionalDocumentReference")
+    }
+    keys = {"SEND_TYPE", "IS_INTERNET", "INT_WEBSITE", "INT_PAYMENT_METHOD", "INT_PAYMENT_AGENT_NAME"}
+    assert keys <= set(references)
+    for key in keys:
+        assert references[key].findtext(f"{{{CBC}}}DocumentType") == key
+    assert references["SEND_TYPE"].findtext(f"{{{CBC}}}ID") == "ELEKTRONIK"
+
+
+def test_platform_failure_without_gib_code_is_reported_and_the_same_document_goes_again(own_sandbox):
+    own_sandbox.fail_on_platform(B.pk_alias, 136)
+    sender = _provider(own_sandbox, A)
+    (document,) = _send(sender, 1, 7800)
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert status.platform_failed and status.gib_status_code is None and status.status_code == "136"
+    own_sandbox.store.platform_failures.clear()
+    sender.send_invoices([document])  # same number, same ETTN: never reached GİB
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert not status.platform_failed
+    assert izibiz_codes.despatch_platform_failed(None, "106", "SIGN_FAILED")
+    assert not izibiz_codes.despatch_platform_failed(None, "106", "SIGN_PROCESSING")
+    assert not izibiz_codes.invoice_platform_failed(None, "105", "PACKAGE_FAILED")  # İzibiz retries it
