@@ -16,6 +16,7 @@ Kolaysoft publishes no e-İrsaliye WSDL, so despatch and receipt advice are not 
 import base64
 import copy
 import datetime
+import tempfile
 import time
 from decimal import Decimal, InvalidOperation
 
@@ -42,6 +43,7 @@ from .base import (
     EARCHIVE_CANCEL,
     EINVOICE,
     SIGNED_APPLICATION_RESPONSE,
+    USER_LIST,
     ConnectionCheck,
     CreditBalance,
     DocumentStatus,
@@ -57,6 +59,7 @@ from .base import (
     UserCheck,
     redact,
 )
+from .gib_userlist import iter_gib_users
 from .izibiz import plan_batches
 from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
 
@@ -131,7 +134,15 @@ class KolaysoftProvider(SoapProvider):
     label = "Kolaysoft"
     endpoints = {"test": _endpoints(TEST_HOST), "prod": _endpoints(PROD_HOST)}
     capabilities = frozenset(
-        {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, SIGNED_APPLICATION_RESPONSE, CREDIT}
+        {
+            EINVOICE,
+            EARCHIVE,
+            EARCHIVE_CANCEL,
+            APPLICATION_RESPONSE,
+            SIGNED_APPLICATION_RESPONSE,
+            CREDIT,
+            USER_LIST,
+        }
     )
 
     services = SERVICES
@@ -637,6 +648,30 @@ class KolaysoftProvider(SoapProvider):
                 ),
             )
         return UserCheck(identifier=identifier, users=users, exchanges=exchanges)
+
+    def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
+        """GetNewUserPKList then GetNewUserGBList: GİB's own lists (``NewUserList.xsd``), streamed.
+
+        The Base64 ``fileContent`` is decoded to a temporary file while the answer arrives and the
+        ZIP read with ``iterparse``, so memory stays flat. Neither call takes a date: a delta
+        (``since``) reads the full lists and keeps only the aliases opened or closed after it.
+        (GetUserPKList/GetUserGBList hand over GİB's older flat format, which has no published
+        schema; they are not used.)
+        """
+        exchanges = []
+        for unit in ("PK", "GB") if alias_type == "ALL" else (alias_type,):
+            with tempfile.TemporaryFile() as spool:
+                operation = f"GetNewUser{unit}List"
+                result, call_exchanges = self._checked(
+                    "query", operation, submit=False, state_field="code", spool=("fileContent", spool)
+                )
+                exchanges.extend(call_exchanges)
+                self.last_exchanges = tuple(exchanges)
+                if not spool.tell() and result.fileContent:
+                    spool.write(result.fileContent)
+                del result
+                spool.seek(0)
+                yield from iter_gib_users(spool, unit, document_type=document_type, since=since)
 
     # -- e-Arşiv report service (no public WSDL) --------------------------------------------------
 
