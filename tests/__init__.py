@@ -23,3 +23,4 @@ from . import test_screenshots
 from . import test_gib_package
 from . import test_reconciliation
 from . import test_billing
+from . import test_gib_registration_send

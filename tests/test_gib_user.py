@@ -19,6 +19,7 @@ class TestGibUserSync(L10nTrEdocCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._l10n_tr_edoc_forget_gib_list()
         cls.Partner = cls.env["res.partner"]
         cls.GibUser = cls.env["l10n_tr_edoc.gib.user"]
         cls.Alias = cls.env["l10n_tr_edoc.gib.user.alias"]
