@@ -268,7 +268,9 @@ class L10nTrEdocAccount(models.Model):
     def _cron_l10n_tr_edoc_sync_gib_users(self):
         """Every account whose list is older than its interval (or whose last run is unfinished)."""
         now = fields.Datetime.now()
-        for account in self.search([("company_id.partner_id.country_id.code", "=", "TR")]):
+        for account in self.search([("company_id.partner_id.country_id.code", "=", "TR")]).filtered(
+            "offers_user_list"
+        ):
             unfinished = self.env["l10n_tr_edoc.gib.user.sync"].search_count(
                 [("account_id", "=", account.id), ("state", "=", "running")]
             )

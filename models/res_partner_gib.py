@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..core.errors import EdocError
+from ..core.providers.base import DESPATCH
 from ..core.states import ISTANBUL
 from .l10n_tr_edoc_gib_user import GibUserWriter
 from .res_partner import normalize_tax_id
@@ -352,20 +353,24 @@ class ResPartner(models.Model):
             )
         identifier = self.l10n_tr_edoc_tax_id
         provider = account._l10n_tr_edoc_get_provider()
+        # An integrator without e-İrsaliye (Kolaysoft) answers for e-Fatura only.
+        kinds = [kind for kind in _ROUTE_FIELDS if kind == "INVOICE" or provider.supports(DESPATCH)]
         try:
-            checks = [provider.check_user(identifier, document_type) for document_type in _ROUTE_FIELDS]
+            checks = [provider.check_user(identifier, document_type) for document_type in kinds]
         except EdocError as error:
             raise UserError(self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)) from error
         users = [user for check in checks for user in check.users]
         if users:
             aliases = tuple(alias for user in users for alias in user.aliases)
             users = [dataclasses.replace(users[0], aliases=aliases)]
+        open_names = [alias.name for user in users for alias in user.aliases if alias.unit == "PK"]
         self.env.cr.execute(
             """
             UPDATE l10n_tr_edoc_gib_user_alias SET deleted_at = now() AT TIME ZONE 'UTC'
-             WHERE identifier = %s AND unit = 'PK' AND deleted_at IS NULL AND NOT name = ANY(%s)
+             WHERE identifier = %s AND unit = 'PK' AND deleted_at IS NULL AND document_type = ANY(%s)
+               AND NOT name = ANY(%s)
             """,
-            [identifier, [alias.name for user in users for alias in user.aliases if alias.unit == "PK"]],
+            [identifier, kinds, open_names],
         )
         if users:
             GibUserWriter(self.env.cr, 0, datetime.datetime.now(datetime.UTC)).write(users)

@@ -83,12 +83,12 @@ class StockPicking(models.Model):
         "l10n_tr_edoc.receipt.line", "picking_id", string="İrsaliye Yanıtı Lines"
     )
 
-    @api.depends("company_id", "picking_type_code")
+    @api.depends("company_id.l10n_tr_edoc_account_id.provider", "picking_type_code")
     def _compute_l10n_tr_edoc_despatch_enabled(self):
         for picking in self:
             picking.l10n_tr_edoc_despatch_enabled = bool(
                 picking.company_id.account_fiscal_country_id.code == "TR"
-                and picking.company_id.l10n_tr_edoc_account_id
+                and picking.company_id.l10n_tr_edoc_account_id.offers_despatch
                 and picking.picking_type_code in ("outgoing", "incoming")
             )
 
@@ -425,7 +425,7 @@ class StockPicking(models.Model):
     @api.model
     def _cron_l10n_tr_edoc_despatch_sync(self):
         """Per company: follow statuses, fetch the receivers' answers and the despatches sent to us."""
-        accounts = self.env["l10n_tr_edoc.account"].search([])
+        accounts = self.env["l10n_tr_edoc.account"].search([]).filtered("offers_despatch")
         for account in accounts:
             company_self = self.with_company(account.company_id)
             try:

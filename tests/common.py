@@ -90,8 +90,8 @@ class L10nTrEdocCase(AccountTestInvoicingCommon):
     @classmethod
     def _l10n_tr_edoc_forget_gib_list(cls):
         """Back to a company that never synced the GİB list: every registration unknown again."""
-        cls.env["l10n_tr_edoc.gib.user.sync"].search([]).unlink()
-        cls.env["l10n_tr_edoc.gib.user"].search([]).unlink()
+        cls.env["l10n_tr_edoc.gib.user.sync"].sudo().search([]).unlink()
+        cls.env["l10n_tr_edoc.gib.user"].sudo().search([]).unlink()
         cls.edoc_account.user_list_cursor = False
         cls.env["res.partner"].search([("l10n_tr_edoc_tax_id", "!=", False)]).write(
             {"l10n_tr_edoc_einvoice_status": "unknown", "l10n_tr_edoc_despatch_status": "unknown"}

@@ -318,3 +318,23 @@ class TestGibUserSyncOtherIntegrators(L10nTrEdocCase):
         self.assertEqual(results["sandbox"]["l10n_tr_edoc_einvoice_alias"], DEMO_COMPANIES[1].pk_alias)
         self.assertEqual(results["sandbox"], results["sandbox_kolaysoft"])
         self.assertEqual(results["sandbox"], results["sandbox_nilvera"])
+
+
+@tagged("post_install", "-at_install")
+class TestProviderCapabilities(L10nTrEdocCase):
+    """What the account's integrator cannot do is not offered: no buttons, pages or cron runs."""
+
+    def test_kolaysoft_account_offers_no_despatch_but_the_user_list(self):
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": True, "offers_user_list": True}])
+        self.edoc_account.provider = "sandbox_kolaysoft"
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": False, "offers_user_list": True}])
+        picking_type = self.env["stock.picking.type"].search(
+            [("code", "=", "outgoing"), ("company_id", "=", self.company.id)], limit=1
+        )
+        picking = self.env["stock.picking"].create(
+            {"picking_type_id": picking_type.id, "partner_id": self.partner_a.id}
+        )
+        self.assertFalse(picking.l10n_tr_edoc_despatch_enabled)
+        self.edoc_account.provider = "sandbox"
+        picking.invalidate_recordset(["l10n_tr_edoc_despatch_enabled"])
+        self.assertTrue(picking.l10n_tr_edoc_despatch_enabled)
