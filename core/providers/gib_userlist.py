@@ -13,7 +13,9 @@ a list of millions of aliases costs a few MB whatever its size. Two formats exis
 
 import base64
 import binascii
+import dataclasses
 import datetime
+import heapq
 import io
 import itertools
 import zipfile
@@ -154,6 +156,27 @@ def _aliases(element, unit, kind, since, names):
         for alias_name in alias_names
         if alias_name
     )
+
+
+def merge_users(*streams):
+    """One :class:`GibUser` per VKN/TCKN across several lists (PK and GB, or one per document type).
+
+    GİB's files are ordered by identifier, so a merge meets each taxpayer once with all its
+    aliases and the table is written once per taxpayer instead of once per list. Lists in another
+    order still come through whole; a taxpayer may then just be written more than once.
+    """
+    merged = heapq.merge(*streams, key=lambda user: user.identifier)
+    for _identifier, grouped in itertools.groupby(merged, key=lambda user: user.identifier):
+        group = list(grouped)
+        if len(group) == 1:
+            yield group[0]
+            continue
+        registered = [user.registered_at for user in group if user.registered_at]
+        yield dataclasses.replace(
+            group[0],
+            registered_at=min(registered) if registered else None,
+            aliases=tuple(alias for user in group for alias in user.aliases),
+        )
 
 
 IZIBIZ_FIELDS = frozenset(

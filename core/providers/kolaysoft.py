@@ -14,6 +14,7 @@ Kolaysoft publishes no e-İrsaliye WSDL, so despatch and receipt advice are not 
 """
 
 import base64
+import contextlib
 import copy
 import datetime
 import tempfile
@@ -59,7 +60,7 @@ from .base import (
     UserCheck,
     redact,
 )
-from .gib_userlist import iter_gib_users
+from .gib_userlist import iter_gib_users, merge_users
 from .izibiz import plan_batches
 from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
 
@@ -652,18 +653,24 @@ class KolaysoftProvider(SoapProvider):
     def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
         """GetNewUserPKList then GetNewUserGBList: GİB's own lists (``NewUserList.xsd``), streamed.
 
-        The Base64 ``fileContent`` is decoded to a temporary file while the answer arrives and the
-        ZIP read with ``iterparse``, so memory stays flat. Neither call takes a date: a delta
+        Each Base64 ``fileContent`` is decoded to a temporary file while the answer arrives; the
+        ZIPs are then read side by side with ``iterparse`` and merged per taxpayer, so memory
+        stays flat. Neither call takes a date: a delta
         (``since``) reads the full lists and keeps only the aliases opened or closed after it.
         (GetUserPKList/GetUserGBList hand over GİB's older flat format, which has no published
         schema; they are not used.)
         """
         exchanges = []
-        for unit in ("PK", "GB") if alias_type == "ALL" else (alias_type,):
-            with tempfile.TemporaryFile() as spool:
-                operation = f"GetNewUser{unit}List"
+        with contextlib.ExitStack() as stack:
+            streams = []
+            for unit in ("PK", "GB") if alias_type == "ALL" else (alias_type,):
+                spool = stack.enter_context(tempfile.TemporaryFile())
                 result, call_exchanges = self._checked(
-                    "query", operation, submit=False, state_field="code", spool=("fileContent", spool)
+                    "query",
+                    f"GetNewUser{unit}List",
+                    submit=False,
+                    state_field="code",
+                    spool=("fileContent", spool),
                 )
                 exchanges.extend(call_exchanges)
                 self.last_exchanges = tuple(exchanges)
@@ -671,7 +678,8 @@ class KolaysoftProvider(SoapProvider):
                     spool.write(result.fileContent)
                 del result
                 spool.seek(0)
-                yield from iter_gib_users(spool, unit, document_type=document_type, since=since)
+                streams.append(iter_gib_users(spool, unit, document_type=document_type, since=since))
+            yield from merge_users(*streams)
 
     # -- e-Arşiv report service (no public WSDL) --------------------------------------------------
 

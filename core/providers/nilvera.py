@@ -9,6 +9,7 @@ English text (:data:`ERRORS`). Nilvera publishes no e-İrsaliye specification, s
 receipt advice and draft upload are not offered.
 """
 
+import contextlib
 import datetime
 import tempfile
 import uuid as uuidlib
@@ -40,7 +41,7 @@ from .base import (
     StatusResult,
     UserCheck,
 )
-from .gib_userlist import iter_gib_users, spool_base64_string
+from .gib_userlist import iter_gib_users, merge_users, spool_base64_string
 from .rest import RestClient, json_of
 
 PAGE_SIZE = 100
@@ -547,15 +548,18 @@ class NilveraProvider(Provider):
         """``/general/GlobalCompany/{AliasType}/{GlobalUserType}``: GİB's zipped lists, streamed.
 
         One list per unit and document type; each answer (a Base64 string, or the raw ZIP) is
-        decoded to a temporary file as it arrives and read with ``iterparse``. Nilvera offers no
+        decoded to a temporary file as it arrives, then the lists are read side by side with
+        ``iterparse`` and merged per taxpayer. Nilvera offers no
         changes-only list: a delta (``since``) keeps the aliases opened or closed after it.
         """
         exchanges = []
         units = ("PK", "GB") if alias_type == "ALL" else (alias_type,)
         kinds = tuple(USER_TYPES) if document_type == "ALL" else (document_type,)
-        for unit in units:
-            for kind in kinds:
-                with tempfile.TemporaryFile() as spool:
+        with contextlib.ExitStack() as stack:
+            streams = []
+            for unit in units:
+                for kind in kinds:
+                    spool = stack.enter_context(tempfile.TemporaryFile())
                     response, exchange = self._call(
                         "GlobalCompanyList",
                         "GET",
@@ -569,7 +573,8 @@ class NilveraProvider(Provider):
                         )
                     exchanges.append(exchange)
                     self.last_exchanges = tuple(exchanges)
-                    yield from iter_gib_users(spool, unit, document_type=kind, since=since)
+                    streams.append(iter_gib_users(spool, unit, document_type=kind, since=since))
+            yield from merge_users(*streams)
 
 
 class NilveraSandboxProvider(NilveraProvider):

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from core.errors import ParseError
-from core.providers.gib_userlist import iter_gib_users, spool_base64_string
+from core.providers.base import GibAlias as CoreAlias
+from core.providers.base import GibUser as CoreUser
+from core.providers.gib_userlist import iter_gib_users, merge_users, spool_base64_string
 from core.providers.izibiz import IzibizProvider
 from core.sandbox.clock import TR_TZ
 from core.sandbox.demo import DEMO_COMPANIES
@@ -175,3 +177,13 @@ def test_base64_string_answer_is_decoded_in_pieces_and_bounded():
         spool_base64_string(iter([body]), io.BytesIO(), limit=len(data) - 1)
     with pytest.raises(ParseError):
         spool_base64_string(iter([body[:-5]]), io.BytesIO(), limit=len(data))
+
+
+def test_lists_of_one_taxpayer_merge_into_one_user():
+    one = CoreUser("1", "One", "OZEL", datetime(2020, 1, 2), (CoreAlias("urn:mail:pk@1", "PK", "INVOICE"),))
+    despatch = (CoreAlias("urn:mail:i@1", "PK", "DESPATCHADVICE"),)
+    one_despatch = CoreUser("1", "One", "OZEL", datetime(2020, 1, 1), despatch)
+    two = CoreUser("2", "Two", "OZEL", None, (CoreAlias("urn:mail:pk@2", "PK", "INVOICE"),))
+    merged = list(merge_users(iter([one, two]), iter([one_despatch])))
+    assert [(u.identifier, len(u.aliases)) for u in merged] == [("1", 2), ("2", 1)]
+    assert merged[0].registered_at == datetime(2020, 1, 1)
