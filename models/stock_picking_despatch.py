@@ -83,7 +83,7 @@ class StockPicking(models.Model):
         "l10n_tr_edoc.receipt.line", "picking_id", string="İrsaliye Yanıtı Lines"
     )
 
-    @api.depends("company_id.l10n_tr_edoc_account_id.provider", "picking_type_code")
+    @api.depends("company_id", "picking_type_code")
     def _compute_l10n_tr_edoc_despatch_enabled(self):
         for picking in self:
             picking.l10n_tr_edoc_despatch_enabled = bool(

@@ -328,6 +328,8 @@ class TestProviderCapabilities(L10nTrEdocCase):
         self.assertRecordValues(self.edoc_account, [{"offers_despatch": True, "offers_user_list": True}])
         self.edoc_account.provider = "sandbox_kolaysoft"
         self.assertRecordValues(self.edoc_account, [{"offers_despatch": False, "offers_user_list": True}])
+        self.edoc_account.provider = "sandbox_nilvera"
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": False, "offers_user_list": True}])
         picking_type = self.env["stock.picking.type"].search(
             [("code", "=", "outgoing"), ("company_id", "=", self.company.id)], limit=1
         )
