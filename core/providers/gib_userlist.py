@@ -159,11 +159,12 @@ def _aliases(element, unit, kind, since, names):
 
 
 def merge_users(*streams):
-    """One :class:`GibUser` per VKN/TCKN across several lists (PK and GB, or one per document type).
+    """:class:`GibUser` of several lists (PK and GB, or one per document type) read side by side.
 
-    GİB's files are ordered by identifier, so a merge meets each taxpayer once with all its
-    aliases and the table is written once per taxpayer instead of once per list. Lists in another
-    order still come through whole; a taxpayer may then just be written more than once.
+    Where the lists share an order, a taxpayer met in several of them comes out once with all its
+    aliases and is written once. GİB does not promise an order (its sample PK list is not sorted
+    by identifier): then a taxpayer simply comes out once per list, which the writer's upsert
+    takes as it is. Nothing is held beyond the current taxpayer.
     """
     merged = heapq.merge(*streams, key=lambda user: user.identifier)
     for _identifier, grouped in itertools.groupby(merged, key=lambda user: user.identifier):
