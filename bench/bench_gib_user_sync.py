@@ -9,7 +9,12 @@ sync over the filled table (the periodic full resync).
 
     source scripts/common.sh; clone_db bench_gib
     odoo_bin "$(addons_dir)" -d bench_gib -i l10n_tr_edoc --stop-after-init
-    /opt/odoo-venv/bin/python bench/bench_gib_user_sync.py --db bench_gib [--count 1000000] [--changes 10000]
+    /opt/odoo-venv/bin/python bench/bench_gib_user_sync.py --db bench_gib [--count 1000000] \
+        [--changes 10000] [--provider izibiz|kolaysoft|nilvera]
+
+``--provider`` picks the sandbox front-end the account talks to: İzibiz's GetGibUserList (flat
+rows, a real delta), Kolaysoft's GetNewUserPKList/GBList or Nilvera's GlobalCompany lists (GİB's
+own format; their delta reads the full lists and keeps what changed).
 
 Prints wall time, rows per second and the peak RSS of this process (the sandbox's memory is
 its own process's); the download time includes the sandbox building its ZIP.
@@ -27,6 +32,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo-src"))
+PROVIDERS = {"izibiz": "sandbox", "kolaysoft": "sandbox_kolaysoft", "nilvera": "sandbox_nilvera"}
 WSDL = Path(os.environ.get("L10N_TR_EDOC_REFERENCE", "/work/shared/reference")) / "wsdl" / "izibiz"
 
 
@@ -70,6 +76,7 @@ def main():
     parser.add_argument("--db", required=True, help="database with l10n_tr_edoc installed (it is modified)")
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--provider", choices=sorted(PROVIDERS), default="izibiz")
     args = parser.parse_args()
 
     parent, child = multiprocessing.get_context("spawn").Pipe()
@@ -89,6 +96,7 @@ def run_bench(args, url, sandbox):
 
     sys.path.insert(0, str(REPO))
     from core.sandbox.demo import DEMO_COMPANIES
+    from core.sandbox.nilvera import api_key_for
 
     demo = DEMO_COMPANIES[0]
     with registry.cursor() as cr:
@@ -104,10 +112,11 @@ def run_bench(args, url, sandbox):
         account = env["l10n_tr_edoc.account"].create(
             {
                 "company_id": company.id,
-                "provider": "sandbox",
+                "provider": PROVIDERS[args.provider],
                 "sandbox_url": url,
                 "username": demo.username,
                 "password": demo.password,
+                "api_key": api_key_for(demo),
             }
         )
         cr.commit()
@@ -121,6 +130,7 @@ def run_bench(args, url, sandbox):
         run = account._l10n_tr_edoc_sync_gib_users(full=True, commit=commit)
         elapsed = time.perf_counter() - started
         rows = run.users_done + run.aliases_done
+        print(f"provider: {args.provider} ({account.provider})")
         print(
             f"full sync: {run.users_done:,} users + {run.aliases_done:,} aliases in {elapsed:.1f} s "
             f"({rows / elapsed:,.0f} rows/s), state {run.state}; peak RSS {peak_rss_mb():.0f} MB "

@@ -115,6 +115,12 @@ class AccountMove(models.Model):
         copy=False,
         help="e-Fatura scenario for customers registered with GİB, e-Arşiv for the others.",
     )
+    l10n_tr_edoc_gib_check_needed = fields.Boolean(
+        string="GİB Registration To Check",
+        compute="_compute_l10n_tr_edoc_gib_check_needed",
+        help="The customer's GİB registration is unknown or old: check it before sending, so the "
+        "invoice does not go as e-Arşiv to an e-Fatura user.",
+    )
     l10n_tr_edoc_type_code = fields.Selection(
         TYPE_CODES,
         string="GİB Invoice Type",
@@ -173,6 +179,7 @@ class AccountMove(models.Model):
         "partner_id.country_id",
         "partner_id.l10n_tr_edoc_einvoice_profile",
         "move_type",
+        "invoice_date",
     )
     def _compute_l10n_tr_edoc_profile(self):
         for move in self:
@@ -182,7 +189,9 @@ class AccountMove(models.Model):
             partner = move.partner_id.commercial_partner_id
             if partner.country_id and partner.country_id.code != "TR":
                 move.l10n_tr_edoc_profile = "IHRACAT" if move.move_type == "out_invoice" else "EARSIVFATURA"
-            elif partner.l10n_tr_edoc_einvoice_status != "registered":
+            elif partner.l10n_tr_edoc_einvoice_status != "registered" or not (
+                partner._l10n_tr_edoc_einvoice_registered_on(move.invoice_date)
+            ):
                 move.l10n_tr_edoc_profile = "EARSIVFATURA"
             elif move.move_type == "out_refund":
                 move.l10n_tr_edoc_profile = "TEMELFATURA"
@@ -192,6 +201,33 @@ class AccountMove(models.Model):
                     or move.company_id.l10n_tr_edoc_einvoice_profile
                     or "TEMELFATURA"
                 )
+
+    @api.depends(
+        "partner_id.commercial_partner_id.l10n_tr_edoc_einvoice_status",
+        "partner_id.commercial_partner_id.l10n_tr_edoc_gib_checked_at",
+        "l10n_tr_edoc_profile",
+        "l10n_tr_edoc_applicable",
+        "l10n_tr_edoc_state",
+    )
+    def _compute_l10n_tr_edoc_gib_check_needed(self):
+        for move in self:
+            move.l10n_tr_edoc_gib_check_needed = move._l10n_tr_edoc_needs_gib_check()
+
+    def _l10n_tr_edoc_needs_gib_check(self):
+        """Not sent yet, to a domestic customer whose registration is unknown or stale."""
+        self.ensure_one()
+        return bool(
+            self.l10n_tr_edoc_applicable
+            and not self.l10n_tr_edoc_is_live
+            and self.l10n_tr_edoc_profile != "IHRACAT"
+            and self.partner_id.commercial_partner_id._l10n_tr_edoc_gib_check_needed()
+        )
+
+    def action_l10n_tr_edoc_check_gib_user(self):
+        """The one click before sending: ask the company's integrator about the customer now."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return partner.action_l10n_tr_edoc_check_gib_user()
 
     @api.depends("l10n_tr_edoc_profile", "move_type", "invoice_line_ids.tax_ids")
     def _compute_l10n_tr_edoc_type_code(self):

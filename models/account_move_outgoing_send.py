@@ -147,6 +147,15 @@ class AccountMove(models.Model):
                     "Only posted customer invoices of a Turkish company are sent to GİB."
                 )
                 continue
+            if move._l10n_tr_edoc_needs_gib_check():
+                errors[move] = self.env._(
+                    "%(move)s: the GİB registration of %(partner)s is unknown or older than a week. "
+                    'Use "Check GİB Registration" on the invoice first, so it is not sent as e-Arşiv '
+                    "to an e-Fatura user.",
+                    move=move.display_name,
+                    partner=move.partner_id.commercial_partner_id.display_name,
+                )
+                continue
             documents |= move._l10n_tr_edoc_ensure_document(account)
         locked = documents.try_lock_for_update()
         for document in documents - locked:

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import str2bool
 
 from ..core.errors import EdocError
-from ..core.providers.base import ConnectionCheck
+from ..core.providers.base import DESPATCH, USER_LIST, ConnectionCheck
 from ..core.providers.registry import get_provider_class, is_sandbox, provider_choices
 from ..core.providers.transport import is_loopback_url
 
@@ -58,6 +58,12 @@ class L10nTrEdocAccount(models.Model):
     )
     endpoint_summary = fields.Text(compute="_compute_endpoint_summary", string="Endpoints")
     is_sandbox = fields.Boolean(compute="_compute_is_sandbox")
+    offers_despatch = fields.Boolean(
+        compute="_compute_offers", help="The integrator exchanges e-İrsaliye and İrsaliye Yanıtı."
+    )
+    offers_user_list = fields.Boolean(
+        compute="_compute_offers", help="The integrator hands over GİB's registered-user list."
+    )
 
     sender_alias = fields.Char(
         string="e-Fatura Sender Alias (GB)", help="Our GB alias, e.g. urn:mail:defaultgb@firma.com.tr"
@@ -133,6 +139,14 @@ class L10nTrEdocAccount(models.Model):
         for account in self:
             provider = labels.get(account.provider, account.provider or "")
             account.display_name = f"{provider} - {account.company_id.name or ''}"
+
+    @api.depends("provider")
+    def _compute_offers(self):
+        """Buttons, pages and crons exist only for what the account's integrator can do."""
+        for account in self:
+            capabilities = get_provider_class(account.provider).capabilities if account.provider else ()
+            account.offers_despatch = DESPATCH in capabilities
+            account.offers_user_list = USER_LIST in capabilities
 
     @api.depends("provider")
     def _compute_is_sandbox(self):

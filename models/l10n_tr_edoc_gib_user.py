@@ -107,6 +107,8 @@ class GibUserWriter:
         self.run = run
         self.moment = moment
         """Aware time of this sync: the closing time of an alias marked DELETED without one."""
+        self.changes = (0, 0, 0, 0)
+        """Users added, users changed, aliases added, aliases changed by the last batch."""
         cr.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS l10n_tr_edoc_gib_user_in (
@@ -154,6 +156,7 @@ class GibUserWriter:
         cr.copy_expert("COPY l10n_tr_edoc_gib_alias_in FROM STDIN", alias_buffer)
         cr.execute(
             """
+            WITH written AS (
             INSERT INTO l10n_tr_edoc_gib_user AS u
                         (identifier, title, type, registered_at, create_date, write_date)
                  SELECT identifier, title, type, registered_at AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
@@ -167,18 +170,24 @@ class GibUserWriter:
                   WHERE (u.title, u.type, u.registered_at)
                         IS DISTINCT FROM (COALESCE(EXCLUDED.title, u.title), COALESCE(EXCLUDED.type, u.type),
                                           COALESCE(EXCLUDED.registered_at, u.registered_at))
+              RETURNING xmax = 0 AS added)
+            SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added) FROM written
             """
         )
+        users_added, users_changed = cr.fetchone()
+        # ``write_date`` moves only when the alias itself changed (not when a run just saw it again),
+        # to this statement's time: that is how the run log counts changed aliases.
         # A closed alias that is opened again arrives as a newer row without deletion time; a
         # delta can carry both rows, so the latest event per alias wins. The user id is looked up
         # per alias through the identifier index: a join would scan the whole user table each batch.
         cr.execute(
             """
+            WITH written AS (
             INSERT INTO l10n_tr_edoc_gib_user_alias AS a
                         (user_id, identifier, name, unit, document_type, created_at, deleted_at, sync_run,
                          create_date, write_date)
                  SELECT user_id, identifier, name, unit, document_type, created_at, deleted_at, %(run)s,
-                        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                        now() AT TIME ZONE 'UTC', statement_timestamp() AT TIME ZONE 'UTC'
                    FROM (SELECT DISTINCT ON (i.identifier, i.document_type, i.unit, i.name)
                                 (SELECT u.id FROM l10n_tr_edoc_gib_user u WHERE u.identifier = i.identifier)
                                     AS user_id,
@@ -193,18 +202,37 @@ class GibUserWriter:
                     SET created_at = COALESCE(EXCLUDED.created_at, a.created_at),
                         deleted_at = EXCLUDED.deleted_at,
                         sync_run = EXCLUDED.sync_run,
-                        write_date = EXCLUDED.write_date
+                        write_date = CASE WHEN (a.created_at, a.deleted_at)
+                                               IS DISTINCT FROM (COALESCE(EXCLUDED.created_at, a.created_at),
+                                                                 EXCLUDED.deleted_at)
+                                          THEN EXCLUDED.write_date ELSE a.write_date END
                   WHERE (a.created_at, a.deleted_at, a.sync_run)
                         IS DISTINCT FROM (COALESCE(EXCLUDED.created_at, a.created_at), EXCLUDED.deleted_at,
                                           EXCLUDED.sync_run)
+              RETURNING xmax = 0 AS added, write_date = statement_timestamp() AT TIME ZONE 'UTC' AS changed)
+            SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added AND changed) FROM written
             """,
             {"run": self.run},
         )
+        aliases_added, aliases_changed = cr.fetchone()
+        self.changes = (users_added, users_changed, aliases_added, aliases_changed)
         return len(seen), alias_count
 
     def identifiers(self):
         """The VKN/TCKNs of the last batch, as a subquery for the partner refresh."""
         return SQL("SELECT identifier FROM l10n_tr_edoc_gib_user_in")
+
+    def count_unseen(self):
+        """(open aliases a full list did not hold, all open aliases): what closing would do."""
+        self.cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE sync_run IS DISTINCT FROM %(run)s), count(*)
+              FROM l10n_tr_edoc_gib_user_alias
+             WHERE deleted_at IS NULL
+            """,
+            {"run": self.run},
+        )
+        return self.cr.fetchone()
 
     def close_unseen(self, moment):
         """After a full list: aliases it no longer holds were closed; returns their VKN/TCKNs."""

@@ -17,6 +17,7 @@ READ_AHEAD_USERS = 2_000
 """Users parsed at a time by the list reader thread; it stays about one batch ahead of the writer."""
 USER_LIST_TIMEOUT = 600
 """Seconds: the integrator zips the whole list before the first byte of its answer."""
+SYNC_STATES = [("running", "Running"), ("done", "Done"), ("held", "Closing Held Back"), ("failed", "Failed")]
 CURSOR_OVERLAP = datetime.timedelta(minutes=10)
 """A delta asks from a little before the last start: clocks differ, and re-applying is harmless."""
 
@@ -31,15 +32,21 @@ class L10nTrEdocGibUserSync(models.Model):
     account_id = fields.Many2one("l10n_tr_edoc.account", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="account_id.company_id", store=True)
     mode = fields.Selection([("full", "Full list"), ("delta", "Changes only")], required=True)
-    state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed")], default="running", required=True
-    )
+    state = fields.Selection(SYNC_STATES, default="running", required=True)
     since = fields.Datetime(help="Changes after this moment were asked for (delta runs).")
     started_at = fields.Datetime(default=fields.Datetime.now, required=True)
     finished_at = fields.Datetime()
     users_done = fields.Integer(string="Users Written")
     aliases_done = fields.Integer(string="Aliases Written")
+    users_added = fields.Integer(string="Users Added")
+    users_changed = fields.Integer(string="Users Changed")
+    aliases_added = fields.Integer(string="Aliases Added")
+    aliases_changed = fields.Integer(string="Aliases Changed")
     aliases_closed = fields.Integer(string="Aliases Closed")
+    held_reason = fields.Text(
+        string="Why Closing Was Held Back",
+        help="A full list that would close too many open aliases is not trusted: nothing is closed.",
+    )
     partners_changed = fields.Integer()
     documents_flagged = fields.Integer(string="Drafts Flagged")
     last_identifier = fields.Char(help="Last VKN/TCKN of the last committed batch: where a full run resumes.")
@@ -53,8 +60,11 @@ class L10nTrEdocGibUserSync(models.Model):
             when = format_datetime(self.env, run.started_at) if run.started_at else ""
             run.display_name = " · ".join(filter(None, (modes.get(run.mode), when)))
 
-    def _l10n_tr_edoc_progress(self, users, aliases, last_identifier, refreshed):
-        """Counters in plain SQL: one statement per batch, no ORM cache to keep in step."""
+    def _l10n_tr_edoc_progress(self, users, aliases, last_identifier, refreshed, changes=(0, 0, 0, 0)):
+        """Counters in plain SQL: one statement per batch, no ORM cache to keep in step.
+
+        ``changes`` = (users added, users changed, aliases added, aliases changed) by the batch.
+        """
         self.ensure_one()
         self.env.cr.execute(
             """
@@ -62,10 +72,14 @@ class L10nTrEdocGibUserSync(models.Model):
                SET users_done = COALESCE(users_done, 0) + %s, aliases_done = COALESCE(aliases_done, 0) + %s,
                    last_identifier = %s, partners_changed = COALESCE(partners_changed, 0) + %s,
                    documents_flagged = COALESCE(documents_flagged, 0) + %s,
+                   users_added = COALESCE(users_added, 0) + %s,
+                   users_changed = COALESCE(users_changed, 0) + %s,
+                   aliases_added = COALESCE(aliases_added, 0) + %s,
+                   aliases_changed = COALESCE(aliases_changed, 0) + %s,
                    error = NULL
              WHERE id = %s
             """,
-            (users, aliases, last_identifier, refreshed[0], refreshed[1], self.id),
+            (users, aliases, last_identifier, refreshed[0], refreshed[1], *changes, self.id),
         )
         self.invalidate_recordset()
 
@@ -78,9 +92,18 @@ class L10nTrEdocAccount(models.Model):
         "l10n_tr_edoc.gib.user.sync", compute="_compute_gib_user_sync_id", string="Last User List Sync"
     )
     gib_user_sync_state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
-        compute="_compute_gib_user_sync_id",
-        string="User List Sync",
+        SYNC_STATES, compute="_compute_gib_user_sync_id", string="User List Sync"
+    )
+    user_list_close_limit = fields.Float(
+        string="Hold Full Syncs Closing More Than (%)",
+        default=10.0,
+        help="A full GİB list that would close more than this share of the open aliases is not applied: "
+        "a cut-short download must not turn registered customers into e-Arşiv ones.",
+    )
+
+    _user_list_close_limit_range = models.Constraint(
+        "CHECK(user_list_close_limit >= 0 AND user_list_close_limit <= 100)",
+        "The share of aliases a full sync may close is a percentage between 0 and 100.",
     )
     gib_user_sync_users = fields.Integer(compute="_compute_gib_user_sync_id", string="Users Written")
 
@@ -176,18 +199,42 @@ class L10nTrEdocAccount(models.Model):
                     self.env["l10n_tr_edoc.gib.user"].invalidate_model()
                     self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
                     refreshed = Partner._l10n_tr_edoc_refresh_gib_status(writer.identifiers())
-                    run._l10n_tr_edoc_progress(written, aliases, batch[-1].identifier, refreshed)
+                    run._l10n_tr_edoc_progress(
+                        written, aliases, batch[-1].identifier, refreshed, writer.changes
+                    )
                 if commit(written, remaining=1) <= 0:
                     return run
             with self.env.cr.savepoint():
-                closed = writer.close_unseen(moment.replace(tzinfo=None)) if run.mode == "full" else []
+                closed, held = [], ""
+                if run.mode == "full":
+                    unseen, open_total = writer.count_unseen()
+                    if unseen and unseen * 100 > self.user_list_close_limit * open_total:
+                        held = self.env._(
+                            "The full list would close %(unseen)s of %(total)s open aliases (%(share)s %%), "
+                            "more than the %(limit)s %% allowed: the list looks cut short, so nothing was "
+                            "closed. Run a full sync again; if GİB really closed them, raise the limit on "
+                            "the account for one run.",
+                            unseen=unseen,
+                            total=open_total,
+                            share=round(unseen * 100 / open_total, 1),
+                            limit=self.user_list_close_limit,
+                        )
+                    else:
+                        closed = writer.close_unseen(moment.replace(tzinfo=None))
                 self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
                 self.user_list_cursor = run.started_at
                 refreshed = Partner._l10n_tr_edoc_refresh_gib_status(closed, unknown=True)
                 run._l10n_tr_edoc_progress(0, 0, run.last_identifier, refreshed)
                 run.write(
-                    {"state": "done", "finished_at": fields.Datetime.now(), "aliases_closed": len(closed)}
+                    {
+                        "state": "held" if held else "done",
+                        "finished_at": fields.Datetime.now(),
+                        "aliases_closed": len(closed),
+                        "held_reason": held or False,
+                    }
                 )
+                if held:
+                    self._l10n_tr_edoc_user_list_held(held)
         except EdocError as error:
             message = self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)
             run.write({"state": "failed", "error": message})
@@ -197,6 +244,20 @@ class L10nTrEdocAccount(models.Model):
                 reader.close()
         commit(0, remaining=0)
         return run
+
+    def _l10n_tr_edoc_user_list_held(self, text):
+        """The managers hear that a full list was not applied: one activity, one message."""
+        self.ensure_one()
+        managers = self._l10n_tr_edoc_managers()
+        assignee = self.responsible_user_id or managers[:1] or self.create_uid
+        self.activity_schedule("mail.mail_activity_data_warning", note=text, user_id=assignee.id)
+        self.message_post(
+            body=text,
+            subject=self.env._("GİB user list: closing held back"),
+            partner_ids=(managers | assignee).partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
 
     @staticmethod
     def _l10n_tr_edoc_skip_done(run, users):
@@ -216,7 +277,9 @@ class L10nTrEdocAccount(models.Model):
     def _cron_l10n_tr_edoc_sync_gib_users(self):
         """Every account whose list is older than its interval (or whose last run is unfinished)."""
         now = fields.Datetime.now()
-        for account in self.search([("company_id.partner_id.country_id.code", "=", "TR")]):
+        for account in self.search([("company_id.partner_id.country_id.code", "=", "TR")]).filtered(
+            "offers_user_list"
+        ):
             unfinished = self.env["l10n_tr_edoc.gib.user.sync"].search_count(
                 [("account_id", "=", account.id), ("state", "=", "running")]
             )

@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..core.errors import EdocError
+from ..core.providers.base import DESPATCH
+from ..core.states import ISTANBUL
 from .l10n_tr_edoc_gib_user import GibUserWriter
 from .res_partner import normalize_tax_id
 
@@ -16,6 +18,8 @@ _ROUTE_FIELDS = {
 
 _STATUS_FIELDS = [status for status, _alias in _ROUTE_FIELDS.values()]
 _ALIAS_FIELDS = [alias for _status, alias in _ROUTE_FIELDS.values()]
+GIB_STATUS_STALE_AFTER = datetime.timedelta(days=7)
+"""Registration information older than this (no list sync, no check) is asked again before sending."""
 _FLUSHED = ["l10n_tr_edoc_tax_id", *(name for pair in _ROUTE_FIELDS.values() for name in pair)]
 
 
@@ -54,6 +58,12 @@ class ResPartner(models.Model):
         help="Open receiver (PK) aliases of this VKN/TCKN in the GİB user list.",
     )
     l10n_tr_edoc_gib_warning = fields.Text(compute="_compute_l10n_tr_edoc_gib_alias_ids")
+    l10n_tr_edoc_gib_checked_at = fields.Datetime(
+        string="GİB Registration Checked",
+        readonly=True,
+        copy=False,
+        help="Last time the integrator was asked about this VKN/TCKN directly.",
+    )
 
     @api.depends("vat")
     def _compute_l10n_tr_edoc_tax_id(self):
@@ -160,6 +170,51 @@ class ResPartner(models.Model):
                 values[alias_field] = chosen
             result[partner] = values
         return result
+
+    def _l10n_tr_edoc_gib_check_needed(self, document_type="INVOICE"):
+        """The partners whose registration must be checked before sending: unknown, or stale.
+
+        Stale means neither a user-list sync nor a direct check in the last
+        :data:`GIB_STATUS_STALE_AFTER`: a document type must not be chosen on old information.
+        Partners without a VKN/TCKN cannot be looked up and are left to the document checks.
+        """
+        status_field = _ROUTE_FIELDS[document_type][0]
+        self.env["l10n_tr_edoc.account"].flush_model(["user_list_cursor"])
+        self.env.cr.execute("SELECT max(user_list_cursor) FROM l10n_tr_edoc_account")
+        listed = self.env.cr.fetchone()[0]
+        fresh_from = fields.Datetime.now() - GIB_STATUS_STALE_AFTER
+        return self.filtered(
+            lambda partner: (
+                partner.l10n_tr_edoc_tax_id
+                and (
+                    partner[status_field] == "unknown"
+                    or max(filter(None, (listed, partner.l10n_tr_edoc_gib_checked_at)), default=fresh_from)
+                    <= fresh_from
+                )
+            )
+        )
+
+    def _l10n_tr_edoc_einvoice_registered_on(self, day):
+        """Whether GİB had an e-Fatura PK alias of this VKN/TCKN on ``day`` (Turkish calendar).
+
+        The first alias's creation is GİB's first registration: a customer who registered after
+        the invoice date was not an e-Fatura user on it. Without list rows the status decides.
+        """
+        self.ensure_one()
+        if not day or not self.l10n_tr_edoc_tax_id:
+            return True
+        self.env["l10n_tr_edoc.gib.user.alias"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT min(created_at) FROM l10n_tr_edoc_gib_user_alias
+             WHERE identifier = %s AND document_type = 'INVOICE' AND unit = 'PK'
+            """,
+            [self.l10n_tr_edoc_tax_id],
+        )
+        first = self.env.cr.fetchone()[0]
+        if first is None:
+            return True
+        return first.replace(tzinfo=datetime.UTC).astimezone(ISTANBUL).date() <= day
 
     @api.model
     def _l10n_tr_edoc_gib_list_synced(self):
@@ -311,26 +366,33 @@ class ResPartner(models.Model):
             )
         identifier = self.l10n_tr_edoc_tax_id
         provider = account._l10n_tr_edoc_get_provider()
+        # An integrator without e-İrsaliye (Kolaysoft) answers for e-Fatura only.
+        kinds = [kind for kind in _ROUTE_FIELDS if kind == "INVOICE" or provider.supports(DESPATCH)]
         try:
-            checks = [provider.check_user(identifier, document_type) for document_type in _ROUTE_FIELDS]
+            checks = [provider.check_user(identifier, document_type) for document_type in kinds]
         except EdocError as error:
             raise UserError(self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)) from error
         users = [user for check in checks for user in check.users]
         if users:
             aliases = tuple(alias for user in users for alias in user.aliases)
             users = [dataclasses.replace(users[0], aliases=aliases)]
+        open_names = [alias.name for user in users for alias in user.aliases if alias.unit == "PK"]
         self.env.cr.execute(
             """
             UPDATE l10n_tr_edoc_gib_user_alias SET deleted_at = now() AT TIME ZONE 'UTC'
-             WHERE identifier = %s AND unit = 'PK' AND deleted_at IS NULL AND NOT name = ANY(%s)
+             WHERE identifier = %s AND unit = 'PK' AND deleted_at IS NULL AND document_type = ANY(%s)
+               AND NOT name = ANY(%s)
             """,
-            [identifier, [alias.name for user in users for alias in user.aliases if alias.unit == "PK"]],
+            [identifier, kinds, open_names],
         )
         if users:
             GibUserWriter(self.env.cr, 0, datetime.datetime.now(datetime.UTC)).write(users)
         self.env["l10n_tr_edoc.gib.user"].invalidate_model()
         self.env["l10n_tr_edoc.gib.user.alias"].invalidate_model()
         self._l10n_tr_edoc_refresh_gib_status([identifier], checked=True)
+        self.env["res.partner"].sudo().search([("l10n_tr_edoc_tax_id", "=", identifier)]).write(
+            {"l10n_tr_edoc_gib_checked_at": fields.Datetime.now()}
+        )
         message = (
             self.env._("%(name)s is a registered GİB user.", name=self.display_name)
             if users

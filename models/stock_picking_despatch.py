@@ -97,7 +97,7 @@ class StockPicking(models.Model):
         for picking in self:
             picking.l10n_tr_edoc_despatch_enabled = bool(
                 picking.company_id.account_fiscal_country_id.code == "TR"
-                and picking.company_id.l10n_tr_edoc_account_id
+                and picking.company_id.l10n_tr_edoc_account_id.offers_despatch
                 and picking.picking_type_code in ("outgoing", "incoming")
             )
 
@@ -462,7 +462,7 @@ class StockPicking(models.Model):
     def _cron_l10n_tr_edoc_despatch_sync(self):
         """Per company, every ``despatch_status_interval`` minutes: follow statuses, fetch the
         receivers' answers and the despatches sent to us."""
-        accounts = self.env["l10n_tr_edoc.account"].search([])
+        accounts = self.env["l10n_tr_edoc.account"].search([]).filtered("offers_despatch")
         for account in accounts:
             if not account._l10n_tr_edoc_despatch_poll_due():
                 continue

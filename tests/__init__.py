@@ -29,3 +29,4 @@ from . import test_ledger
 from . import test_first_day
 from . import test_i18n_views
 from . import test_izibiz_checklist
+from . import test_gib_registration_send

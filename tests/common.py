@@ -83,6 +83,19 @@ class L10nTrEdocCase(AccountTestInvoicingCommon):
                 "receiver_alias": cls.demo.pk_alias,
             }
         )
+        # As in a company whose GİB list is synced, every partner's registration is known: sending
+        # refuses to guess a document type for a partner whose registration is unknown.
+        cls.edoc_account._l10n_tr_edoc_sync_gib_users(full=True)
+
+    @classmethod
+    def _l10n_tr_edoc_forget_gib_list(cls):
+        """Back to a company that never synced the GİB list: every registration unknown again."""
+        cls.env["l10n_tr_edoc.gib.user.sync"].sudo().search([]).unlink()
+        cls.env["l10n_tr_edoc.gib.user"].sudo().search([]).unlink()
+        cls.edoc_account.user_list_cursor = False
+        cls.env["res.partner"].search([("l10n_tr_edoc_tax_id", "!=", False)]).write(
+            {"l10n_tr_edoc_einvoice_status": "unknown", "l10n_tr_edoc_despatch_status": "unknown"}
+        )
 
     @classmethod
     def _l10n_tr_edoc_user(cls, login, group):

@@ -5,6 +5,8 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from ..core.errors import EdocError
+from ..core.sandbox.demo import DEMO_COMPANIES
+from ..core.sandbox.nilvera import api_key_for
 from ..core.sandbox.userlist import GibUser
 from ..models import l10n_tr_edoc_gib_user_sync
 from .common import L10nTrEdocCase
@@ -17,6 +19,7 @@ class TestGibUserSync(L10nTrEdocCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._l10n_tr_edoc_forget_gib_list()
         cls.Partner = cls.env["res.partner"]
         cls.GibUser = cls.env["l10n_tr_edoc.gib.user"]
         cls.Alias = cls.env["l10n_tr_edoc.gib.user.alias"]
@@ -238,3 +241,102 @@ class TestGibUserSync(L10nTrEdocCase):
         self.assertEqual(run, self.edoc_account.gib_user_sync_id)
         self.assertEqual(self.edoc_account.gib_user_sync_state, "done")
         self.assertGreaterEqual(self.edoc_account.gib_user_sync_users, len(self.sandbox.store.companies))
+
+    def test_truncated_full_list_closes_nothing(self):
+        """Half the users missing from a full list: nothing closed, the run and the managers say why."""
+        self.sandbox.registry.set_synthetic_count(40)
+        self.addCleanup(self.sandbox.registry.set_synthetic_count, 0)
+        first = self._sync(full=True)
+        self.assertEqual(first.state, "done")
+        self.assertGreaterEqual(first.users_added, 40)
+        self.assertGreaterEqual(first.aliases_added, 40)
+        open_aliases = self.Alias.search_count([("deleted_at", "=", False)])
+        partner = self._partner(str(self.sandbox.registry.synthetic.FIRST_VKN + 39), "Synthetic 39")
+        self.assertEqual(partner.l10n_tr_edoc_einvoice_status, "registered")
+
+        self.sandbox.registry.set_synthetic_count(20)
+        held = self._sync(full=True)
+        self.assertRecordValues(
+            held, [{"state": "held", "aliases_closed": 0, "users_added": 0, "aliases_added": 0}]
+        )
+        self.assertIn("20 of", held.held_reason)
+        self.assertEqual(self.Alias.search_count([("deleted_at", "=", False)]), open_aliases)
+        self.assertEqual(partner.l10n_tr_edoc_einvoice_status, "registered")
+        self.assertEqual(self.edoc_account.gib_user_sync_state, "held")
+        warning = self.env.ref("mail.mail_activity_data_warning")
+        self.assertTrue(self.edoc_account.activity_ids.filtered(lambda a: a.activity_type_id == warning))
+
+        # A closure within the limit is applied, and counted as such.
+        self.sandbox.registry.set_synthetic_count(39)
+        done = self._sync(full=True)
+        self.assertRecordValues(done, [{"state": "done", "aliases_closed": 1}])
+        self.assertEqual(partner.l10n_tr_edoc_einvoice_status, "not_registered")
+
+    def test_delta_log_counts_added_and_changed_aliases(self):
+        self._sync(full=True)
+        moment = self.sandbox.clock.now()
+        self._register("3334445556", "urn:mail:defaultpk@log.example", at=moment)
+        self.sandbox.clock.advance(timedelta(minutes=5))
+        self.sandbox.registry.close_alias(self.demo.pk_alias, self.sandbox.clock.now())
+        run = self._sync()
+        self.assertRecordValues(
+            run, [{"mode": "delta", "users_added": 1, "aliases_added": 1, "aliases_changed": 1}]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestGibUserSyncOtherIntegrators(L10nTrEdocCase):
+    """Kolaysoft and Nilvera accounts fill the same table, with the same partner statuses."""
+
+    def _status_after_sync(self, provider):
+        self.edoc_account.write({"provider": provider, "api_key": api_key_for(self.demo)})
+        run = self.edoc_account._l10n_tr_edoc_sync_gib_users(full=True)
+        self.env.invalidate_all()
+        self.assertEqual(run.state, "done", run.error)
+        partner = self.env["res.partner"].create(
+            {"name": "Ege", "vat": DEMO_COMPANIES[1].vkn, "country_id": self.env.ref("base.tr").id}
+        )
+        return run, partner.read(
+            [
+                "l10n_tr_edoc_einvoice_status",
+                "l10n_tr_edoc_einvoice_alias",
+                "l10n_tr_edoc_despatch_status",
+                "l10n_tr_edoc_despatch_alias",
+            ]
+        )[0]
+
+    def test_same_partner_status_through_each_integrator(self):
+        results = {}
+        for provider in ("sandbox", "sandbox_kolaysoft", "sandbox_nilvera"):
+            with self.subTest(provider=provider), self.env.cr.savepoint(flush=False) as savepoint:
+                run, values = self._status_after_sync(provider)
+                values.pop("id")
+                results[provider] = values
+                self.assertGreaterEqual(run.users_done, len(self.sandbox.store.companies))
+                savepoint.rollback()
+        self.assertEqual(results["sandbox"]["l10n_tr_edoc_einvoice_status"], "registered")
+        self.assertEqual(results["sandbox"]["l10n_tr_edoc_einvoice_alias"], DEMO_COMPANIES[1].pk_alias)
+        self.assertEqual(results["sandbox"], results["sandbox_kolaysoft"])
+        self.assertEqual(results["sandbox"], results["sandbox_nilvera"])
+
+
+@tagged("post_install", "-at_install")
+class TestProviderCapabilities(L10nTrEdocCase):
+    """What the account's integrator cannot do is not offered: no buttons, pages or cron runs."""
+
+    def test_kolaysoft_account_offers_no_despatch_but_the_user_list(self):
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": True, "offers_user_list": True}])
+        self.edoc_account.provider = "sandbox_kolaysoft"
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": False, "offers_user_list": True}])
+        self.edoc_account.provider = "sandbox_nilvera"
+        self.assertRecordValues(self.edoc_account, [{"offers_despatch": False, "offers_user_list": True}])
+        picking_type = self.env["stock.picking.type"].search(
+            [("code", "=", "outgoing"), ("company_id", "=", self.company.id)], limit=1
+        )
+        picking = self.env["stock.picking"].create(
+            {"picking_type_id": picking_type.id, "partner_id": self.partner_a.id}
+        )
+        self.assertFalse(picking.l10n_tr_edoc_despatch_enabled)
+        self.edoc_account.provider = "sandbox"
+        picking.invalidate_recordset(["l10n_tr_edoc_despatch_enabled"])
+        self.assertTrue(picking.l10n_tr_edoc_despatch_enabled)

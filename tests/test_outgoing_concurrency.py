@@ -95,6 +95,8 @@ class TestL10nTrEdocOutgoingConcurrency(L10nTrEdocCase):
                     "l10n_tr_edoc_tax_office": "Konak",
                     "l10n_tr_edoc_einvoice_status": "registered",
                     "l10n_tr_edoc_einvoice_alias": buyer.pk_alias,
+                    # known from a check today: sending never decides on an unknown registration
+                    "l10n_tr_edoc_gib_checked_at": datetime.datetime.now(),
                 }
             )
             product = env["product.product"].create({"name": "Hidrolik pompa", "default_code": "HP-001"})

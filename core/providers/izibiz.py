@@ -14,7 +14,6 @@ imports are local files; in that case any remote fetch is blocked.
 import dataclasses
 import datetime
 import io
-import itertools
 import re
 import tempfile
 import time
@@ -64,8 +63,6 @@ from .base import (
     EarchiveReport,
     EarchiveStatus,
     Exchange,
-    GibAlias,
-    GibUser,
     IncomingDocument,
     OperationResult,
     SendResult,
@@ -73,6 +70,7 @@ from .base import (
     UserCheck,
     redact,
 )
+from .gib_userlist import group_rows, iter_izibiz_rows
 from .izibiz_earsivbelge import IzibizEarsivbelgeMixin
 from .izibiz_ledger import LEDGER, IzibizLedgerMixin
 from .izibiz_reconciliation import BILLING, RECONCILIATION, IzibizReconciliationMixin
@@ -1239,7 +1237,7 @@ class IzibizProvider(
             }
             for user in (getattr(result, "USER", None) or ())
         ]
-        return UserCheck(identifier=identifier, users=tuple(_group_users(rows)), exchanges=exchanges)
+        return UserCheck(identifier=identifier, users=tuple(group_rows(rows)), exchanges=exchanges)
 
     def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
         """GetGibUserList, full or (with ``since``) the aliases added/deleted after that moment.
@@ -1264,7 +1262,7 @@ class IzibizProvider(
                 spool.write(getattr(content, "_value_1", content) or b"")
             del result
             spool.seek(0)
-            yield from _group_users(_iter_user_rows(spool))
+            yield from group_rows(iter_izibiz_rows(spool))
 
 
 _CONTENT_ELEMENT = re.compile(rb"(<(?:[\w.-]+:)?CONTENT(?:\s[^>]*)?>)[^<]*(</)")
@@ -1272,123 +1270,6 @@ _CONTENT_ELEMENT = re.compile(rb"(<(?:[\w.-]+:)?CONTENT(?:\s[^>]*)?>)[^<]*(</)")
 
 def _elide_content(payload):
     return _CONTENT_ELEMENT.sub(lambda m: m.group(1) + b"[zip content omitted]" + m.group(2), payload)
-
-
-_USER_FIELDS = (
-    "IDENTIFIER",
-    "ALIAS",
-    "TITLE",
-    "TYPE",
-    "REGISTER_TIME",
-    "UNIT",
-    "DOCUMENT_TYPE",
-    "ALIAS_CREATION_TIME",
-    "DELETED",
-    "DELETION_TIME",
-    "ALIAS_DELETION_TIME",  # the WSDL's name; İzibiz's guide says DELETION_TIME
-)
-
-
-def _iter_user_rows(spool):
-    """Dicts of the USER rows of a zipped İzibiz user list, read as a stream."""
-    with zipsafe.open_zip(spool, label="The GİB user list") as archive:
-        entries = zipsafe.files(archive)
-        if not entries:
-            raise ParseError("The GİB user list ZIP is empty.", code="tr_edoc.izibiz.userlist_empty")
-        with zipsafe.open_member(archive, entries[0]) as stream:
-            head = stream.read(65536)
-            if b"<!DOCTYPE" in head.upper():
-                raise XmlSecurityError(
-                    "XML with a DOCTYPE declaration is refused.", code="tr_edoc.xml.doctype"
-                )
-            events = etree.iterparse(
-                _Chain(head, stream),
-                events=("end",),
-                tag="{*}USER",
-                resolve_entities=False,
-                no_network=True,
-                load_dtd=False,
-                huge_tree=False,
-            )
-            # Field name of each child tag seen (namespaced or not; comments and others map to
-            # None): two million rows make the per-child string work a visible share of the parse.
-            names = {}
-            try:
-                for _event, element in events:
-                    row = {}
-                    for child in element:
-                        tag = child.tag
-                        try:
-                            name = names[tag]
-                        except KeyError:
-                            name = tag.rpartition("}")[2] if isinstance(tag, str) else None
-                            name = names[tag] = name if name in _USER_FIELDS else None
-                        if name:
-                            text = child.text
-                            row[name] = text.strip() if text else ""
-                    yield row
-                    element.clear()
-                    parent = element.getparent()
-                    while parent is not None and element.getprevious() is not None:
-                        del parent[0]
-            except etree.XMLSyntaxError as exc:
-                raise ParseError(
-                    f"The GİB user list is not well-formed: {exc}", code="tr_edoc.izibiz.userlist_xml"
-                ) from exc
-
-
-class _Chain(io.RawIOBase):
-    """A stream that replays already-read bytes before the rest of an underlying stream."""
-
-    def __init__(self, head, stream):
-        self._head = memoryview(head)
-        self._stream = stream
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if self._head:
-            size = min(len(buffer), len(self._head))
-            buffer[:size] = self._head[:size]
-            self._head = self._head[size:]
-            return size
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def read(self, size=-1):
-        if size is None or size < 0:
-            return bytes(self._head) + self._stream.read()
-        chunk = bytearray(size)
-        count = self.readinto(chunk)
-        return bytes(chunk[:count])
-
-
-def _group_users(rows):
-    """Consecutive rows of one VKN/TCKN become one :class:`GibUser` with all its aliases."""
-    for identifier, grouped in itertools.groupby(rows, key=lambda row: row.get("IDENTIFIER", "")):
-        group = list(grouped)
-        first = group[0]
-        aliases = tuple(
-            GibAlias(
-                name=row.get("ALIAS", ""),
-                unit=row.get("UNIT", ""),
-                document_type=row.get("DOCUMENT_TYPE", ""),
-                created_at=_datetime(row.get("ALIAS_CREATION_TIME")),
-                deleted=row.get("DELETED") == "Y",
-                deleted_at=_datetime(row.get("DELETION_TIME") or row.get("ALIAS_DELETION_TIME")),
-            )
-            for row in group
-            if row.get("ALIAS")
-        )
-        yield GibUser(
-            identifier=identifier,
-            title=first.get("TITLE", ""),
-            type=first.get("TYPE", ""),
-            registered_at=_datetime(first.get("REGISTER_TIME")),
-            aliases=aliases,
-        )
 
 
 SANDBOX_URL = "http://127.0.0.1:8790"

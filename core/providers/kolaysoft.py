@@ -14,8 +14,10 @@ Kolaysoft publishes no e-İrsaliye WSDL, so despatch and receipt advice are not 
 """
 
 import base64
+import contextlib
 import copy
 import datetime
+import tempfile
 import time
 from decimal import Decimal, InvalidOperation
 
@@ -42,6 +44,7 @@ from .base import (
     EARCHIVE_CANCEL,
     EINVOICE,
     SIGNED_APPLICATION_RESPONSE,
+    USER_LIST,
     ConnectionCheck,
     CreditBalance,
     DocumentStatus,
@@ -57,6 +60,7 @@ from .base import (
     UserCheck,
     redact,
 )
+from .gib_userlist import iter_gib_users, merge_users
 from .izibiz import plan_batches
 from .izibiz_zreport import ZREPORT, KolaysoftZReportMixin
 from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
@@ -140,6 +144,7 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
             SIGNED_APPLICATION_RESPONSE,
             CREDIT,
             ZREPORT,
+            USER_LIST,
         }
     )
 
@@ -651,6 +656,37 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
                 ),
             )
         return UserCheck(identifier=identifier, users=users, exchanges=exchanges)
+
+    def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
+        """GetNewUserPKList then GetNewUserGBList: GİB's own lists (``NewUserList.xsd``), streamed.
+
+        Each Base64 ``fileContent`` is decoded to a temporary file while the answer arrives; the
+        ZIPs are then read side by side with ``iterparse`` and merged per taxpayer, so memory
+        stays flat. Neither call takes a date: a delta
+        (``since``) reads the full lists and keeps only the aliases opened or closed after it.
+        (GetUserPKList/GetUserGBList hand over GİB's older flat format, which has no published
+        schema; they are not used.)
+        """
+        exchanges = []
+        with contextlib.ExitStack() as stack:
+            streams = []
+            for unit in ("PK", "GB") if alias_type == "ALL" else (alias_type,):
+                spool = stack.enter_context(tempfile.TemporaryFile())
+                result, call_exchanges = self._checked(
+                    "query",
+                    f"GetNewUser{unit}List",
+                    submit=False,
+                    state_field="code",
+                    spool=("fileContent", spool),
+                )
+                exchanges.extend(call_exchanges)
+                self.last_exchanges = tuple(exchanges)
+                if not spool.tell() and result.fileContent:
+                    spool.write(result.fileContent)
+                del result
+                spool.seek(0)
+                streams.append(iter_gib_users(spool, unit, document_type=document_type, since=since))
+            yield from merge_users(*streams)
 
     # -- e-Arşiv report service (no public WSDL) --------------------------------------------------
 

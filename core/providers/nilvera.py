@@ -6,10 +6,12 @@ document per request; statuses, answers and downloads are per ETTN; incoming inv
 listed page by page (``Page``/``PageSize``/``TotalPages``). Errors come back as
 ``{"Errors": [{"Code", "Description", "Detail"}]}`` and are mapped to typed errors with plain
 English text (:data:`ERRORS`). Nilvera publishes no e-İrsaliye specification, so despatch,
-receipt advice, the bulk GİB user list and draft upload are not offered.
+receipt advice and draft upload are not offered.
 """
 
+import contextlib
 import datetime
+import tempfile
 import uuid as uuidlib
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
@@ -32,6 +34,7 @@ from .base import (
     EARCHIVE,
     EARCHIVE_CANCEL,
     EINVOICE,
+    USER_LIST,
     ConnectionCheck,
     CreditBalance,
     DocumentStatus,
@@ -46,9 +49,13 @@ from .base import (
     StatusResult,
     UserCheck,
 )
+from .gib_userlist import iter_gib_users, merge_users, spool_base64_string
 from .rest import RestClient, json_of
 
 PAGE_SIZE = 100
+MAX_USER_LIST_BYTES = 4 * 1024**3
+"""Decoded size of one zipped GİB list beyond which the answer is refused (the live PK list is ~100 MB)."""
+LIST_CHUNK = 1 << 18
 TEST_HOST = "https://apitest.nilvera.com"
 PROD_HOST = "https://api.nilvera.com"
 
@@ -181,7 +188,7 @@ class NilveraProvider(Provider):
     label = "Nilvera"
     endpoints = {"test": {"api": TEST_HOST}, "prod": {"api": PROD_HOST}}
     capabilities = frozenset(
-        {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, CREDIT, DOWNLOAD_VIEW}
+        {EINVOICE, EARCHIVE, EARCHIVE_CANCEL, APPLICATION_RESPONSE, CREDIT, DOWNLOAD_VIEW, USER_LIST}
     )
     credential_fields = ("api_key",)
 
@@ -583,6 +590,38 @@ class NilveraProvider(Provider):
                 ),
             )
         return UserCheck(identifier=identifier, users=users, exchanges=(exchange,))
+
+    def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
+        """``/general/GlobalCompany/{AliasType}/{GlobalUserType}``: GİB's zipped lists, streamed.
+
+        One list per unit and document type; each answer (a Base64 string, or the raw ZIP) is
+        decoded to a temporary file as it arrives, then the lists are read side by side with
+        ``iterparse`` and merged per taxpayer. Nilvera offers no
+        changes-only list: a delta (``since``) keeps the aliases opened or closed after it.
+        """
+        exchanges = []
+        units = ("PK", "GB") if alias_type == "ALL" else (alias_type,)
+        kinds = tuple(USER_TYPES) if document_type == "ALL" else (document_type,)
+        with contextlib.ExitStack() as stack:
+            streams = []
+            for unit in units:
+                for kind in kinds:
+                    spool = stack.enter_context(tempfile.TemporaryFile())
+                    response, exchange = self._call(
+                        "GlobalCompanyList",
+                        "GET",
+                        f"/general/GlobalCompany/{unit}/{USER_TYPES[kind]}",
+                        submit=False,
+                        stream=True,
+                    )
+                    with response:
+                        spool_base64_string(
+                            response.iter_content(LIST_CHUNK), spool, limit=MAX_USER_LIST_BYTES
+                        )
+                    exchanges.append(exchange)
+                    self.last_exchanges = tuple(exchanges)
+                    streams.append(iter_gib_users(spool, unit, document_type=kind, since=since))
+            yield from merge_users(*streams)
 
 
 class NilveraSandboxProvider(NilveraProvider):

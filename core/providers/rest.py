@@ -54,7 +54,10 @@ class RestClient:
         self.session.headers["Accept"] = "application/json"
         self.requests_sent = 0
 
-    def request(self, operation, method, path, *, submit, params=None, json_body=None, files=None):
+    def request(
+        self, operation, method, path, *, submit, params=None, json_body=None, files=None, stream=False
+    ):
+        """``stream=True``: a successful answer is returned unread, for the caller to stream and close."""
         prepared = self.session.prepare_request(
             requests.Request(
                 method,
@@ -70,10 +73,18 @@ class RestClient:
         self.requests_sent += 1
         logged_request = f"{method} {prepared.path_url}\n".encode() + redact_body(prepared.body)
         try:
-            response = self.session.send(prepared, timeout=self.timeout)
+            response = self.session.send(prepared, timeout=self.timeout, stream=stream)
         except requests.RequestException as exc:
             exchange = Exchange(operation, logged_request, b"", time.perf_counter() - started)
             raise self._failure(exc, operation, submit, exchange) from exc
+        if stream and response.status_code < 400:
+            return response, Exchange(
+                operation,
+                logged_request,
+                b"[streamed body not logged]",
+                time.perf_counter() - started,
+                response.status_code,
+            )
         exchange = Exchange(
             operation,
             logged_request,

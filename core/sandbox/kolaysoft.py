@@ -9,6 +9,7 @@ report service (EAReportWS) has no WSDL and is answered from the documented cont
 A test double, not Kolaysoft.
 """
 
+import base64
 import time
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,11 @@ from lxml import etree
 from ..errors import ConfigurationError
 from ..providers.kolaysoft import REPORT_NS, REPORT_PATH, SERVICES, inline_schema
 from . import bridge
-from .operations import credit
+from .operations import StreamedFile, credit
 from .soap import _OfflineTransport
 from .state import IzibizError
+from .streaming import StreamedBody
+from .userlist import write_gib_zip
 
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 CONTENT_TYPE = "application/soap+xml; charset=utf-8"
@@ -114,9 +117,16 @@ class KolaysoftFrontend:
                 result = function(self.sb, company, request)
             except IzibizError as exc:
                 result = _refusal(kind, "99", exc.text)
-        return etree.tostring(
-            op.output.serialize(**{"return": result}).content, xml_declaration=True, encoding="utf-8"
-        )
+        streamed = result.pop("fileContent", None) if isinstance(result, dict) else None
+        if isinstance(streamed, StreamedFile):
+            # The list is rendered around a marker that the file's Base64 then replaces, chunk by chunk.
+            marker = b"\x00\x01\x02"
+            text = _render(op, {**result, "fileContent": marker})
+            head, tail = text.split(base64.b64encode(marker), 1)
+            return StreamedBody(head, Path(streamed.path), tail)
+        if streamed is not None:
+            result["fileContent"] = streamed
+        return _render(op, result)
 
     def _report(self, company, name, payload):
         """EAReportWS from the documented contract: EntResponse answers, state kept per company."""
@@ -158,6 +168,12 @@ class KolaysoftFrontend:
         etree.SubElement(result, "code").text = code
         etree.SubElement(result, "explanation").text = explanation
         return _envelope(response)
+
+
+def _render(op, result):
+    return etree.tostring(
+        op.output.serialize(**{"return": result}).content, xml_declaration=True, encoding="utf-8"
+    )
 
 
 def _envelope(payload):
@@ -390,6 +406,25 @@ def _users(identifier, sb):
     }
 
 
+def _gib_list(unit):
+    """GetNewUserPKList / GetNewUserGBList: GİB's whole list of that unit in its own format, zipped.
+
+    Kolaysoft's contract takes no argument: the answer is the full list (closed aliases listed
+    with their deletion time), never a delta.
+    """
+
+    def handler(sb, company, req):
+        path, _count = write_gib_zip(sb.registry, unit)
+        return {
+            "code": "0",
+            "explanation": "İşlem başarılı",
+            "fileName": f"newUser{unit.capitalize()}List.zip",
+            "fileContent": StreamedFile(path),
+        }
+
+    return handler
+
+
 def pk_list(sb, company, req):
     return _users(req.vknTckn, sb)
 
@@ -469,6 +504,8 @@ HANDLERS = {
     ("query", "QueryInboxDocumentsWithReceivedDate"): ("query", inbox_by_received),
     ("query", "SetTakenFromEntegrator"): ("query", set_taken),
     ("query", "GetPKList"): ("users", pk_list),
+    ("query", "GetNewUserPKList"): ("ent", _gib_list("PK")),
+    ("query", "GetNewUserGBList"): ("ent", _gib_list("GB")),
     ("earchive", "sendInvoice"): ("ent_list", send_earchive),
     ("earchive", "updateInvoice"): ("ent_list", update_earchive),
     ("earchive", "QueryInvoicesWithGUIDList"): ("query", earchive_by_guid),

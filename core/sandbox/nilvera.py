@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 
@@ -21,6 +22,8 @@ from .clock import TR_TZ
 from .content import html_view, pdf_view
 from .operations import credit
 from .state import IzibizError, read_facts
+from .streaming import StreamedBody
+from .userlist import write_gib_zip
 
 PREFIXES = ("/einvoice/", "/earchive/", "/general/")
 
@@ -81,6 +84,12 @@ class NilveraFrontend:
                 r"/general/GlobalCompany/GetGlobalCustomerInfo/([^/]+)",
                 "GlobalCustomerInfo",
                 self.customer_info,
+            ),
+            (
+                "GET",
+                r"/general/GlobalCompany/(PK|GB)/(Invoice|DespatchAdvice)",
+                "GlobalCompanyList",
+                self.user_list,
             ),
         ]
 
@@ -350,6 +359,12 @@ class NilveraFrontend:
                 ],
             }
         )
+
+    def user_list(self, company, unit, user_type, **_request):
+        """GİB's zipped list of one unit and document type, as the declared ``byte`` string (Base64)."""
+        document_type = "DESPATCHADVICE" if user_type == "DespatchAdvice" else "INVOICE"
+        path, _count = write_gib_zip(self.sb.registry, unit, document_type)
+        return 200, StreamedBody(b'"', Path(path), b'"'), "application/json; charset=utf-8"
 
 
 def _view(doc, fmt):

@@ -31,6 +31,7 @@ from .operations import OPERATIONS, StreamedFile, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
 from .state import PLATFORM_FAILURES, Company, IzibizError, Store
+from .streaming import StreamedBody
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
 from .zreport import register as register_zreport
 
@@ -40,7 +41,6 @@ WSDL_DIR_ENV = "L10N_TR_EDOC_IZIBIZ_WSDL_DIR"
 BILLING_PATH = "/BillingWS"
 BILLING_NS = "http://schemas.i2i.com/ei/wsdl"
 FAULT_KINDS = ("drop_after_accept", "http_500", "slow", "expire_session", "duplicate")
-_CHUNK = 3 * 256 * 1024
 
 
 @dataclass
@@ -365,27 +365,7 @@ def _render(service, op, result):
     marker = b"\x00\x01\x02"
     text = service.render(op, {**result, key: {"_value_1": marker}})
     head, tail = text.split(base64.b64encode(marker), 1)
-    return _StreamedBody(head, Path(stream.path), tail)
-
-
-@dataclass(frozen=True)
-class _StreamedBody:
-    head: bytes
-    path: Path
-    tail: bytes
-
-    def length(self):
-        return len(self.head) + 4 * ((self.path.stat().st_size + 2) // 3) + len(self.tail)
-
-    def write(self, out):
-        try:
-            out.write(self.head)
-            with self.path.open("rb") as source:
-                while chunk := source.read(_CHUNK):
-                    out.write(base64.b64encode(chunk))
-            out.write(self.tail)
-        finally:
-            self.path.unlink(missing_ok=True)
+    return StreamedBody(head, Path(stream.path), tail)
 
 
 class _Server(ThreadingHTTPServer):
@@ -469,7 +449,7 @@ def _handler_for(sandbox):
                 self._send(404, b"not found", "text/plain")
                 return
             if fault and fault.kind == "drop_after_accept":
-                if isinstance(body, _StreamedBody):
+                if isinstance(body, StreamedBody):
                     body.path.unlink(missing_ok=True)
                 self.close_connection = True
                 with contextlib.suppress(OSError):
@@ -482,7 +462,7 @@ def _handler_for(sandbox):
         def _send(self, status, body, content_type):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
-            streamed = isinstance(body, _StreamedBody)
+            streamed = isinstance(body, StreamedBody)
             self.send_header("Content-Length", str(body.length() if streamed else len(body)))
             self.end_headers()
             if streamed:

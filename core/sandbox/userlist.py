@@ -296,3 +296,121 @@ class UserRegistry:
 def _xml_user(row):
     parts = "".join(f"<{key}>{escape(value)}</{key}>" for key, value in row.items() if value)
     return f'\n<USER xmlns="">{parts}</USER>'
+
+
+GIB_DOCUMENT_TYPES = {"INVOICE": "Invoice", "DESPATCHADVICE": "DespatchAdvice"}
+
+
+def gib_user_xml(users, unit, document_type=None):
+    """One VKN/TCKN's entries as a ``User`` of GİB's own list (``NewUserList.xsd``).
+
+    Only aliases of ``unit`` (and of ``document_type`` when given) are listed, closed ones with
+    their ``DeletionTime`` as GİB does; ``""`` when none is left.
+    """
+    documents = []
+    for kind, label in GIB_DOCUMENT_TYPES.items():
+        aliases = [
+            user
+            for user in users
+            if user.unit == unit and user.document_type == kind and document_type in (None, kind)
+        ]
+        if not aliases:
+            continue
+        parts = "".join(
+            f"<Alias><Name>{escape(user.alias)}</Name>"
+            f"<CreationTime>{_stamp(user.alias_creation_time)}</CreationTime>"
+            + (f"<DeletionTime>{_stamp(user.deletion_time)}</DeletionTime>" if user.deletion_time else "")
+            + "</Alias>"
+            for user in aliases
+        )
+        documents.append(f'<Document type="{label}">{parts}</Document>')
+    if not documents:
+        return ""
+    first = users[0]
+    return (
+        f"\n<User><Identifier>{escape(first.identifier)}</Identifier><Title>{escape(first.title)}</Title>"
+        f"<Type>{first.type}</Type><FirstCreationTime>{_stamp(first.register_time)}</FirstCreationTime>"
+        f"<AccountType>OZELENTEGRASYON</AccountType><Documents>{''.join(documents)}</Documents></User>"
+    )
+
+
+def synthetic_gib_chunks(synthetic, unit, document_type=None, size=2000):
+    """(users, XML) of the synthetic crowd in GİB's format: ``gib_user_xml`` per user, fast.
+
+    The synthetic users have PK aliases only; the values need no escaping.
+    """
+    if unit != "PK":
+        return
+    invoice = document_type in (None, "INVOICE")
+    despatch = synthetic.despatch and document_type in (None, "DESPATCHADVICE")
+    if not (invoice or despatch):
+        return
+    epoch = synthetic.EPOCH.replace(tzinfo=None)
+    step = timedelta(minutes=5)
+    churn_stamp = _stamp(synthetic.churn_at)
+    parts = []
+    for index in range(synthetic.count):
+        stamp = (epoch + step * index).isoformat()
+        documents = ""
+        if invoice:
+            if index < synthetic.churn:
+                documents += (
+                    '<Document type="Invoice"><Alias>'
+                    f"<Name>urn:mail:defaultpk@s{index}.sandbox.example</Name>"
+                    f"<CreationTime>{stamp}</CreationTime><DeletionTime>{churn_stamp}</DeletionTime></Alias>"
+                    f"<Alias><Name>urn:mail:yenipk@s{index}.sandbox.example</Name>"
+                    f"<CreationTime>{churn_stamp}</CreationTime></Alias></Document>"
+                )
+            else:
+                documents += (
+                    '<Document type="Invoice"><Alias>'
+                    f"<Name>urn:mail:defaultpk@s{index}.sandbox.example</Name>"
+                    f"<CreationTime>{stamp}</CreationTime></Alias></Document>"
+                )
+        if despatch:
+            documents += (
+                f'<Document type="DespatchAdvice"><Alias><Name>urn:mail:irsaliyepk@s{index}.sandbox.example'
+                f"</Name><CreationTime>{stamp}</CreationTime></Alias></Document>"
+            )
+        parts.append(
+            f"\n<User><Identifier>{synthetic.FIRST_VKN + index}</Identifier>"
+            f"<Title>SENTETİK MÜKELLEF {index} A.Ş.</Title><Type>OZEL</Type>"
+            f"<FirstCreationTime>{stamp}</FirstCreationTime><AccountType>OZELENTEGRASYON</AccountType>"
+            f"<Documents>{documents}</Documents></User>"
+        )
+        if len(parts) >= size:
+            yield len(parts), "".join(parts)
+            parts.clear()
+    if parts:
+        yield len(parts), "".join(parts)
+
+
+def write_gib_zip(registry, unit, document_type=None, directory=None, name=None):
+    """GİB's zipped ``UserList`` of one unit (the ``newUserPkList``/``newUserGbList`` file), streamed.
+
+    Kolaysoft and Nilvera pass this file on; the caller deletes it. Returns (path, users).
+    """
+    count = 0
+    name = name or f"newUser{unit.capitalize()}List.xml"
+    with (
+        tempfile.NamedTemporaryFile(
+            prefix="sandbox-gib-users-", suffix=".zip", dir=directory, delete=False
+        ) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open(name, "w", force_zip64=True) as raw,
+    ):
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<UserList>')
+        own = sorted(registry.own_entries(), key=lambda user: user.identifier)
+        for _identifier, group in itertools.groupby(own, key=lambda user: user.identifier):
+            text = gib_user_xml(list(group), unit, document_type)
+            if text:
+                count += 1
+                out.write(text)
+        for users, chunk in synthetic_gib_chunks(registry.synthetic, unit, document_type):
+            count += users
+            out.write(chunk)
+        out.write("\n</UserList>\n")
+        out.flush()
+        out.detach()
+    return handle.name, count

@@ -20,6 +20,7 @@ from core.providers.nilvera import NilveraProvider
 from core.sandbox import Sandbox
 from core.sandbox.demo import DEMO_COMPANIES
 from core.sandbox.nilvera import api_key_for
+from core.sandbox.userlist import GibUser as SandboxUser
 from core.states import GibOutcome
 from core.tests import factories
 from core.tests.conftest import reference_path
@@ -166,6 +167,80 @@ def test_check_user_and_credit(name, sandbox, openapi_check):
     assert after.loaded == before.loaded
 
 
+LIST_USERS = ("7770000016", "7770000024", "7770000032")
+
+
+def _seed_list_users(sandbox):
+    """Three taxpayers with PK and GB aliases for both document types, one of them closed."""
+    if sandbox.registry.lookup(LIST_USERS[0]):
+        return
+    start = sandbox.clock.now()
+    for index, vkn in enumerate(LIST_USERS):
+        for unit, kind in (("PK", "INVOICE"), ("GB", "INVOICE"), ("PK", "DESPATCHADVICE")):
+            sandbox.registry.add(
+                SandboxUser(
+                    vkn,
+                    f"LİSTE {index} & CO",
+                    f"urn:mail:{unit.lower()}{kind[0]}@l{index}.example",
+                    unit,
+                    kind,
+                    start,
+                    start,
+                )
+            )
+    sandbox.registry.close_alias("urn:mail:gbI@l2.example", start)
+
+
+def _live(users):
+    """(VKN, alias, unit, document type) of every open alias of the seeded users in a list."""
+    return {
+        (user.identifier, alias.name, alias.unit, alias.document_type)
+        for user in users
+        if user.identifier in LIST_USERS
+        for alias in user.aliases
+        if not alias.deleted
+    }
+
+
+def test_full_and_delta_user_list_agree_across_integrators(sandbox, openapi_check):
+    """Whichever integrator an account uses, the GİB user list says the same about a partner."""
+    _seed_list_users(sandbox)
+    full = {name: _live(make_provider(name, sandbox, A, openapi_check).iter_user_list()) for name in NAMES}
+    assert full["izibiz"] == full["kolaysoft"] == full["nilvera"]
+    assert len(full["izibiz"]) == 8
+    assert ("7770000032", "urn:mail:gbI@l2.example", "GB", "INVOICE") not in full["izibiz"]
+
+    since = sandbox.clock.now()
+    at = sandbox.clock.advance(timedelta(minutes=5))
+    sandbox.registry.close_alias("urn:mail:pkI@l0.example", at)
+    sandbox.registry.add(
+        SandboxUser(LIST_USERS[0], "LİSTE 0 & CO", "urn:mail:yeni@l0.example", "PK", "INVOICE", since, at)
+    )
+    deltas = {}
+    for name in NAMES:
+        users = list(make_provider(name, sandbox, A, openapi_check).iter_user_list(since=since))
+        deltas[name] = {
+            (user.identifier, alias.name, alias.unit, alias.document_type, alias.deleted, alias.deleted_at)
+            for user in users
+            for alias in user.aliases
+        }
+    assert (
+        deltas["izibiz"]
+        == deltas["kolaysoft"]
+        == deltas["nilvera"]
+        == {
+            (LIST_USERS[0], "urn:mail:pkI@l0.example", "PK", "INVOICE", True, at.replace(tzinfo=None)),
+            (LIST_USERS[0], "urn:mail:yeni@l0.example", "PK", "INVOICE", False, None),
+        }
+    )
+    checks = {
+        name: make_provider(name, sandbox, A, openapi_check).check_user(LIST_USERS[0]) for name in NAMES
+    }
+    assert {name: check.pk_aliases() for name, check in checks.items()} == dict.fromkeys(
+        NAMES, ("urn:mail:yeni@l0.example",)
+    )
+
+
 def test_every_request_met_its_contract(sandbox, openapi_check):
     """The suite above ran every Nilvera call through the OpenAPI check; prove it saw them all."""
     checked = set(openapi_check.checked)
@@ -180,6 +255,7 @@ def test_every_request_met_its_contract(sandbox, openapi_check):
         "PUT /earchive/Invoices/{UUID}/Cancel",
         "GET /general/GlobalCompany/GetGlobalCustomerInfo/{TaxNumber}",
         "GET /general/Credits",
+        "GET /general/GlobalCompany/{AliasType}/{GlobalUserType}",
     ):
         assert expected in checked, expected
     assert sandbox.request_count("nilvera.SendInvoiceXml") >= 3

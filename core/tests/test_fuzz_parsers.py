@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import EdocError
-from core.providers.izibiz import IzibizSandboxProvider, _iter_user_rows, unzip_single, zip_document
+from core.providers.gib_userlist import iter_izibiz_rows
+from core.providers.izibiz import IzibizSandboxProvider, unzip_single, zip_document
 from core.tests.conftest import reference_path
 from core.ubl import parse
 
@@ -150,7 +151,7 @@ def test_zip_readers_raise_only_typed_errors():
         if content:
             typed_or_result(parse.parse_document, content)
         spool = io.BytesIO(mutate(_zip_flags(user_list, flags, date), mutations))
-        typed_or_result(lambda: list(_iter_user_rows(spool)))
+        typed_or_result(lambda: list(iter_izibiz_rows(spool)))
 
     run()
 

@@ -1,12 +1,31 @@
 """The user-list details the Odoo sync relies on: deletion times in deltas, synthetic churn."""
 
+import base64
+import io
+import itertools
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from core.errors import ParseError
+from core.providers.base import GibAlias as CoreAlias
+from core.providers.base import GibUser as CoreUser
+from core.providers.gib_userlist import iter_gib_users, merge_users, spool_base64_string
 from core.providers.izibiz import IzibizProvider
+from core.sandbox.clock import TR_TZ
 from core.sandbox.demo import DEMO_COMPANIES
-from core.sandbox.userlist import LIST_NS, GibUser, ListQuery, SyntheticUsers, UserRegistry, _xml_user
+from core.sandbox.userlist import (
+    LIST_NS,
+    GibUser,
+    ListQuery,
+    SyntheticUsers,
+    UserRegistry,
+    _xml_user,
+    gib_user_xml,
+    synthetic_gib_chunks,
+)
 from core.tests.conftest import reference_path
 
 A = DEMO_COMPANIES[0]
@@ -100,3 +119,71 @@ def test_sandbox_zip_holds_own_and_synthetic_entries():
         + "</GetUserListResponse>\n"
     )
     assert "<TITLE>T &amp; Co</TITLE>" in text
+
+
+def test_gib_format_sample_streams_every_user_with_deletions():
+    """GİB's own test-environment PK list (NewUserList.xsd): every user, closed aliases kept."""
+    path = reference_path("gib-userlist-samples", "UserPkList.zip")
+    with path.open("rb") as spool:
+        users = list(iter_gib_users(spool, "PK"))
+    assert len(users) == 6718
+    assert sum(1 for u in users for a in u.aliases if a.deleted) == 6132
+    assert sum(1 for u in users for a in u.aliases if a.document_type == "DESPATCHADVICE") >= 917
+    first = users[0]
+    assert (first.identifier, first.type) == ("1111113261", "OZEL")
+    assert first.registered_at == datetime(2014, 3, 19, 10, 54, 25)
+    assert [(a.name, a.unit, a.document_type) for a in first.aliases] == [
+        ("urn:mail:defaultpk@sakipaga.com.tr", "PK", "INVOICE")
+    ]
+    with path.open("rb") as spool:
+        only_despatch = list(iter_gib_users(spool, "PK", document_type="DESPATCHADVICE"))
+    assert {a.document_type for u in only_despatch for a in u.aliases} == {"DESPATCHADVICE"}
+    since = datetime(2020, 1, 1, tzinfo=TR_TZ)
+    with path.open("rb") as spool:
+        recent = list(iter_gib_users(spool, "PK", since=since))
+    assert recent and len(recent) < len(users)
+    assert all(
+        max(a.created_at, a.deleted_at or a.created_at) > since.replace(tzinfo=None)
+        for u in recent
+        for a in u.aliases
+    )
+
+
+def test_synthetic_gib_fast_path_writes_what_the_generic_path_writes():
+    churn_at = SyntheticUsers.EPOCH + timedelta(minutes=5 * 30 + 2)
+    for despatch in (False, True):
+        for churn in (0, 12):
+            synthetic = SyntheticUsers(40, despatch=despatch, churn=churn, churn_at=churn_at)
+            for unit, kind in (("PK", None), ("PK", "INVOICE"), ("PK", "DESPATCHADVICE"), ("GB", None)):
+                groups = itertools.groupby(synthetic, key=lambda user: user.identifier)
+                expected = "".join(gib_user_xml(list(group), unit, kind) for _vkn, group in groups)
+                chunks = list(synthetic_gib_chunks(synthetic, unit, kind, size=7))
+                assert "".join(text for _count, text in chunks) == expected, (despatch, churn, unit, kind)
+                assert sum(count for count, _text in chunks) == expected.count("<User>")
+
+
+def test_base64_string_answer_is_decoded_in_pieces_and_bounded():
+    data = bytes(range(256)) * 50
+    body = b'  "' + base64.b64encode(data).replace(b"/", b"\\/") + b'"'
+    for size in (1, 3, 7, 4096):
+        sink = io.BytesIO()
+        spool_base64_string((body[i : i + size] for i in range(0, len(body), size)), sink, limit=len(data))
+        assert sink.read() == data
+    raw = b"PK\x03\x04" + data
+    sink = io.BytesIO()
+    spool_base64_string(iter([raw[:5], raw[5:]]), sink, limit=len(raw))
+    assert sink.read() == raw
+    with pytest.raises(ParseError):
+        spool_base64_string(iter([body]), io.BytesIO(), limit=len(data) - 1)
+    with pytest.raises(ParseError):
+        spool_base64_string(iter([body[:-5]]), io.BytesIO(), limit=len(data))
+
+
+def test_lists_of_one_taxpayer_merge_into_one_user():
+    one = CoreUser("1", "One", "OZEL", datetime(2020, 1, 2), (CoreAlias("urn:mail:pk@1", "PK", "INVOICE"),))
+    despatch = (CoreAlias("urn:mail:i@1", "PK", "DESPATCHADVICE"),)
+    one_despatch = CoreUser("1", "One", "OZEL", datetime(2020, 1, 1), despatch)
+    two = CoreUser("2", "Two", "OZEL", None, (CoreAlias("urn:mail:pk@2", "PK", "INVOICE"),))
+    merged = list(merge_users(iter([one, two]), iter([one_despatch])))
+    assert [(u.identifier, len(u.aliases)) for u in merged] == [("1", 2), ("2", 1)]
+    assert merged[0].registered_at == datetime(2020, 1, 1)

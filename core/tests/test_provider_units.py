@@ -18,13 +18,12 @@ from core.errors import (
 )
 from core.providers import izibiz_codes
 from core.providers.base import EINVOICE, OutgoingDocument, redact
+from core.providers.gib_userlist import group_rows, iter_izibiz_rows
 from core.providers.izibiz import (
     MAX_REQUEST_BYTES,
     IzibizProvider,
     IzibizSandboxProvider,
     _b64_size,
-    _group_users,
-    _iter_user_rows,
     plan_batches,
     unzip_single,
     zip_document,
@@ -215,7 +214,7 @@ def test_user_list_streams_izibiz_rows_from_a_zip():
     xml = reference_path("userlists", "izibiz-GetUserListResponse.excerpt.xml").read_bytes()
     expected = etree.fromstring(xml).findall("USER")
     with _user_list_zip(xml) as spool:
-        users = list(_group_users(_iter_user_rows(spool)))
+        users = list(group_rows(iter_izibiz_rows(spool)))
     assert sum(len(user.aliases) for user in users) == len(expected) == 18
     first = users[0]
     assert first.identifier == expected[0].findtext("IDENTIFIER")
@@ -236,7 +235,7 @@ def test_user_list_groups_consecutive_aliases_and_keeps_deletions():
         b"<DOCUMENT_TYPE>DESPATCHADVICE</DOCUMENT_TYPE></USER></GetUserListResponse>"
     )
     with _user_list_zip(xml) as spool:
-        users = list(_group_users(_iter_user_rows(spool)))
+        users = list(group_rows(iter_izibiz_rows(spool)))
     assert [(u.identifier, len(u.aliases)) for u in users] == [("1", 2), ("2", 1)]
     assert users[0].aliases[1].deleted and users[0].aliases[1].deleted_at.day == 2
     assert not users[0].aliases[0].deleted
@@ -245,7 +244,7 @@ def test_user_list_groups_consecutive_aliases_and_keeps_deletions():
 def test_user_list_refuses_doctype():
     xml = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><GetUserListResponse/>'
     with _user_list_zip(xml) as spool, pytest.raises(XmlSecurityError):
-        list(_iter_user_rows(spool))
+        list(iter_izibiz_rows(spool))
 
 
 def test_request_schema_check_accepts_valid_and_refuses_invalid_bodies():

@@ -7,7 +7,8 @@ import pytest
 
 from core import zipsafe
 from core.errors import EdocError, ParseError, TransportError, UnknownOutcome, XmlSecurityError
-from core.providers.izibiz import IzibizSandboxProvider, _iter_user_rows, unzip_single, zip_document
+from core.providers.gib_userlist import iter_izibiz_rows
+from core.providers.izibiz import IzibizSandboxProvider, unzip_single, zip_document
 from core.tests.conftest import reference_path
 from core.tests.http_servers import send, serve
 from core.validation.package import PackageError, checked_members, install
@@ -102,9 +103,9 @@ def test_a_damaged_user_list_is_a_typed_error():
     middle = len(data) // 2
     data[middle : middle + 16] = b"\xff" * 16
     with pytest.raises(EdocError):
-        list(_iter_user_rows(io.BytesIO(bytes(data))))
+        list(iter_izibiz_rows(io.BytesIO(bytes(data))))
     with pytest.raises(ParseError) as refused:
-        list(_iter_user_rows(io.BytesIO(_encrypted(buffer.getvalue()))))
+        list(iter_izibiz_rows(io.BytesIO(_encrypted(buffer.getvalue()))))
     assert refused.value.code == "tr_edoc.zip.encrypted"
 
 
