@@ -35,7 +35,6 @@ from ..errors import (
     RemoteRejected,
     TransportError,
     ValidationFailed,
-    XmlSecurityError,
 )
 from ..states import GibOutcome, classify_gib_status
 from ..ubl.parse import parse_application_response
