@@ -613,6 +613,7 @@ class NilveraProvider(Provider):
                         f"/general/GlobalCompany/{unit}/{USER_TYPES[kind]}",
                         submit=False,
                         stream=True,
+                        answer=False,  # a JSON string of Base64, read as a stream and checked there
                     )
                     with response:
                         spool_base64_string(
