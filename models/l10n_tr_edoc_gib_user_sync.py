@@ -165,6 +165,12 @@ class L10nTrEdocAccount(models.Model):
         )
 
     def _l10n_tr_edoc_sync_gib_users(self, full=False, commit=None):
+        """:meth:`_l10n_tr_edoc_read_gib_user_list` in one integrator session, logged out at the end."""
+        self.ensure_one()
+        with self._l10n_tr_edoc_session():
+            return self._l10n_tr_edoc_read_gib_user_list(full=full, commit=commit)
+
+    def _l10n_tr_edoc_read_gib_user_list(self, full=False, commit=None):
         """Bring GİB's user list into the local table: the full list, or the changes since the cursor.
 
         Batches of users are upserted in bulk SQL, partners with those VKN/TCKNs refreshed, and

@@ -365,13 +365,14 @@ class ResPartner(models.Model):
                 self.env._("Set up an e-Document integrator account for %s first.", self.env.company.name)
             )
         identifier = self.l10n_tr_edoc_tax_id
-        provider = account._l10n_tr_edoc_get_provider()
-        # An integrator without e-İrsaliye (Kolaysoft) answers for e-Fatura only.
-        kinds = [kind for kind in _ROUTE_FIELDS if kind == "INVOICE" or provider.supports(DESPATCH)]
-        try:
-            checks = [provider.check_user(identifier, document_type) for document_type in kinds]
-        except EdocError as error:
-            raise UserError(self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)) from error
+        with account._l10n_tr_edoc_session():
+            provider = account._l10n_tr_edoc_get_provider()
+            # An integrator without e-İrsaliye (Kolaysoft) answers for e-Fatura only.
+            kinds = [kind for kind in _ROUTE_FIELDS if kind == "INVOICE" or provider.supports(DESPATCH)]
+            try:
+                checks = [provider.check_user(identifier, document_type) for document_type in kinds]
+            except EdocError as error:
+                raise UserError(self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error)) from error
         users = [user for check in checks for user in check.users]
         if users:
             aliases = tuple(alias for user in users for alias in user.aliases)
