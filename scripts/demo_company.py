@@ -167,6 +167,9 @@ if not Document.search_count([("company_id", "=", company.id), ("direction", "="
     )
     account.with_company(company)._l10n_tr_edoc_fetch_incoming_invoices()
     print(f"[run] {supplier.title} sent a TICARIFATURA to answer (KABUL/RED) before its 8-day deadline")
+# sending never decides on an unknown or stale registration: take GİB's list from the sandbox first
+account.with_company(company)._l10n_tr_edoc_sync_gib_users(full=True)
+print("[run] GİB's registered-user list synced from the sandbox")
 Move = env["account.move"].with_company(company)
 if not Move.search_count([("company_id", "=", company.id), ("move_type", "=", "out_invoice")]):
     customer = env["res.partner"].search([("vat", "=", others[0].vkn)], limit=1)
