@@ -285,11 +285,22 @@ class Package:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CustomsDeclaration:
+    """``cac:CustomsDeclaration``: on an İHRAÇ KAYITLI line under 702 the issuer party carries the
+    DİİB line codes (``ALICIDIBSATIRKOD``, ``SATICIDIBSATIRKOD``) GİB checks."""
+
+    id: str
+    issuer_party: Party | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TransportHandlingUnit:
-    """Packages of an export line, or trailers (``DORSEPLAKA``) of a despatch."""
+    """Packages of an export line, trailers (``DORSEPLAKA``) of a despatch, or the customs
+    declaration of an İHRAÇ KAYITLI line."""
 
     packages: tuple[Package, ...] = ()
     transport_equipment_ids: tuple[Identifier, ...] = ()
+    customs_declarations: tuple[CustomsDeclaration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -502,6 +502,14 @@ def _transport_handling_unit(el):
     return d.TransportHandlingUnit(
         packages=tuple(_package(n) for n in _all(el, "cac:ActualPackage")),
         transport_equipment_ids=tuple(_identifier(n) for n in _all(el, "cac:TransportEquipment/cbc:ID")),
+        customs_declarations=tuple(_customs_declaration(n) for n in _all(el, "cac:CustomsDeclaration")),
+    )
+
+
+def _customs_declaration(el):
+    return d.CustomsDeclaration(
+        id=_need(_text(el, "cbc:ID"), el, "cbc:ID"),
+        issuer_party=_party(_find(el, "cac:IssuerParty")),
     )
 
 

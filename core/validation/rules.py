@@ -796,37 +796,40 @@ def _line_issue(n, line, code, message, **params):
     return _issue(code, f"lines[{n}].item.additional_item_ids", f"Line {line.id}: {message}", **params)
 
 
-def _check_702(invoice):
-    """GİB wants, on every line of an İHRAÇ KAYITLI sale under 702, the 12-digit GTİP and the buyer's DİİB
-    line code (``CustomsDeclaration/IssuerParty`` ALICIDIBSATIRKOD), which the core cannot write yet: say
-    so instead of letting GİB refuse it."""
-    issues = []
-    for n, line in enumerate(invoice.lines):
-        gtips = [
-            g.required_customs_id.strip()
-            for d in line.deliveries
-            if d.shipment
-            for g in d.shipment.goods_items
-            if not _blank(g.required_customs_id)
-        ]
-        if not any(len(g) == 12 for g in gtips):
-            issues.append(
-                _issue(
-                    "export.gtip_702_missing",
-                    f"lines[{n}].deliveries",
-                    f"Line {line.id}: an İHRAÇ KAYITLI sale with exemption 702 needs the 12-digit GTİP of "
-                    "the goods.",
-                )
-            )
-    issues.append(
-        _issue(
-            "export.diib_line_code_unsupported",
-            "lines",
-            "An İHRAÇ KAYITLI sale with exemption 702 needs the buyer's DİİB line code (ALICIDIBSATIRKOD) on "
-            "every line, which cannot be entered yet; issue this invoice from the integrator's portal.",
-        )
+def _702_shipment_complete(shipment):
+    """GİB's 702 test for one shipment: a 12-character GTİP and an 11-character ALICIDIBSATIRKOD."""
+    gtip = any(len((g.required_customs_id or "").strip()) == 12 for g in shipment.goods_items)
+    line_code = any(
+        i.scheme_id == "ALICIDIBSATIRKOD" and len((i.value or "").strip()) == 11
+        for unit in shipment.transport_handling_units
+        for declaration in unit.customs_declarations
+        if declaration.issuer_party
+        for i in declaration.issuer_party.identifications
     )
-    return issues
+    return gtip and line_code
+
+
+def _check_702(invoice):
+    """GİB counts, under 702, the line shipments carrying both the 12-character GTİP and the buyer's
+    11-character DİİB line code (``CustomsDeclaration/IssuerParty`` ALICIDIBSATIRKOD) and wants as many
+    as there are lines; name each line that has none or more than one."""
+    complete = [
+        sum(1 for d in line.deliveries if d.shipment and _702_shipment_complete(d.shipment))
+        for line in invoice.lines
+    ]
+    if sum(complete) == len(invoice.lines):
+        return []
+    return [
+        _issue(
+            "export.gtip_702_missing",
+            f"lines[{n}].deliveries",
+            f"Line {line.id}: an İHRAÇ KAYITLI sale with exemption 702 needs the 12-digit GTİP of the goods "
+            "and the buyer's 11-digit DİİB line code (ALICIDIBSATIRKOD) in exactly one shipment of the line.",
+            shipments=count,
+        )
+        for n, (line, count) in enumerate(zip(invoice.lines, complete, strict=True))
+        if count != 1
+    ]
 
 
 def _check_tax_free(invoice):
