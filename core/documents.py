@@ -445,6 +445,8 @@ class Invoice:
 
     ``id`` is the 16-character GİB number and ``uuid`` the ETTN. ``xslt`` is the display stylesheet
     embedded as an ``AdditionalDocumentReference``; it is input data, never generated here.
+    ``billing_references`` are the invoices billed again (returns); ``billing_additional_references``
+    the other documents billed, such as the cash-register receipt (``DocumentTypeCode`` ``OKCBF``).
     """
 
     profile_id: str
@@ -468,6 +470,7 @@ class Invoice:
     invoice_period: Period | None = None
     order_reference: DocumentReference | None = None
     billing_references: tuple[DocumentReference, ...] = ()
+    billing_additional_references: tuple[DocumentReference, ...] = ()
     despatch_document_references: tuple[DocumentReference, ...] = ()
     receipt_document_references: tuple[DocumentReference, ...] = ()
     originator_document_references: tuple[DocumentReference, ...] = ()

@@ -9,8 +9,11 @@ import pytest
 from core import codes
 from core.documents import (
     Address,
+    Attachment,
     CustomsDeclaration,
     Delivery,
+    DocumentReference,
+    EArchiveInfo,
     GoodsItem,
     Identifier,
     Party,
@@ -20,10 +23,13 @@ from core.documents import (
 from core.tests import factories as f
 from core.tests.conftest import reference_path
 from core.ubl import build_invoice, serialize
+from core.ubl.namespaces import CAC, CBC
 from core.ubl.parse import parse_invoice
 from core.validation import rules
 from core.validation.schematron import SchematronValidator
 from core.validation.xsd import XsdValidator
+
+NS = {"cac": CAC, "cbc": CBC}
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +110,47 @@ def test_ihrackayitli_702_incomplete_line_is_refused_by_both(gib, shipment):
     ]
     assert [i.path for i in issues] == ["lines[1].deliveries"], ours
     assert "ALICIDIBSATIRKOD" in issues[0].message
+
+
+def _okc_receipt(**overrides):
+    """The ÖKC information slip an e-Arşiv invoice bills: slip number, date, the cash register's serial
+    number as the issuer's endpoint, the Z report number as the external reference."""
+    data = {
+        "id": "0042",
+        "issue_date": f.ISSUE_DATE,
+        "document_type_code": "OKCBF",
+        "document_type": "OKCBilgiFisi",
+        "document_description": ("E-ARSIV",),
+        "attachment": Attachment(external_uri="0017", character_set_code=None),
+        "valid_from": f.ISSUE_DATE,
+        "issuer_party": Party(
+            endpoint_id="JH20012345",
+            identifications=(Identifier(value=f.seller().vkn, scheme_id="VKN"),),
+            address=Address(),
+        ),
+    }
+    return DocumentReference(**(data | overrides))
+
+
+def test_cash_register_receipt_reference_is_built_and_parsed(gib):
+    invoice = f.invoice(
+        profile="EARSIVFATURA", earchive=EArchiveInfo(), billing_additional_references=(_okc_receipt(),)
+    )
+    assert _verdicts(gib, invoice) == ([], [], [])
+    root = build_invoice(invoice)
+    assert root.xpath(
+        "cac:BillingReference/cac:AdditionalDocumentReference/cbc:DocumentTypeCode/text()", namespaces=NS
+    ) == ["OKCBF"]
+    assert root.xpath("cac:BillingReference/cac:InvoiceDocumentReference", namespaces=NS) == []
+    parsed = _roundtrip(invoice)
+    assert parsed.billing_additional_references == invoice.billing_additional_references
+    assert parsed.billing_references == ()
+
+
+def test_cash_register_receipt_without_its_type_name_is_refused_by_gib(gib):
+    invoice = f.invoice(
+        profile="EARSIVFATURA",
+        earchive=EArchiveInfo(),
+        billing_additional_references=(_okc_receipt(document_type=None),),
+    )
+    assert "BillingReferenceCheck" in _verdicts(gib, invoice)[1]

@@ -478,6 +478,8 @@ def build_invoice(invoice):
         cbc(node, "OrderTypeCode", order.document_type_code)
     for reference in invoice.billing_references:
         add_document_reference(cac(root, "BillingReference"), "InvoiceDocumentReference", reference)
+    for reference in invoice.billing_additional_references:
+        add_document_reference(cac(root, "BillingReference"), "AdditionalDocumentReference", reference)
     for element, references in (
         ("DespatchDocumentReference", invoice.despatch_document_references),
         ("ReceiptDocumentReference", invoice.receipt_document_references),

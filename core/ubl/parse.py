@@ -737,6 +737,7 @@ def invoice_from_element(el):
         invoice_period=_period(_find(el, "cac:InvoicePeriod")),
         order_reference=_order_reference(_find(el, "cac:OrderReference")),
         billing_references=_references(el, "cac:BillingReference/cac:InvoiceDocumentReference"),
+        billing_additional_references=_references(el, "cac:BillingReference/cac:AdditionalDocumentReference"),
         despatch_document_references=_references(el, "cac:DespatchDocumentReference"),
         receipt_document_references=_references(el, "cac:ReceiptDocumentReference"),
         originator_document_references=_references(el, "cac:OriginatorDocumentReference"),
