@@ -285,11 +285,22 @@ class Package:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CustomsDeclaration:
+    """``cac:CustomsDeclaration``: on an İHRAÇ KAYITLI line under 702 the issuer party carries the
+    DİİB line codes (``ALICIDIBSATIRKOD``, ``SATICIDIBSATIRKOD``) GİB checks."""
+
+    id: str
+    issuer_party: Party | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TransportHandlingUnit:
-    """Packages of an export line, or trailers (``DORSEPLAKA``) of a despatch."""
+    """Packages of an export line, trailers (``DORSEPLAKA``) of a despatch, or the customs
+    declaration of an İHRAÇ KAYITLI line."""
 
     packages: tuple[Package, ...] = ()
     transport_equipment_ids: tuple[Identifier, ...] = ()
+    customs_declarations: tuple[CustomsDeclaration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -434,6 +445,8 @@ class Invoice:
 
     ``id`` is the 16-character GİB number and ``uuid`` the ETTN. ``xslt`` is the display stylesheet
     embedded as an ``AdditionalDocumentReference``; it is input data, never generated here.
+    ``billing_references`` are the invoices billed again (returns); ``billing_additional_references``
+    the other documents billed, such as the cash-register receipt (``DocumentTypeCode`` ``OKCBF``).
     """
 
     profile_id: str
@@ -457,6 +470,7 @@ class Invoice:
     invoice_period: Period | None = None
     order_reference: DocumentReference | None = None
     billing_references: tuple[DocumentReference, ...] = ()
+    billing_additional_references: tuple[DocumentReference, ...] = ()
     despatch_document_references: tuple[DocumentReference, ...] = ()
     receipt_document_references: tuple[DocumentReference, ...] = ()
     originator_document_references: tuple[DocumentReference, ...] = ()

@@ -14,6 +14,8 @@ from ..core.validation import package
 PARAM_DIR = "l10n_tr_edoc.gib_package_dir"
 PARAM_RECORDS = "l10n_tr_edoc.gib_package_records"
 PARAM_URLS = {"ubl": "l10n_tr_edoc.gib_package_url_ubl", "efatura": "l10n_tr_edoc.gib_package_url_efatura"}
+IMPACT_DAYS = 30
+UNSENT_STATES = ("draft", "ready", "send_failed")
 
 
 class ResConfigSettings(models.TransientModel):
@@ -89,7 +91,79 @@ class ResConfigSettings(models.TransientModel):
             ) from error
         params.set_param(PARAM_DIR, str(folder))
         params.set_param(PARAM_RECORDS, package.records_json(records))
-        return {"type": "ir.actions.client", "tag": "reload"}
+        return self._l10n_tr_edoc_gib_package_impact_notification(folder)
+
+    def action_l10n_tr_edoc_gib_package_impact(self):
+        """For a package folder entered by hand: what the configured package would refuse."""
+        self.ensure_one()
+        folder = self.l10n_tr_edoc_gib_package_dir
+        if not package.is_package(folder):
+            raise UserError(self.env._("%(folder)s is not a GİB package folder.", folder=folder or ""))
+        return self._l10n_tr_edoc_gib_package_impact_notification(folder)
+
+    def _l10n_tr_edoc_gib_package_impact(self, folder, days=IMPACT_DAYS):
+        """The outgoing documents GİB's package in ``folder`` would refuse, each checked by the release in
+        force on its IssueDate: the unsent ones and those sent in the last ``days`` days, as
+        ``[(document, messages)]``. A new release is judged on real documents before it is trusted."""
+        since = fields.Datetime.now() - timedelta(days=days)
+        documents = self.env["l10n_tr_edoc.document"].search(
+            [
+                ("direction", "=", "out"),
+                ("xml_attachment_id", "!=", False),
+                "|",
+                ("state", "in", UNSENT_STATES),
+                ("create_date", ">=", since),
+            ],
+            order="id",
+        )
+        if not documents:
+            return []
+        try:
+            results = package.validate_in_child(
+                [document.xml_attachment_id.raw for document in documents], folder
+            )
+        except EdocError as error:
+            raise UserError(
+                self.env._(
+                    "The documents could not be checked against the package: %(error)s", error=error.message
+                )
+            ) from error
+        return [
+            (document, package.result_messages(result))
+            for document, result in zip(documents, results, strict=True)
+            if not result.get("ok")
+        ]
+
+    def _l10n_tr_edoc_gib_package_impact_notification(self, folder):
+        """The impact report as a sticky notification, then the settings reload on the new package."""
+        impact = self._l10n_tr_edoc_gib_package_impact(folder)
+        if impact:
+            message = self.env._(
+                "Under this GİB package %(count)s unsent or recently sent documents would be refused:\n"
+                "%(lines)s",
+                count=len(impact),
+                lines="\n".join(
+                    f"- {document.display_name}: {messages[0] if messages else ''}"
+                    for document, messages in impact
+                ),
+            )
+        else:
+            message = self.env._(
+                "No unsent document and no document sent in the last %(days)s days is refused by this GİB "
+                "package.",
+                days=IMPACT_DAYS,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("GİB package impact"),
+                "message": message,
+                "type": "warning" if impact else "success",
+                "sticky": bool(impact),
+                "next": {"type": "ir.actions.client", "tag": "reload"},
+            },
+        }
 
 
 class AccountMove(models.Model):

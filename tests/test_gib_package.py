@@ -94,6 +94,33 @@ class TestL10nTrEdocGibPackage(L10nTrEdocOutgoingCase):
         with self.assertRaisesRegex(UserError, "CurrencyCode"):
             bad.action_l10n_tr_edoc_send()
 
+    def test_new_package_reports_the_documents_it_would_refuse(self):
+        good = self._post(self.registered)
+        self._send(good)
+        self.assertTrue(good.l10n_tr_edoc_document_id.xml_attachment_id)
+        action = self._download()
+        self.assertEqual(action["params"]["type"], "success", action["params"]["message"])
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.client", "tag": "reload"})
+
+        # GİB's currency list lacks ZiG: the package keeps this one unsent, with its XML
+        bad = self._post(self.registered, currency_id=self.setup_other_currency("ZIG").id)
+        bad._l10n_tr_edoc_send()
+        document = bad.l10n_tr_edoc_document_id
+        self.assertEqual(document.state, "ready")
+        settings = self.env["res.config.settings"].create({})
+        impact = settings._l10n_tr_edoc_gib_package_impact(settings.l10n_tr_edoc_gib_package_dir)
+        self.assertEqual([found for found, _messages in impact], [document])
+        self.assertIn("ZIG", "\n".join(impact[0][1]))
+        action = settings.action_l10n_tr_edoc_gib_package_impact()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertTrue(action["params"]["sticky"])
+        self.assertIn(document.display_name, action["params"]["message"])
+        self.assertNotIn(good.l10n_tr_edoc_document_id.display_name, action["params"]["message"])
+
+        settings.l10n_tr_edoc_gib_package_dir = str(self.root)
+        with self.assertRaisesRegex(UserError, "is not a GİB package folder"):
+            settings.action_l10n_tr_edoc_gib_package_impact()
+
     def test_zip_slip_is_refused_and_nothing_changes(self):
         self._download()
         before = (self.params.get_param(PARAM_DIR), self.params.get_param(PARAM_RECORDS))

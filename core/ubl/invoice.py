@@ -356,6 +356,11 @@ def add_shipment(parent, shipment, currency):
             cbc(package_node, "PackagingTypeCode", package.packaging_type_code)
         for equipment in unit.transport_equipment_ids:
             cbc(cac(unit_node, "TransportEquipment"), "ID", equipment.value, schemeID=equipment.scheme_id)
+        for declaration in unit.customs_declarations:
+            declaration_node = cac(unit_node, "CustomsDeclaration")
+            cbc(declaration_node, "ID", declaration.id)
+            if declaration.issuer_party:
+                add_party(declaration_node, "IssuerParty", declaration.issuer_party)
 
 
 def add_delivery(parent, delivery, currency):
@@ -473,6 +478,8 @@ def build_invoice(invoice):
         cbc(node, "OrderTypeCode", order.document_type_code)
     for reference in invoice.billing_references:
         add_document_reference(cac(root, "BillingReference"), "InvoiceDocumentReference", reference)
+    for reference in invoice.billing_additional_references:
+        add_document_reference(cac(root, "BillingReference"), "AdditionalDocumentReference", reference)
     for element, references in (
         ("DespatchDocumentReference", invoice.despatch_document_references),
         ("ReceiptDocumentReference", invoice.receipt_document_references),

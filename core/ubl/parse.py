@@ -502,6 +502,14 @@ def _transport_handling_unit(el):
     return d.TransportHandlingUnit(
         packages=tuple(_package(n) for n in _all(el, "cac:ActualPackage")),
         transport_equipment_ids=tuple(_identifier(n) for n in _all(el, "cac:TransportEquipment/cbc:ID")),
+        customs_declarations=tuple(_customs_declaration(n) for n in _all(el, "cac:CustomsDeclaration")),
+    )
+
+
+def _customs_declaration(el):
+    return d.CustomsDeclaration(
+        id=_need(_text(el, "cbc:ID"), el, "cbc:ID"),
+        issuer_party=_party(_find(el, "cac:IssuerParty")),
     )
 
 
@@ -729,6 +737,7 @@ def invoice_from_element(el):
         invoice_period=_period(_find(el, "cac:InvoicePeriod")),
         order_reference=_order_reference(_find(el, "cac:OrderReference")),
         billing_references=_references(el, "cac:BillingReference/cac:InvoiceDocumentReference"),
+        billing_additional_references=_references(el, "cac:BillingReference/cac:AdditionalDocumentReference"),
         despatch_document_references=_references(el, "cac:DespatchDocumentReference"),
         receipt_document_references=_references(el, "cac:ReceiptDocumentReference"),
         originator_document_references=_references(el, "cac:OriginatorDocumentReference"),

@@ -12,6 +12,7 @@ every rule is ``readme/RULES.md``.
 """
 
 import dataclasses
+import datetime as dt
 import itertools
 import re
 import uuid as uuid_module
@@ -116,6 +117,10 @@ MIRRORS_20260701 = {
     "tr_edoc.rule.despatch.plate_scheme_invalid": "LicensePlateIDSchemeIDCheck",
     "tr_edoc.rule.despatch.plate_format": "LicensePlateIDSchemeIDCheck",
     "tr_edoc.rule.despatch.plate_missing": "LicensePlateIDCheck",
+    "tr_edoc.rule.charging.period_missing": "EnerjiInvoicePeriodCheck",
+    "tr_edoc.rule.charging.esu_report_missing": "EnerjiESURaporIDCheck",
+    "tr_edoc.rule.charging.plate_missing": "EnerjiPartyIdentificationPlakaCheck",
+    "tr_edoc.rule.charging.serial_missing": "EnerjiItemInstanceSerialIDCheck",
 }
 """Mirrors of rules GİB added in release 20260701; ``test_gib_agreement`` proves them on that release."""
 
@@ -796,37 +801,40 @@ def _line_issue(n, line, code, message, **params):
     return _issue(code, f"lines[{n}].item.additional_item_ids", f"Line {line.id}: {message}", **params)
 
 
-def _check_702(invoice):
-    """GİB wants, on every line of an İHRAÇ KAYITLI sale under 702, the 12-digit GTİP and the buyer's DİİB
-    line code (``CustomsDeclaration/IssuerParty`` ALICIDIBSATIRKOD), which the core cannot write yet: say
-    so instead of letting GİB refuse it."""
-    issues = []
-    for n, line in enumerate(invoice.lines):
-        gtips = [
-            g.required_customs_id.strip()
-            for d in line.deliveries
-            if d.shipment
-            for g in d.shipment.goods_items
-            if not _blank(g.required_customs_id)
-        ]
-        if not any(len(g) == 12 for g in gtips):
-            issues.append(
-                _issue(
-                    "export.gtip_702_missing",
-                    f"lines[{n}].deliveries",
-                    f"Line {line.id}: an İHRAÇ KAYITLI sale with exemption 702 needs the 12-digit GTİP of "
-                    "the goods.",
-                )
-            )
-    issues.append(
-        _issue(
-            "export.diib_line_code_unsupported",
-            "lines",
-            "An İHRAÇ KAYITLI sale with exemption 702 needs the buyer's DİİB line code (ALICIDIBSATIRKOD) on "
-            "every line, which cannot be entered yet; issue this invoice from the integrator's portal.",
-        )
+def _702_shipment_complete(shipment):
+    """GİB's 702 test for one shipment: a 12-character GTİP and an 11-character ALICIDIBSATIRKOD."""
+    gtip = any(len((g.required_customs_id or "").strip()) == 12 for g in shipment.goods_items)
+    line_code = any(
+        i.scheme_id == "ALICIDIBSATIRKOD" and len((i.value or "").strip()) == 11
+        for unit in shipment.transport_handling_units
+        for declaration in unit.customs_declarations
+        if declaration.issuer_party
+        for i in declaration.issuer_party.identifications
     )
-    return issues
+    return gtip and line_code
+
+
+def _check_702(invoice):
+    """GİB counts, under 702, the line shipments carrying both the 12-character GTİP and the buyer's
+    11-character DİİB line code (``CustomsDeclaration/IssuerParty`` ALICIDIBSATIRKOD) and wants as many
+    as there are lines; name each line that has none or more than one."""
+    complete = [
+        sum(1 for d in line.deliveries if d.shipment and _702_shipment_complete(d.shipment))
+        for line in invoice.lines
+    ]
+    if sum(complete) == len(invoice.lines):
+        return []
+    return [
+        _issue(
+            "export.gtip_702_missing",
+            f"lines[{n}].deliveries",
+            f"Line {line.id}: an İHRAÇ KAYITLI sale with exemption 702 needs the 12-digit GTİP of the goods "
+            "and the buyer's 11-digit DİİB line code (ALICIDIBSATIRKOD) in exactly one shipment of the line.",
+            shipments=count,
+        )
+        for n, (line, count) in enumerate(zip(invoice.lines, complete, strict=True))
+        if count != 1
+    ]
 
 
 def _check_tax_free(invoice):
@@ -953,6 +961,68 @@ def _check_profile_content(invoice, release):
         sub.exemption_reason_code == "702" for total in invoice.tax_totals for sub in total.subtotals
     ):
         issues += _check_702(invoice)
+    if type_code in {_T.SARJ, _T.SARJANLIK} and release != codes.R20260312:
+        issues += _check_charging(invoice)
+    return issues
+
+
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_CHARGING_PLATE = re.compile(r"[A-Z0-9_-]{1,50}")
+
+
+def _check_charging(invoice):
+    """Electric-vehicle charging (SARJ, SARJANLIK) since GİB's release of 1 July 2026: the session with
+    start and end time, the car's plate on the buyer, the ESU report (SARJ) or the charge point's serial
+    number on every line (SARJANLIK)."""
+    issues = []
+    period = invoice.invoice_period
+    earliest = dt.date(2005, 1, 1)
+    if (
+        period is None
+        or None in (period.start_date, period.start_time, period.end_date, period.end_time)
+        or min(period.start_date, period.end_date) < earliest
+    ):
+        issues.append(
+            _issue(
+                "charging.period_missing",
+                "invoice_period",
+                "A charging invoice needs the charging period: start date and time, end date and time.",
+            )
+        )
+    plates = (
+        [i for i in invoice.customer.identifications if i.scheme_id == "PLAKA"] if invoice.customer else []
+    )
+    if len(plates) != 1 or not _CHARGING_PLATE.fullmatch((plates[0].value or "").strip()):
+        issues.append(
+            _issue(
+                "charging.plate_missing",
+                "customer.identifications",
+                "A charging invoice needs exactly one plate of the charged vehicle (PLAKA) on the buyer, in "
+                "capital letters and digits without spaces (e.g. 06ABC123).",
+            )
+        )
+    if invoice.invoice_type_code == _T.SARJ and not any(
+        r.scheme_id == "ESURaporID" and _GUID.fullmatch((r.id or "").strip())
+        for r in invoice.additional_document_references
+    ):
+        issues.append(
+            _issue(
+                "charging.esu_report_missing",
+                "additional_document_references",
+                "A SARJ invoice needs the charge point's ESU report number (ESURaporID, a UUID) as a "
+                "document reference.",
+            )
+        )
+    if invoice.invoice_type_code == _T.SARJANLIK:
+        issues += [
+            _issue(
+                "charging.serial_missing",
+                f"lines[{n}].item.instances",
+                f"Line {line.id}: a SARJANLIK invoice needs the charge point's serial number on every line.",
+            )
+            for n, line in enumerate(invoice.lines)
+            if not any(not _blank(i.serial_id) for i in (line.item.instances if line.item else ()))
+        ]
     return issues
 
 
