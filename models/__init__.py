@@ -58,3 +58,5 @@ from . import l10n_tr_edoc_zreport
 from . import l10n_tr_edoc_account_session
 from . import l10n_tr_edoc_account_polling
 from . import l10n_tr_edoc_document_export
+from . import l10n_tr_edoc_account_earchive_report
+from . import ir_ui_menu

@@ -17,6 +17,8 @@ REMOTE_SANDBOX_PARAM = "l10n_tr_edoc.allow_remote_sandbox"
 DESTINATION_FIELDS = ("provider", "environment", "sandbox_url")
 """Where the credentials go: changing any of them is changing who receives the password."""
 CREDENTIAL_FIELDS = ("username", "password", "api_key")
+MENU_FIELDS = ("provider", "active", "company_id")
+"""What decides which capability menus a user sees (``ir.ui.menu._load_menus_blacklist``)."""
 
 
 class L10nTrEdocAccount(models.Model):
@@ -230,7 +232,21 @@ class L10nTrEdocAccount(models.Model):
                         user=self.env.user.name,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if any(name in vals for name in MENU_FIELDS):
+            self.env.registry.clear_cache()
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        self.env.registry.clear_cache()  # the menus follow the providers' capabilities
+        return accounts
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     def _l10n_tr_edoc_endpoints(self):
         self.ensure_one()

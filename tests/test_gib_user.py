@@ -2,6 +2,7 @@ import itertools
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..core.errors import EdocError
@@ -340,3 +341,26 @@ class TestProviderCapabilities(L10nTrEdocCase):
         self.edoc_account.provider = "sandbox"
         picking.invalidate_recordset(["l10n_tr_edoc_despatch_enabled"])
         self.assertTrue(picking.l10n_tr_edoc_despatch_enabled)
+
+    def test_menus_follow_the_providers_capabilities(self):
+        def shown(xmlid):
+            return self.env.ref(xmlid).id in Menu.load_menus(False)
+
+        Menu = self.env["ir.ui.menu"].with_user(self.env.ref("base.user_admin"))
+        self.env.ref("base.user_admin").company_ids = [Command.link(self.company.id)]
+        ledger, users = (
+            "l10n_tr_edoc.menu_l10n_tr_edoc_ledger_period",
+            "l10n_tr_edoc.menu_l10n_tr_edoc_gib_user",
+        )
+        self.assertTrue(shown(ledger))
+        self.assertTrue(shown(users))
+        self.edoc_account.provider = "sandbox_nilvera"
+        self.assertFalse(shown(ledger))
+        self.assertTrue(shown(users))
+        hidden = {
+            self.env["ir.model.data"]._xmlid_to_res_id(x)
+            for x in ("l10n_tr_edoc.menu_l10n_tr_edoc_vehicle", ledger)
+        }
+        self.assertLessEqual(hidden, set(Menu._load_menus_blacklist()))
+        self.edoc_account.active = False
+        self.assertFalse(shown(users))

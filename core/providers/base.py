@@ -18,6 +18,7 @@ EINVOICE = "einvoice"
 EARCHIVE = "earchive"
 EARCHIVE_CANCEL = "earchive_cancel"
 EARCHIVE_REPORTS = "earchive_reports"
+EARCHIVE_REPORT_REQUEST = "earchive_report_request"  # ask for the report, set its sending day
 DESPATCH = "despatch"
 RECEIPT_ADVICE = "receipt_advice"
 APPLICATION_RESPONSE = "application_response"

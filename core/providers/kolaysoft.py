@@ -42,6 +42,7 @@ from .base import (
     CREDIT,
     EARCHIVE,
     EARCHIVE_CANCEL,
+    EARCHIVE_REPORT_REQUEST,
     EINVOICE,
     SIGNED_APPLICATION_RESPONSE,
     USER_LIST,
@@ -145,6 +146,7 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
             CREDIT,
             ZREPORT,
             USER_LIST,
+            EARCHIVE_REPORT_REQUEST,
         }
     )
 
