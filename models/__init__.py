@@ -58,3 +58,4 @@ from . import l10n_tr_edoc_zreport
 from . import l10n_tr_edoc_account_session
 from . import l10n_tr_edoc_account_polling
 from . import l10n_tr_edoc_document_export
+from . import account_move_send_earsivbelge

@@ -311,7 +311,14 @@ class AccountMove(models.Model):
 
     def action_l10n_tr_edoc_send_receipt(self):
         """Send the e-SMM / e-MM of posted moves (again after a failure, with the same number)."""
-        errors = []
+        if errors := self._l10n_tr_edoc_send_receipts():
+            raise UserError("\n".join(errors.values()))
+        return True
+
+    def _l10n_tr_edoc_send_receipts(self):
+        """Send the receipts of ``self``; returns ``{move: error text}`` for those that did not go
+        (Send & Print shows them per move instead of failing the whole batch)."""
+        errors = {}
         for move in self:
             if move.state != "posted" or not move.l10n_tr_edoc_receipt_kind:
                 raise UserError(
@@ -325,16 +332,14 @@ class AccountMove(models.Model):
                 continue
             if error := move._l10n_tr_edoc_receipt_generate(document):
                 document.write({"error_code": "tr_edoc.earsivbelge.check", "error_message": error})
-                errors.append(error)
+                errors[move] = error
                 continue
             document._l10n_tr_edoc_apply_event("submit")
             if self.env["account.move.send"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if error := document._l10n_tr_edoc_receipt_submit(account, move._l10n_tr_edoc_receipt_delivery()):
-                errors.append(error)
-        if errors:
-            raise UserError("\n".join(errors))
-        return True
+                errors[move] = error
+        return errors
 
     def action_l10n_tr_edoc_receipt_status(self):
         documents = self.l10n_tr_edoc_document_ids.filtered(

@@ -271,3 +271,29 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         self.assertIn("Müstahsil Makbuzu", text)
         self.assertIn("28770.00", text, "the net paid to the farmer")
         self.assertEqual(decode_qr(pdf_pages(pdf)[0]), qr_text(qr_payload(self._sent_xml(move))))
+
+    def test_send_and_print_sends_the_smm_and_mails_its_printout(self):
+        move = self._smm()
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        self.assertIn("tr_edoc_receipt", wizard.extra_edis)
+        self.assertNotIn("tr_edoc", wizard.extra_edis, "an e-SMM is not an e-Fatura / e-Arşiv")
+        self.assertIn("email", wizard.sending_methods)
+        sent = self.sandbox.request_count("SendSmm")
+        wizard.action_send_and_print()
+        document = move.l10n_tr_edoc_document_id
+        self.assertEqual((document.kind, document.state), ("smm", "sent"))
+        self.assertEqual(self.sandbox.request_count("SendSmm"), sent + 1)
+        pdf = move.invoice_pdf_report_id
+        self.assertEqual(pdf.name, f"{document.name}.pdf")
+        # tests render reports as HTML: the receipt's printout is readable in it
+        self.assertIn(document.name.encode(), pdf.raw)
+        self.assertIn(b"Serbest Meslek Makbuzu", pdf.raw)
+        self.assertFalse(document.pdf_attachment_id, "the integrator's PDF is not shadowed by ours")
+        self.assertFalse(
+            "tr_edoc_receipt" in self.env["account.move.send"]._get_default_extra_edis(move),
+            "a sent receipt is not offered again",
+        )
