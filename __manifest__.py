@@ -50,6 +50,7 @@
         "views/account_move_earsivbelge_views.xml",
         "views/l10n_tr_edoc_ledger_views.xml",
         "views/l10n_tr_edoc_zreport_views.xml",
+        "report/l10n_tr_edoc_receipt_report.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

@@ -1,4 +1,4 @@
-"""GİB Karekod: the QR code printed on e-Fatura, e-Arşiv and e-İrsaliye copies.
+"""GİB Karekod: the QR code printed on e-Fatura, e-Arşiv, e-İrsaliye, e-SMM and e-MM copies.
 
 GİB's Karekod standard puts a flat JSON object in the code so that a phone can check a printout against
 the document: who issued it to whom, its number and ETTN, and the amounts, with one ``kdvmatrah(rate)`` /
@@ -15,6 +15,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from .codes import KDV
 from .documents import DespatchAdvice, round_amount
+from .earsivbelge import Receipt
 
 
 def _amount(value):
@@ -77,10 +78,36 @@ def _despatch_payload(advice):
     }
 
 
+def _receipt_payload(receipt):
+    """GİB prints no Karekod standard for EARSIVBELGE: the invoice keys are reused, with the gross
+    (``brut``), one ``vergi(code,rate)`` per added tax or deduction and the net paid, so the code
+    can be checked against the receipt's XML the same way."""
+    payload = {
+        "vkntckn": receipt.supplier.tax_id or "",
+        "avkntckn": receipt.customer.tax_id or "",
+        "senaryo": receipt.profile_id,
+        "tip": receipt.kind,
+        "tarih": receipt.issue_date.isoformat(),
+        "no": receipt.id,
+        "ettn": receipt.uuid,
+        "parabirimi": receipt.currency,
+        "brut": _amount(receipt.line_extension_amount),
+    }
+    for tax in receipt.taxes:
+        payload[f"vergi({tax.code},{_rate(tax.percent)})"] = _amount(tax.amount)
+    for tax in receipt.withholdings:
+        payload[f"tevkifat({tax.code},{_rate(tax.percent)})"] = _amount(tax.amount)
+    payload["odenecek"] = _amount(receipt.payable_amount)
+    return payload
+
+
 def qr_payload(document):
-    """The Karekod fields of an invoice (e-Fatura / e-Arşiv) or of a despatch advice, in GİB's order."""
+    """The Karekod fields of an invoice (e-Fatura / e-Arşiv), a despatch advice or an e-SMM / e-MM
+    receipt, in GİB's order."""
     if isinstance(document, DespatchAdvice):
         return _despatch_payload(document)
+    if isinstance(document, Receipt):
+        return _receipt_payload(document)
     return _invoice_payload(document)
 
 

@@ -60,3 +60,4 @@ from . import l10n_tr_edoc_account_polling
 from . import l10n_tr_edoc_document_export
 from . import l10n_tr_edoc_account_earchive_report
 from . import ir_ui_menu
+from . import account_move_send_earsivbelge

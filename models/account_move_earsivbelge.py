@@ -1,3 +1,4 @@
+import base64
 import dataclasses
 import datetime
 import uuid as uuidlib
@@ -11,14 +12,16 @@ from ..core import earsivbelge as eb
 from ..core.errors import EdocError, UnknownOutcome
 from ..core.providers.base import EMM, ESMM
 from ..core.providers.registry import get_provider_class
+from ..core.qr import qr_payload, qr_png
 from ..core.states import EARSIVBELGE, ISTANBUL, allowed_events
 from ..core.ubl import serialize
-from ..core.ubl.earsivbelge import build_receipt
+from ..core.ubl.earsivbelge import build_receipt, parse_receipt
 from .account_move_outgoing import _amount, _unit_code
 from .res_partner import normalize_tax_id
 
 RECEIPT_KINDS = [("smm", "e-SMM (Serbest Meslek Makbuzu)"), ("emm", "e-MM (Müstahsil Makbuzu)")]
 TYPE_CODES = {"smm": eb.SMM, "emm": eb.MM}
+RECEIPT_REPORT = "l10n_tr_edoc.action_report_l10n_tr_edoc_receipt"
 CAPABILITIES = {"smm": ESMM, "emm": EMM}
 SENDABLE = ("draft", "ready", "send_failed")
 POLLED = ("sent", "unknown", "delivered", "reported", "cancel_requested")
@@ -308,7 +311,14 @@ class AccountMove(models.Model):
 
     def action_l10n_tr_edoc_send_receipt(self):
         """Send the e-SMM / e-MM of posted moves (again after a failure, with the same number)."""
-        errors = []
+        if errors := self._l10n_tr_edoc_send_receipts():
+            raise UserError("\n".join(errors.values()))
+        return True
+
+    def _l10n_tr_edoc_send_receipts(self):
+        """Send the receipts of ``self``; returns ``{move: error text}`` for those that did not go
+        (Send & Print shows them per move instead of failing the whole batch)."""
+        errors = {}
         for move in self:
             if move.state != "posted" or not move.l10n_tr_edoc_receipt_kind:
                 raise UserError(
@@ -322,16 +332,14 @@ class AccountMove(models.Model):
                 continue
             if error := move._l10n_tr_edoc_receipt_generate(document):
                 document.write({"error_code": "tr_edoc.earsivbelge.check", "error_message": error})
-                errors.append(error)
+                errors[move] = error
                 continue
             document._l10n_tr_edoc_apply_event("submit")
             if self.env["account.move.send"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if error := document._l10n_tr_edoc_receipt_submit(account, move._l10n_tr_edoc_receipt_delivery()):
-                errors.append(error)
-        if errors:
-            raise UserError("\n".join(errors))
-        return True
+                errors[move] = error
+        return errors
 
     def action_l10n_tr_edoc_receipt_status(self):
         documents = self.l10n_tr_edoc_document_ids.filtered(
@@ -344,12 +352,29 @@ class AccountMove(models.Model):
         return True
 
     def action_l10n_tr_edoc_cancel_receipt(self):
-        """Cancel the receipt at İzibiz: withdrawn if GİB has not had it yet, else reported as
-        cancelled; the move is cancelled once İzibiz confirms."""
+        """The cancel wizard, which asks for the reason."""
+        self.ensure_one()
+        self._l10n_tr_edoc_cancellable_receipt()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel e-SMM / e-MM Receipt"),
+            "res_model": "l10n_tr_edoc.receipt.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def _l10n_tr_edoc_cancellable_receipt(self):
         self.ensure_one()
         document = self.l10n_tr_edoc_document_id
         if document.kind not in ("smm", "emm") or document.state not in ("sent", "delivered", "reported"):
             raise UserError(self.env._("Only a receipt the integrator holds can be cancelled."))
+        return document
+
+    def _l10n_tr_edoc_cancel_receipt(self, reason):
+        """Cancel the receipt at İzibiz: withdrawn if GİB has not had it yet, else reported as
+        cancelled; the move is cancelled once İzibiz confirms, the reason goes to the chatter."""
+        document = self._l10n_tr_edoc_cancellable_receipt()
         provider = document.account_id._l10n_tr_edoc_get_provider()
         try:
             result = provider.cancel_receipts(
@@ -361,6 +386,9 @@ class AccountMove(models.Model):
         document._l10n_tr_edoc_log_exchanges("cancel", result.exchanges)
         document._l10n_tr_edoc_apply_event("cancel")
         document._l10n_tr_edoc_receipt_poll(provider)
+        self.message_post(
+            body=self.env._("Receipt %(number)s cancelled: %(reason)s", number=document.name, reason=reason)
+        )
         return True
 
     def action_l10n_tr_edoc_receipt_pdf(self):
@@ -401,6 +429,67 @@ class AccountMove(models.Model):
             "url": f"/web/content/{document.pdf_attachment_id.id}?download=true",
             "target": "download",
         }
+
+    # -- our own printout ----------------------------------------------------------------------
+
+    def _l10n_tr_edoc_receipt_xml(self):
+        """The XML of the move's receipt, once it is generated (numbered); a UserError otherwise."""
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_ids.filtered(
+            lambda d: d.kind == self.l10n_tr_edoc_receipt_kind and d.xml_attachment_id
+        )[-1:]
+        if not self.l10n_tr_edoc_receipt_kind or not document:
+            raise UserError(
+                self.env._("%(move)s has no e-SMM / e-MM receipt to print yet.", move=self.display_name)
+            )
+        return document.xml_attachment_id.with_context(bin_size=False).raw
+
+    @api.model
+    def _l10n_tr_edoc_print_party(self, party):
+        address = party.address
+        lines = [
+            address.street_name,
+            address.building_number,
+            address.city_subdivision_name,
+            address.city_name,
+        ]
+        person = party.person
+        return {
+            "name": party.name or (person and f"{person.first_name} {person.family_name}") or "",
+            "tax_id": party.tax_id or "",
+            "tax_office": party.tax_office or "",
+            "address": " ".join(dict.fromkeys(p for p in lines if p)) if address else "",
+        }
+
+    def _l10n_tr_edoc_receipt_print_values(self):
+        """What the printout shows, read back from the sent XML (never from the move, which may have
+        changed), with the Karekod of that XML."""
+        self.ensure_one()
+        try:
+            receipt = parse_receipt(self._l10n_tr_edoc_receipt_xml())
+            qr = base64.b64encode(qr_png(qr_payload(receipt))).decode("ascii")
+        except EdocError as error:
+            raise UserError(
+                self.env._(
+                    "This receipt cannot be printed: %(reason)s",
+                    reason=self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error),
+                )
+            ) from error
+        return {
+            "receipt": receipt,
+            "title": self.env._("e-Serbest Meslek Makbuzu")
+            if receipt.kind == eb.SMM
+            else self.env._("e-Müstahsil Makbuzu"),
+            "supplier": self._l10n_tr_edoc_print_party(receipt.supplier),
+            "customer": self._l10n_tr_edoc_print_party(receipt.customer),
+            "qr": qr,
+        }
+
+    def action_l10n_tr_edoc_print_receipt(self):
+        for move in self:
+            move._l10n_tr_edoc_receipt_print_values()
+        # GİB's layout, not the company's: no document layout to configure first.
+        return self.env.ref(RECEIPT_REPORT).report_action(self, config=False)
 
     @api.model
     def _cron_l10n_tr_edoc_poll_receipts(self):

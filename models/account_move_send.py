@@ -92,5 +92,11 @@ class AccountMoveSend(models.AbstractModel):
         super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
         document = invoice.l10n_tr_edoc_document_id
         values = invoice_data.get("pdf_attachment_values")
-        if values and document and document._l10n_tr_edoc_keeps_pdf():
+        # an e-SMM / e-MM is printed by its own report (account_move_send_earsivbelge.py)
+        if (
+            values
+            and document
+            and not invoice.l10n_tr_edoc_receipt_kind
+            and document._l10n_tr_edoc_keeps_pdf()
+        ):
             values.update({"raw": document._l10n_tr_edoc_pdf(), "name": f"{document.name}.pdf"})

@@ -1,5 +1,8 @@
+import io
 from datetime import timedelta
 from decimal import Decimal
+
+from pypdf import PdfReader
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -7,6 +10,8 @@ from odoo.tests import Form, tagged
 from ..core import earsivbelge as eb
 from ..core.providers.base import EMM, ESMM
 from ..core.providers.registry import get_provider_class
+from ..core.qr import qr_payload, qr_text
+from ..core.tests.render_helpers import decode_qr, pdf_pages
 from ..core.ubl.earsivbelge import parse_receipt
 from ..models.l10n_tr_edoc_dashboard import MOVE_DOMAINS
 from .common import L10nTrEdocCase
@@ -100,6 +105,13 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         move.action_post()
         return move
 
+    def _cancel(self, move, reason):
+        action = move.action_l10n_tr_edoc_cancel_receipt()
+        self.assertEqual(action["res_model"], "l10n_tr_edoc.receipt.cancel.wizard")
+        with Form(self.env[action["res_model"]].with_context(**action["context"])) as form:
+            form.reason = reason
+        return form.record
+
     def _sent_xml(self, move):
         return parse_receipt(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
 
@@ -139,7 +151,10 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         self.assertTrue(document.event_ids.filtered(lambda e: e.operation == "SendSmm"))
 
         # second case: a reported e-SMM is cancelled (reported to GİB as cancelled)
-        move.action_l10n_tr_edoc_cancel_receipt()
+        wizard = self._cancel(move, "Hatalı müşteri")
+        self.assertTrue(wizard.reported)
+        wizard.action_confirm()
+        self.assertIn("Hatalı müşteri", move.message_ids[:1].body)
         self.assertEqual(document.state, "cancelled")
         self.assertEqual(move.state, "cancel")
 
@@ -170,7 +185,9 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         move.action_l10n_tr_edoc_update_status()
         self.assertEqual(document.state, "delivered")
         # not reported yet: withdrawn, so GİB never hears of it
-        move.action_l10n_tr_edoc_cancel_receipt()
+        wizard = self._cancel(move, "Yanlış miktar")
+        self.assertFalse(wizard.reported)
+        wizard.action_confirm()
         self.assertEqual((document.state, document.gib_status_code), ("cancelled", "204"))
         self.assertEqual(move.state, "cancel")
         with self.assertRaises(UserError):
@@ -232,3 +249,51 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         self.assertFalse(move.l10n_tr_edoc_receipt_offered, "the receipt buttons are hidden")
         with self.assertRaisesRegex(UserError, "does not offer"):
             move.action_l10n_tr_edoc_send_receipt()
+
+    def test_our_printout_of_a_receipt_carries_its_number_and_karekod(self):
+        move = self._emm()
+        with self.assertRaisesRegex(UserError, "no e-SMM / e-MM receipt to print"):
+            move.action_l10n_tr_edoc_print_receipt()
+        move.action_l10n_tr_edoc_send_receipt()
+        number = move.l10n_tr_edoc_document_id.name
+        self.assertEqual(
+            move.action_l10n_tr_edoc_print_receipt()["report_name"],
+            "l10n_tr_edoc.report_l10n_tr_edoc_receipt",
+        )
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("l10n_tr_edoc.action_report_l10n_tr_edoc_receipt", move.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        self.assertIn(number, text)
+        self.assertIn("Müstahsil Makbuzu", text)
+        self.assertIn("28770.00", text, "the net paid to the farmer")
+        self.assertEqual(decode_qr(pdf_pages(pdf)[0]), qr_text(qr_payload(self._sent_xml(move))))
+
+    def test_send_and_print_sends_the_smm_and_mails_its_printout(self):
+        move = self._smm()
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        self.assertIn("tr_edoc_receipt", wizard.extra_edis)
+        self.assertNotIn("tr_edoc", wizard.extra_edis, "an e-SMM is not an e-Fatura / e-Arşiv")
+        self.assertIn("email", wizard.sending_methods)
+        sent = self.sandbox.request_count("SendSmm")
+        wizard.action_send_and_print()
+        document = move.l10n_tr_edoc_document_id
+        self.assertEqual((document.kind, document.state), ("smm", "sent"))
+        self.assertEqual(self.sandbox.request_count("SendSmm"), sent + 1)
+        pdf = move.invoice_pdf_report_id
+        self.assertEqual(pdf.name, f"{document.name}.pdf")
+        # tests render reports as HTML: the receipt's printout is readable in it
+        self.assertIn(document.name.encode(), pdf.raw)
+        self.assertIn(b"Serbest Meslek Makbuzu", pdf.raw)
+        self.assertFalse(document.pdf_attachment_id, "the integrator's PDF is not shadowed by ours")
+        self.assertFalse(
+            "tr_edoc_receipt" in self.env["account.move.send"]._get_default_extra_edis(move),
+            "a sent receipt is not offered again",
+        )

@@ -106,3 +106,16 @@ def test_bigger_boxes_give_bigger_images():
     small = Image.open(io.BytesIO(qr_png(payload, box_size=2))).size
     large = Image.open(io.BytesIO(qr_png(payload, box_size=6))).size
     assert large == (small[0] * 3, small[1] * 3)
+
+
+def test_receipt_payload_carries_gross_deductions_and_net_and_decodes():
+    from core.earsivbelge import MM
+    from core.tests.test_earsivbelge import _sample
+
+    receipt = _sample("emm/izibiz-api-documentation/mustahsil_merafonu.xml")
+    payload = qr_payload(receipt)
+    assert (payload["senaryo"], payload["tip"], payload["no"]) == ("EARSIVBELGE", MM, receipt.id)
+    assert payload["brut"] == "2000.00"
+    assert (payload["vergi(0003,4)"], payload["vergi(9040,0.1)"]) == ("80.00", "2.00")
+    assert payload["odenecek"] == "1918.00"
+    assert json.loads(_decode(qr_png(payload))) == payload
