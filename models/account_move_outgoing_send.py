@@ -1,7 +1,6 @@
 import dataclasses
 import datetime
 import logging
-import uuid as uuidlib
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,7 +8,7 @@ from odoo.exceptions import UserError
 from ..core.errors import EdocError, UnknownOutcome
 from ..core.providers.base import EarchiveDocument, OutgoingDocument
 from ..core.render import xslt_attachment
-from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text, resend_needs_new_ettn
+from ..core.states import GibOutcome, commercial_response_deadline, gib_status_text
 from ..core.ubl import build_invoice, serialize
 from .account_move_outgoing import GTB_ALIAS, GTB_VKN
 from .res_partner import normalize_tax_id
@@ -236,22 +235,9 @@ class AccountMove(models.Model):
         if self.l10n_tr_edoc_state != "rejected_by_gib":
             raise UserError(self.env._("Only an invoice GİB refused is corrected this way."))
         document = self.l10n_tr_edoc_document_id
-        refused = self.env._(
-            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
-            code=document.gib_status_code or "",
-            text=document.gib_status_text or "",
-            number=document.name,
-            uuid=document.uuid,
-        )
-        values = {}
-        if resend_needs_new_ettn(document.gib_status_code):
-            values["uuid"] = str(uuidlib.uuid4()).upper()
-            self.l10n_tr_edoc_uuid = values["uuid"]
-            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
-        else:
-            plan = self.env._("It is sent again under the same number and the same ETTN.")
-        document._l10n_tr_edoc_apply_event("correct", **values)
-        document.message_post(body=f"{refused} {plan}")
+        new_uuid, plan = document._l10n_tr_edoc_reopen_refused()
+        if new_uuid:
+            self.l10n_tr_edoc_uuid = new_uuid
         self.with_context(l10n_tr_edoc_allow_draft=True).button_draft()
         self.message_post(
             body=self.env._("Back to draft after GİB's refusal: fix it and send it again. %s", plan)

@@ -1,8 +1,17 @@
+import uuid as uuidlib
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..core.providers.base import Exchange
-from ..core.states import EXCHANGED_STATES, INITIAL_STATE, gib_status_text, machine_for, next_state
+from ..core.states import (
+    EXCHANGED_STATES,
+    INITIAL_STATE,
+    gib_status_text,
+    machine_for,
+    next_state,
+    resend_needs_new_ettn,
+)
 
 KINDS = [
     ("einvoice", "e-Fatura"),
@@ -208,3 +217,25 @@ class L10nTrEdocDocument(models.Model):
             event.write(attachments)
             events |= event
         return events
+
+    def _l10n_tr_edoc_reopen_refused(self):
+        """Back to draft after GİB refused it, under the same number as İzibiz allows: the same ETTN
+        for a refusal at GİB, a new one when the receiver's side refused it. The chatter keeps both
+        attempts. Returns ``(new ETTN or None, what happens next)``, the latter for the source's chatter."""
+        self.ensure_one()
+        refused = self.env._(
+            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
+            code=self.gib_status_code or "",
+            text=self.gib_status_text or "",
+            number=self.name,
+            uuid=self.uuid,
+        )
+        values = {}
+        if resend_needs_new_ettn(self.gib_status_code):
+            values["uuid"] = str(uuidlib.uuid4()).upper()
+            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
+        else:
+            plan = self.env._("It is sent again under the same number and the same ETTN.")
+        self._l10n_tr_edoc_apply_event("correct", **values)
+        self.message_post(body=f"{refused} {plan}")
+        return values.get("uuid"), plan

@@ -17,7 +17,7 @@ from ..core.providers.base import (
     OutgoingDocument,
 )
 from ..core.render import xslt_attachment
-from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text, resend_needs_new_ettn
+from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text
 from ..core.ubl import build_despatch_advice, serialize
 from ..core.ubl.parse import parse_receipt_advice
 from ..core.validation import validate_document
@@ -333,22 +333,9 @@ class StockPicking(models.Model):
         document = self.l10n_tr_edoc_document_id
         if not document or document.kind != "despatch" or document.state != "rejected_by_gib":
             raise UserError(self.env._("Only an e-İrsaliye GİB refused is corrected this way."))
-        refused = self.env._(
-            "Attempt refused by GİB (%(code)s %(text)s) under number %(number)s, ETTN %(uuid)s.",
-            code=document.gib_status_code or "",
-            text=document.gib_status_text or "",
-            number=document.name,
-            uuid=document.uuid,
-        )
-        values = {}
-        if resend_needs_new_ettn(document.gib_status_code):
-            values["uuid"] = str(uuid.uuid4()).upper()
-            self.l10n_tr_edoc_uuid = values["uuid"]
-            plan = self.env._("It is sent again under the same number with the new ETTN %s.", values["uuid"])
-        else:
-            plan = self.env._("It is sent again under the same number and the same ETTN.")
-        document._l10n_tr_edoc_apply_event("correct", **values)
-        document.message_post(body=f"{refused} {plan}")
+        new_uuid, _plan = document._l10n_tr_edoc_reopen_refused()
+        if new_uuid:
+            self.l10n_tr_edoc_uuid = new_uuid
         return True
 
     def _l10n_tr_edoc_send_despatch(self):
