@@ -166,11 +166,13 @@ class TestL10nTrEdocCredit(L10nTrEdocCase):
         self.assertIn("55", action["params"]["message"])
 
     def test_a_failed_connection_test_is_a_failure_in_health(self):
+        # the class set-up's GİB-list sync was a successful call: the failure must leave it as it was
+        succeeded_at = self.edoc_account.last_success_at
         self.edoc_account.password = "not-the-password"
         self.edoc_account.action_l10n_tr_edoc_test_connection()
         self.env.invalidate_all()
         self.assertEqual(self.edoc_account.connection_state, "failed")
-        self.assertFalse(self.edoc_account.last_success_at)
+        self.assertEqual(self.edoc_account.last_success_at, succeeded_at)
         self.assertTrue(self.edoc_account.last_failure_at)
         self.assertEqual(self.edoc_account.last_failure_message, self.edoc_account.last_error)
         self.assertFalse(self.edoc_account.credit_checked_at)
