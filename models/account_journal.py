@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .l10n_tr_edoc_dashboard import MOVE_DOMAINS
+from .l10n_tr_edoc_account import MOVE_DOMAINS
 
 
 class AccountJournal(models.Model):

@@ -1,4 +1,207 @@
-from odoo import fields, models
+import base64
+import dataclasses
+import datetime
+import logging
+import uuid as uuidlib
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_repr
+
+from ..core import codes
+from ..core import earsivbelge as eb
+from ..core.documents import (
+    Address,
+    AllowanceCharge,
+    Contact,
+    Delivery,
+    DeliveryTerms,
+    DocumentReference,
+    EArchiveInfo,
+    ExchangeRate,
+    FinancialAccount,
+    GoodsItem,
+    Identifier,
+    InternetSale,
+    Invoice,
+    InvoiceLine,
+    Item,
+    MonetaryTotal,
+    Party,
+    PartyLegalEntity,
+    PaymentMeans,
+    Person,
+    Shipment,
+    ShipmentStage,
+    TaxSubtotal,
+    TaxTotal,
+    merge_tax_subtotals,
+    merge_withholding,
+    tax_total_from_subtotals,
+)
+from ..core.errors import EdocError
+from ..core.providers.base import EMM, ESMM
+from ..core.providers.registry import get_provider_class
+from ..core.qr import qr_payload, qr_png
+from ..core.render import xslt_attachment
+from ..core.states import (
+    ISTANBUL,
+)
+from ..core.ubl import build_invoice, serialize
+from ..core.ubl.earsivbelge import build_receipt, parse_receipt
+from ..core.ubl.numbering import format_number
+from ..core.validation import package
+from ..core.validation.rules import ISTISNA_CODES, check_invoice
+from .l10n_tr_edoc_document import POLLED_STATES, RECEIPT_TYPE_CODES
+from .res_config_settings import PARAM_DIR
+from .res_partner import normalize_tax_id
+
+PROFILES = [
+    ("TEMELFATURA", "e-Fatura: TEMELFATURA"),
+    ("TICARIFATURA", "e-Fatura: TICARIFATURA (buyer accepts or rejects)"),
+    ("KAMU", "e-Fatura: KAMU (public administration)"),
+    ("IHRACAT", "e-Fatura: IHRACAT (export)"),
+    ("EARSIVFATURA", "e-Arşiv"),
+]
+TYPE_CODES = [
+    ("SATIS", "SATIS (sale)"),
+    ("IADE", "IADE (return)"),
+    ("TEVKIFAT", "TEVKIFAT (withholding)"),
+    ("TEVKIFATIADE", "TEVKIFATIADE (withholding return)"),
+    ("ISTISNA", "ISTISNA (exempt)"),
+    ("IHRACKAYITLI", "IHRACKAYITLI (export-registered)"),
+    ("OZELMATRAH", "OZELMATRAH (special base)"),
+]
+PAYMENT_METHODS = [
+    ("KREDIKARTI/BANKAKARTI", "Credit or bank card"),
+    ("EFT/HAVALE", "Bank transfer"),
+    ("KAPIDAODEME", "Cash on delivery"),
+    ("ODEMEARACISI", "Payment intermediary"),
+    ("DIGER", "Other"),
+]
+TRANSPORT_MODES = [
+    ("1", "Sea"),
+    ("2", "Rail"),
+    ("3", "Road"),
+    ("4", "Air"),
+    ("5", "Post"),
+    ("7", "Fixed installation"),
+    ("8", "Inland waterway"),
+]
+EXPORT_EXEMPTION = "301"
+"""KDV exemption 11/1-a, export of goods: never on a sale to a buyer in Türkiye."""
+# Export invoices are addressed to the customs administration (GTB); the foreign buyer is BuyerCustomerParty.
+GTB_VKN = "1460415308"
+GTB_NAME = "Gümrük ve Ticaret Bakanlığı Gümrükler Genel Müdürlüğü-Bilgi İşlem Dairesi Başkanlığı"
+GTB_ALIAS = "urn:mail:ihracatpk@gtb.gov.tr"
+CENT = Decimal("0.01")
+# İzibiz's own table (seed 001): EFT/HAVALE is 46, not UN/EDIFACT's bank-account 42.
+PAYMENT_MEANS_CODE = {"KREDIKARTI/BANKAKARTI": "48", "EFT/HAVALE": "46", "KAPIDAODEME": "10"}
+
+
+def _amount(value, currency):
+    """An ORM monetary value as the Decimal GİB reads, rounded the way the currency rounds."""
+    return Decimal(float_repr(currency.round(value), currency.decimal_places))
+
+
+# Odoo's standard units by name; anything else is a piece (C62), which GİB always accepts.
+_UNIT_CODES = {"units": "C62", "kg": "KGM", "g": "GRM", "l": "LTR", "m": "MTR", "hours": "HUR", "days": "DAY"}
+
+
+def _unit_code(uom):
+    return _UNIT_CODES.get((uom.name or "").lower(), "C62")
+
+
+def _rate(value):
+    return Decimal(float_repr(value, 6)).normalize()
+
+
+_logger = logging.getLogger(__name__)
+
+# States from which a send call may (re)submit; anything else is already with the integrator.
+SENDABLE_STATES = ("draft", "ready", "send_failed")
+# How long a document may stay `sending` before the cron treats the send as interrupted.
+SENDING_GRACE = datetime.timedelta(minutes=30)
+POLL_BATCH = 500
+
+KDV = codes.KDV
+# Returns of a withholding invoice: the KDV line carries only the share the original seller collected.
+WITHHOLDING_RETURNS = frozenset({"TEVKIFATIADE", "YTBTEVKIFATIADE"})
+
+
+def _tax_id_of(party):
+    for identifier in party.identifications:
+        if identifier.scheme_id in ("VKN", "TCKN"):
+            return identifier
+    return None
+
+
+def _same(left, right):
+    """Equal to the cent, the precision GİB writes amounts in."""
+    return abs(left - right) < Decimal("0.005")
+
+
+def _charged_subtotals(line):
+    """The line's tax subtotals as charged: an exempted KDV left out of the line's TaxTotal is 0%.
+
+    GİB's YTB exemption samples write the KDV the exemption waives (Percent 20, TaxAmount 300,
+    reason 308) in a subtotal whose parent TaxTotal is 0; booking it at 20% would charge it.
+    """
+    if not line.tax_total:
+        return ()
+    subtotals = line.tax_total.subtotals
+    result = []
+    for subtotal in subtotals:
+        others = sum((sub.tax_amount for sub in subtotals if sub is not subtotal), Decimal(0))
+        waived = (
+            subtotal.exemption_reason_code
+            and subtotal.tax_amount
+            and _same(others, line.tax_total.tax_amount)
+        )
+        result.append(
+            dataclasses.replace(subtotal, percent=Decimal(0), tax_amount=Decimal(0)) if waived else subtotal
+        )
+    return tuple(result)
+
+
+RECEIPT_KINDS = [("smm", "e-SMM (Serbest Meslek Makbuzu)"), ("emm", "e-MM (Müstahsil Makbuzu)")]
+RECEIPT_REPORT = "l10n_tr_edoc.action_report_l10n_tr_edoc_receipt"
+CAPABILITIES = {"smm": ESMM, "emm": EMM}
+SENDABLE = ("draft", "ready", "send_failed")
+POLLED = ("sent", "unknown", "delivered", "reported", "cancel_requested")
+
+
+def _percent(value):
+    return Decimal(float_repr(abs(value), 4)).normalize()
+
+
+# What an entry is for the e-Defter (core/ledger.py KINDS); empty = worked out from the entry itself.
+LEDGER_KINDS = [
+    ("invoice", "Invoice"),
+    ("check", "Cheque"),
+    ("voucher", "Promissory Note"),
+    ("receipt", "Receipt"),
+    ("shipment", "Freight"),
+    ("order_vendor", "Vendor Order"),
+    ("order_customer", "Customer Order"),
+    ("retail_receipt", "Retail Sales Receipt"),
+    ("bank_slip", "Bank Slip"),
+    ("expense_form", "Expense Form"),
+    ("z_report", "Z Report"),
+    ("check_list", "Cheque List"),
+    ("voucher_list", "Promissory Note List"),
+    ("payroll", "Payroll Summary"),
+    ("smm", "Self-Employment Receipt"),
+    ("transfer_in", "Incoming Bank Transfer"),
+    ("transfer_out", "Outgoing Bank Transfer"),
+    ("collection", "Cash Collection"),
+    ("disbursement", "Cash Payment"),
+    ("accounting_voucher", "Accounting Voucher"),
+    ("opening", "Opening Entry"),
+    ("closing", "Closing Entry"),
+]
 
 
 class AccountMove(models.Model):
@@ -6,3 +209,1859 @@ class AccountMove(models.Model):
     _inherit = ["account.move", "l10n_tr_edoc.mixin"]
 
     l10n_tr_edoc_document_ids = fields.One2many("l10n_tr_edoc.document", "move_id", string="e-Documents")
+
+    def _l10n_tr_edoc_despatch_pickings(self):
+        """Deliveries of this invoice's goods; reached through sale orders when sale_stock is installed."""
+        self.ensure_one()
+        lines = self.invoice_line_ids
+        if "sale_line_ids" not in lines._fields:
+            return self.env["stock.picking"]
+        moves = lines.sale_line_ids.move_ids
+        return moves.picking_id.filtered(lambda picking: picking.picking_type_code == "outgoing")
+
+    def _l10n_tr_edoc_despatch_references(self, pickings=None):
+        """DespatchDocumentReferences of the e-İrsaliye sent for this invoice's deliveries, oldest first."""
+        self.ensure_one()
+        pickings = pickings if pickings is not None else self._l10n_tr_edoc_despatch_pickings()
+        references = (picking._l10n_tr_edoc_despatch_reference() for picking in pickings.sorted("id"))
+        return tuple(reference for reference in references if reference)
+
+    l10n_tr_edoc_applicable = fields.Boolean(compute="_compute_l10n_tr_edoc_applicable")
+    l10n_tr_edoc_profile = fields.Selection(
+        PROFILES,
+        string="GİB Scenario",
+        compute="_compute_l10n_tr_edoc_profile",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="e-Fatura scenario for customers registered with GİB, e-Arşiv for the others.",
+    )
+    l10n_tr_edoc_gib_check_needed = fields.Boolean(
+        string="GİB Registration To Check",
+        compute="_compute_l10n_tr_edoc_gib_check_needed",
+        help="The customer's GİB registration is unknown or old: check it before sending, so the "
+        "invoice does not go as e-Arşiv to an e-Fatura user.",
+    )
+    l10n_tr_edoc_type_code = fields.Selection(
+        TYPE_CODES,
+        string="GİB Invoice Type",
+        compute="_compute_l10n_tr_edoc_type_code",
+        store=True,
+        readonly=False,
+        copy=False,
+    )
+    l10n_tr_edoc_receiver_alias = fields.Char(
+        string="Receiver Alias (PK)",
+        compute="_compute_l10n_tr_edoc_receiver_alias",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The customer's GİB mailbox; empty uses the customer's first registered alias.",
+    )
+    l10n_tr_edoc_send_type = fields.Selection(
+        [("ELEKTRONIK", "Electronic"), ("KAGIT", "Paper")],
+        string="e-Arşiv Delivery",
+        default="ELEKTRONIK",
+        copy=False,
+    )
+    l10n_tr_edoc_internet_sale = fields.Boolean(string="Internet Sale", copy=False)
+    l10n_tr_edoc_website = fields.Char(string="Web Shop Address", copy=False)
+    l10n_tr_edoc_payment_method = fields.Selection(PAYMENT_METHODS, string="Payment Method", copy=False)
+    l10n_tr_edoc_payment_date = fields.Date(string="Payment Date", copy=False)
+    l10n_tr_edoc_payment_agent = fields.Char(
+        string="Payment Agent", copy=False, help="e.g. the card processor."
+    )
+    l10n_tr_edoc_carrier_id = fields.Many2one("res.partner", string="Carrier", copy=False)
+    l10n_tr_edoc_transport_mode = fields.Selection(TRANSPORT_MODES, string="Transport Mode", copy=False)
+    l10n_tr_edoc_kamu_buyer_id = fields.Many2one(
+        "res.partner",
+        string="Public Buyer",
+        copy=False,
+        help="KAMU: the public administration that buys; the customer is its paying accounting unit.",
+    )
+    l10n_tr_edoc_number = fields.Char(
+        string="GİB Number", related="l10n_tr_edoc_document_id.name", help="Assigned at the first submission."
+    )
+    l10n_tr_edoc_response_reason = fields.Text(related="l10n_tr_edoc_document_id.response_reason")
+
+    @api.depends("country_code", "move_type", "company_id", "journal_id.l10n_tr_edoc_receipt_kind")
+    def _compute_l10n_tr_edoc_applicable(self):
+        accounts = self.env["l10n_tr_edoc.account"].search([("company_id", "in", self.company_id.ids)])
+        companies = accounts.company_id
+        for move in self:
+            move.l10n_tr_edoc_applicable = (
+                move.country_code == "TR"
+                and move.move_type in ("out_invoice", "out_refund")
+                and move.company_id in companies
+                and not move.l10n_tr_edoc_receipt_kind
+            )
+
+    @api.depends(
+        "partner_id.l10n_tr_edoc_einvoice_status",
+        "partner_id.country_id",
+        "partner_id.l10n_tr_edoc_einvoice_profile",
+        "move_type",
+        "invoice_date",
+    )
+    def _compute_l10n_tr_edoc_profile(self):
+        for move in self:
+            if move.l10n_tr_edoc_is_live:
+                move.l10n_tr_edoc_profile = move.l10n_tr_edoc_profile
+                continue
+            partner = move.partner_id.commercial_partner_id
+            if partner.country_id and partner.country_id.code != "TR":
+                move.l10n_tr_edoc_profile = "IHRACAT" if move.move_type == "out_invoice" else "EARSIVFATURA"
+            elif partner.l10n_tr_edoc_einvoice_status != "registered" or not (
+                partner._l10n_tr_edoc_einvoice_registered_on(move.invoice_date)
+            ):
+                move.l10n_tr_edoc_profile = "EARSIVFATURA"
+            elif move.move_type == "out_refund":
+                move.l10n_tr_edoc_profile = "TEMELFATURA"
+            else:
+                move.l10n_tr_edoc_profile = (
+                    partner.l10n_tr_edoc_einvoice_profile
+                    or move.company_id.l10n_tr_edoc_einvoice_profile
+                    or "TEMELFATURA"
+                )
+
+    @api.depends(
+        "partner_id.commercial_partner_id.l10n_tr_edoc_einvoice_status",
+        "partner_id.commercial_partner_id.l10n_tr_edoc_gib_checked_at",
+        "l10n_tr_edoc_profile",
+        "l10n_tr_edoc_applicable",
+        "l10n_tr_edoc_state",
+    )
+    def _compute_l10n_tr_edoc_gib_check_needed(self):
+        for move in self:
+            move.l10n_tr_edoc_gib_check_needed = move._l10n_tr_edoc_needs_gib_check()
+
+    def _l10n_tr_edoc_needs_gib_check(self):
+        """Not sent yet, to a domestic customer whose registration is unknown or stale."""
+        self.ensure_one()
+        return bool(
+            self.l10n_tr_edoc_applicable
+            and not self.l10n_tr_edoc_is_live
+            and self.l10n_tr_edoc_profile != "IHRACAT"
+            and self.partner_id.commercial_partner_id._l10n_tr_edoc_gib_check_needed()
+        )
+
+    def action_l10n_tr_edoc_check_gib_user(self):
+        """The one click before sending: ask the company's integrator about the customer now."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return partner.action_l10n_tr_edoc_check_gib_user()
+
+    @api.depends("l10n_tr_edoc_profile", "move_type", "invoice_line_ids.tax_ids")
+    def _compute_l10n_tr_edoc_type_code(self):
+        for move in self:
+            taxes = move.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
+            withholding = any(tax.l10n_tr_edoc_withholding_id for tax in taxes)
+            exemptions = {
+                tax.l10n_tr_edoc_exemption_id.code for tax in taxes if tax.l10n_tr_edoc_exemption_id
+            }
+            if move.move_type == "out_refund":
+                move.l10n_tr_edoc_type_code = "TEVKIFATIADE" if withholding else "IADE"
+            elif withholding:
+                move.l10n_tr_edoc_type_code = "TEVKIFAT"
+            elif move.l10n_tr_edoc_profile == "IHRACAT" or (exemptions and exemptions <= ISTISNA_CODES):
+                move.l10n_tr_edoc_type_code = "ISTISNA"
+            elif exemptions and all(code.startswith("7") for code in exemptions):
+                move.l10n_tr_edoc_type_code = "IHRACKAYITLI"
+            else:
+                move.l10n_tr_edoc_type_code = "SATIS"
+
+    @api.depends("partner_id.l10n_tr_edoc_einvoice_alias")
+    def _compute_l10n_tr_edoc_receiver_alias(self):
+        for move in self:
+            move.l10n_tr_edoc_receiver_alias = (
+                move.partner_id.commercial_partner_id.l10n_tr_edoc_einvoice_alias
+            )
+
+    # -- posting and the draft guard -----------------------------------------------------------
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        for move in posted.filtered(
+            lambda m: (m.l10n_tr_edoc_applicable or m.l10n_tr_edoc_receipt_kind) and not m.l10n_tr_edoc_uuid
+        ):
+            move.l10n_tr_edoc_uuid = str(uuidlib.uuid4()).upper()
+        return posted
+
+    @api.depends("l10n_tr_edoc_state")
+    def _compute_show_reset_to_draft_button(self):
+        super()._compute_show_reset_to_draft_button()
+        for move in self.filtered("l10n_tr_edoc_is_live"):
+            move.show_reset_to_draft_button = False
+
+    def button_draft(self):
+        if not self.env.context.get("l10n_tr_edoc_allow_draft") and (
+            live := self.filtered("l10n_tr_edoc_is_live")
+        ):
+            raise UserError(
+                self.env._(
+                    "%s was sent to GİB: it cannot go back to draft. Cancel it (e-Arşiv) or issue a "
+                    "credit note instead.",
+                    live[0].display_name,
+                )
+            )
+        return super().button_draft()
+
+    # -- ORM → core.documents.Invoice -----------------------------------------------------------
+
+    def _l10n_tr_edoc_series_kind(self):
+        self.ensure_one()
+        if self.l10n_tr_edoc_receipt_kind:
+            return self.l10n_tr_edoc_receipt_kind
+        if self.l10n_tr_edoc_profile == "IHRACAT":
+            return "export"
+        if self.l10n_tr_edoc_profile == "EARSIVFATURA":
+            return "earchive_internet" if self.l10n_tr_edoc_internet_sale else "earchive"
+        return "einvoice"
+
+    def _l10n_tr_edoc_series(self):
+        self.ensure_one()
+        return self.env["l10n_tr_edoc.series"]._l10n_tr_edoc_find(
+            self.company_id, self._l10n_tr_edoc_series_kind(), journal=self.journal_id
+        )
+
+    def _l10n_tr_edoc_address(self, partner):
+        district = partner.city or (partner.state_id.name or "")
+        return Address(
+            street_name=partner.street or None,
+            additional_street_name=partner.street2 or None,
+            city_subdivision_name=district or None,
+            city_name=partner.state_id.name or partner.city or None,
+            postal_zone=partner.zip or None,
+            country_code=partner.country_id.code or None,
+            country_name=partner.country_id.name or None,
+        )
+
+    def _l10n_tr_edoc_party(self, partner):
+        """A Turkish party identified by its VKN (company) or TCKN (person)."""
+        partner = partner.commercial_partner_id
+        tax_id = normalize_tax_id(partner.vat)
+        scheme = "TCKN" if len(tax_id) == 11 else "VKN"
+        person = None
+        if scheme == "TCKN":
+            first, _sep, family = (partner.name or "").rpartition(" ")
+            person = Person(first_name=first or partner.name or "", family_name=family)
+        return Party(
+            identifications=(Identifier(value=tax_id, scheme_id=scheme),) if tax_id else (),
+            name=partner.name if scheme == "VKN" else None,
+            address=self._l10n_tr_edoc_address(partner),
+            tax_office=partner.l10n_tr_edoc_tax_office or None,
+            contact=Contact(telephone=partner.phone or None, electronic_mail=partner.email or None),
+            person=person,
+            website_uri=partner.website or None,
+        )
+
+    def _l10n_tr_edoc_foreign_buyer(self):
+        partner = self.partner_id.commercial_partner_id
+        return Party(
+            identifications=(Identifier(value="EXPORT", scheme_id="PARTYTYPE"),),
+            name=partner.name,
+            address=self._l10n_tr_edoc_address(partner),
+            tax_office=partner.l10n_tr_edoc_tax_office or None,
+            legal_entities=(
+                PartyLegalEntity(registration_name=partner.name, company_id=partner.vat or None),
+            ),
+        )
+
+    @api.model
+    def _l10n_tr_edoc_gtb_party(self):
+        return Party(
+            identifications=(Identifier(value=GTB_VKN, scheme_id="VKN"),),
+            name=GTB_NAME,
+            address=Address(
+                city_subdivision_name="Ulus", city_name="Ankara", country_code="TR", country_name="Türkiye"
+            ),
+            tax_office="Ulus",
+        )
+
+    def _l10n_tr_edoc_lines(self):
+        """Invoice lines with their taxes as GİB codes, from Odoo's own rounded tax computation."""
+        self.ensure_one()
+        currency = self.currency_id
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        is_return = self.l10n_tr_edoc_type_code in codes.RETURN_TYPES
+        lines = []
+        for number, base_line in enumerate(
+            (
+                bl
+                for bl in base_lines
+                if bl["record"]._name == "account.move.line" and bl["record"].display_type == "product"
+            ),
+            start=1,
+        ):
+            aml = base_line["record"]
+            details = base_line["tax_details"]
+            subtotal = _amount(details["total_excluded_currency"], currency)
+            quantity = Decimal(float_repr(aml.quantity, 6)).normalize() or Decimal(1)
+            subtotals, withheld = [], []
+            kdv_amount = Decimal(0)
+            for tax_data in details["taxes_data"]:
+                tax = tax_data["tax"]
+                tax_amount = _amount(tax_data["tax_amount_currency"], currency)
+                base_amount = _amount(tax_data["base_amount_currency"], currency)
+                if tax.l10n_tr_edoc_withholding_id:
+                    withheld.append((tax, -tax_amount))
+                    continue
+                exemption = tax.l10n_tr_edoc_exemption_id if not tax.amount else False
+                type_code = tax.l10n_tr_edoc_tax_type_id.code
+                if type_code == codes.KDV:
+                    kdv_amount += tax_amount
+                subtotals.append(
+                    TaxSubtotal(
+                        taxable_amount=base_amount,
+                        tax_amount=tax_amount,
+                        tax_type_code=type_code,
+                        percent=_rate(tax.amount),
+                        tax_name=codes.tax_name(type_code) or None,
+                        exemption_reason_code=exemption.code if exemption else None,
+                        exemption_reason=exemption.name if exemption else None,
+                    )
+                )
+            withholding_totals = ()
+            for tax, amount in withheld:
+                percent = (amount / kdv_amount * 100).quantize(Decimal(1)) if kdv_amount else Decimal(0)
+                sub = TaxSubtotal(
+                    taxable_amount=kdv_amount,
+                    tax_amount=amount,
+                    percent=percent,
+                    tax_type_code=codes.KDV_WITHHOLDING
+                    if is_return
+                    else tax.l10n_tr_edoc_withholding_id.code,
+                )
+                if is_return:
+                    subtotals.append(sub)
+                else:
+                    withholding_totals += (TaxTotal(tax_amount=amount, subtotals=(sub,)),)
+            deliveries = ()
+            if self.l10n_tr_edoc_profile == "IHRACAT":
+                deliveries = (
+                    Delivery(
+                        delivery_address=self._l10n_tr_edoc_address(
+                            self.partner_shipping_id or self.partner_id
+                        ),
+                        delivery_terms=(
+                            DeliveryTerms(id=self.invoice_incoterm_id.code or None, scheme_id="INCOTERMS"),
+                        ),
+                        shipment=Shipment(
+                            id="1",
+                            goods_items=(
+                                GoodsItem(required_customs_id=aml.product_id.l10n_tr_edoc_gtip or None),
+                            ),
+                            shipment_stages=(
+                                ShipmentStage(transport_mode_code=self.l10n_tr_edoc_transport_mode or None),
+                            ),
+                        ),
+                    ),
+                )
+            price, allowances = self._l10n_tr_edoc_line_discount(aml, subtotal, quantity)
+            lines.append(
+                InvoiceLine(
+                    id=str(number),
+                    quantity=quantity,
+                    unit_code=_unit_code(aml.product_uom_id),
+                    price_amount=price,
+                    line_extension_amount=subtotal,
+                    allowance_charges=allowances,
+                    item=Item(
+                        name=aml.product_id.name or aml.name or "",
+                        description=(aml.name or None) if aml.product_id else None,
+                        sellers_item_id=aml.product_id.default_code or None,
+                    ),
+                    tax_total=tax_total_from_subtotals(subtotals),
+                    withholding_tax_totals=withholding_totals,
+                    deliveries=deliveries,
+                )
+            )
+        return tuple(lines)
+
+    def _l10n_tr_edoc_line_discount(self, aml, subtotal, quantity):
+        """Unit price before the line's discount, and the discount as a line AllowanceCharge.
+
+        GİB shows a discount in its own column (İskonto) and in the total discount; folding it into
+        the unit price would hide it from the buyer.
+        """
+        step = Decimal("0.000001")
+        discount = Decimal(float_repr(aml.discount, 6)) / 100
+        if not discount:
+            return (subtotal / quantity).quantize(step).normalize(), ()
+        if discount < 1:
+            price = (subtotal / (1 - discount) / quantity).quantize(step).normalize()
+        else:
+            price = Decimal(float_repr(aml.price_unit, 6)).normalize()
+        gross = (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+        allowance = AllowanceCharge(
+            charge_indicator=False,
+            amount=gross - subtotal,
+            reason="İskonto",
+            multiplier_factor_numeric=discount.normalize(),
+            base_amount=gross,
+        )
+        return price, (allowance,)
+
+    def _l10n_tr_edoc_to_invoice(self, number, issue_time=None):
+        """The posted move as a core UBL-TR invoice numbered ``number``."""
+        self.ensure_one()
+        currency = self.currency_id
+        lines = self._l10n_tr_edoc_lines()
+        subtotals = merge_tax_subtotals(lines)
+        withholding = merge_withholding(lines)
+        tax_totals = (tax_total_from_subtotals(subtotals),) if subtotals else ()
+        untaxed = _amount(self.amount_untaxed, currency)
+        tax_inclusive = untaxed + sum((t.tax_amount for t in tax_totals), Decimal(0))
+        profile = self.l10n_tr_edoc_profile
+        customer = self._l10n_tr_edoc_party(self.partner_id)
+        extra = {}
+        if profile == "IHRACAT":
+            customer = self._l10n_tr_edoc_gtb_party()
+            extra["buyer_customer"] = self._l10n_tr_edoc_foreign_buyer()
+        if profile == "KAMU":
+            if self.l10n_tr_edoc_kamu_buyer_id:
+                extra["buyer_customer"] = self._l10n_tr_edoc_party(self.l10n_tr_edoc_kamu_buyer_id)
+            if self.partner_bank_id:
+                extra["payment_means"] = (
+                    PaymentMeans(
+                        payment_means_code="42",
+                        payee_financial_account=FinancialAccount(
+                            id=(self.partner_bank_id.acc_number or "").replace(" ", "").upper(),
+                            currency_code=currency.name,
+                        ),
+                    ),
+                )
+        if profile == "EARSIVFATURA":
+            sale = None
+            if self.l10n_tr_edoc_internet_sale:
+                sale = InternetSale(
+                    website=self.l10n_tr_edoc_website or "",
+                    payment_means=self.l10n_tr_edoc_payment_method or "",
+                    payment_date=self.l10n_tr_edoc_payment_date or self.invoice_date,
+                    payment_agent_name=self.l10n_tr_edoc_payment_agent or None,
+                )
+                if self.l10n_tr_edoc_carrier_id:
+                    extra["deliveries"] = (
+                        Delivery(
+                            carrier_party=self._l10n_tr_edoc_party(self.l10n_tr_edoc_carrier_id),
+                            actual_delivery_date=self.invoice_date,
+                        ),
+                    )
+                extra["payment_means"] = (
+                    PaymentMeans(
+                        payment_means_code=PAYMENT_MEANS_CODE.get(self.l10n_tr_edoc_payment_method, "1"),
+                        payment_due_date=self.l10n_tr_edoc_payment_date or self.invoice_date,
+                    ),
+                )
+            extra["earchive"] = EArchiveInfo(
+                send_type=self.l10n_tr_edoc_send_type or "ELEKTRONIK", internet_sale=sale
+            )
+        if self.l10n_tr_edoc_type_code in codes.RETURN_TYPES and self.reversed_entry_id:
+            origin = self.reversed_entry_id
+            extra["billing_references"] = (
+                DocumentReference(
+                    id=origin.l10n_tr_edoc_number or origin.name,
+                    issue_date=origin.invoice_date,
+                    document_type_code="IADE",
+                    document_type="İade",
+                ),
+            )
+        if currency.name != "TRY":
+            extra["pricing_exchange_rate"] = ExchangeRate(
+                source_currency_code=currency.name,
+                calculation_rate=_rate(1 / self.invoice_currency_rate)
+                if self.invoice_currency_rate
+                else Decimal(0),
+            )
+            extra["pricing_currency_code"] = "TRY"
+        if despatches := self._l10n_tr_edoc_despatch_references():
+            extra["despatch_document_references"] = despatches
+        return Invoice(
+            profile_id=profile,
+            invoice_type_code=self.l10n_tr_edoc_type_code,
+            id=number,
+            uuid=self.l10n_tr_edoc_uuid,
+            issue_date=self.invoice_date,
+            issue_time=issue_time or datetime.datetime.now(ISTANBUL).time().replace(microsecond=0),
+            supplier=self._l10n_tr_edoc_party(self.company_id.partner_id),
+            customer=customer,
+            lines=lines,
+            document_currency_code=currency.name,
+            tax_totals=tax_totals,
+            withholding_tax_totals=(tax_total_from_subtotals(withholding),) if withholding else (),
+            legal_monetary_total=MonetaryTotal(
+                line_extension_amount=untaxed,
+                tax_exclusive_amount=untaxed,
+                tax_inclusive_amount=tax_inclusive,
+                allowance_total_amount=sum(
+                    (
+                        charge.amount
+                        for line in lines
+                        for charge in line.allowance_charges
+                        if not charge.charge_indicator
+                    ),
+                    Decimal("0.00"),
+                ),
+                payable_amount=_amount(self.amount_total, currency),
+            ),
+            **extra,
+        )
+
+    def _l10n_tr_edoc_check(self):
+        """Pre-flight problems of a posted move as core issues, before any number is spent."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return check_invoice(self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number()), today=today)
+
+    def _l10n_tr_edoc_preview_number(self):
+        """The number the document has, or the next one of its series, without spending any."""
+        if self.l10n_tr_edoc_number:
+            return self.l10n_tr_edoc_number
+        issue_date = self.invoice_date or fields.Date.context_today(self)
+        if series := self._l10n_tr_edoc_series():
+            return series._l10n_tr_edoc_peek_number(issue_date)
+        return format_number("AAA", issue_date.year, 1)
+
+    def _l10n_tr_edoc_move_problems(self):
+        """Blocking problems the UBL checks cannot see, as texts: stop the send before a number is drawn.
+
+        A foreign-currency invoice needs a real rate for its date (Odoo silently falls back to 1),
+        and a special invoice type needs the data that makes it that type.
+        """
+        self.ensure_one()
+        problems = []
+        if self.currency_id != self.company_id.currency_id and not self._l10n_tr_edoc_has_real_rate():
+            problems.append(
+                self.env._(
+                    "There is no %(currency)s exchange rate for %(date)s: GİB needs the TL amounts at "
+                    "the real rate. Add the rate in Invoicing > Configuration > Currencies, reset the "
+                    "invoice to draft and confirm it again (or enter the rate on the invoice).",
+                    currency=self.currency_id.name,
+                    date=self._get_invoice_currency_rate_date(),
+                )
+            )
+        carrier = self.l10n_tr_edoc_carrier_id
+        if (
+            self.l10n_tr_edoc_profile == "EARSIVFATURA"
+            and self.l10n_tr_edoc_internet_sale
+            and carrier
+            and (problem := carrier._l10n_tr_edoc_tax_id_problem(carrier.vat))
+        ):
+            problems.append(
+                self.env._(
+                    "The carrier %(carrier)s of this internet sale needs its VKN/TCKN (%(problem)s). "
+                    "Enter it in the carrier's contact (Tax ID field), then send again.",
+                    carrier=carrier.display_name,
+                    problem=problem,
+                )
+            )
+        if self.l10n_tr_edoc_profile == "IHRACAT":
+            for product in self.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).product_id:
+                if not product.l10n_tr_edoc_gtip:
+                    problems.append(
+                        self.env._(
+                            "Export invoices need the GTİP (customs tariff number) of %(product)s: enter it "
+                            "on the product form, General Information tab, below Sales Taxes.",
+                            product=product.display_name,
+                        )
+                    )
+        taxes = self.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
+        exemptions = set(taxes.l10n_tr_edoc_exemption_id.mapped("code"))
+        kinds = {codes.EXEMPTIONS[code][0] for code in exemptions if code in codes.EXEMPTIONS}
+        type_code = self.l10n_tr_edoc_type_code
+        for special, kind, label in (
+            ("OZELMATRAH", codes.ExemptionKind.OZEL_MATRAH, "8xx"),
+            ("IHRACKAYITLI", codes.ExemptionKind.IHRAC_KAYITLI, "7xx"),
+        ):
+            if type_code == special and kind not in kinds:
+                problems.append(
+                    self.env._(
+                        "The invoice type %(type)s needs a tax with its %(codes)s exemption code on the "
+                        "lines. Choose the tax on each line (Invoicing > Configuration > Taxes: GİB "
+                        "Exemption Reason), or change the GİB Invoice Type on the e-Document tab.",
+                        type=special,
+                        codes=label,
+                    )
+                )
+        if type_code == "ISTISNA" and self.l10n_tr_edoc_profile != "IHRACAT":
+            if not exemptions:
+                problems.append(
+                    self.env._(
+                        "The invoice type ISTISNA needs a 0% tax with its exemption reason on the lines "
+                        "(Invoicing > Configuration > Taxes: GİB Exemption Reason)."
+                    )
+                )
+            elif EXPORT_EXEMPTION in exemptions and self.partner_id.commercial_partner_id.country_id.code in (
+                "TR",
+                False,
+            ):
+                problems.append(
+                    self.env._(
+                        "Exemption %s (export of goods) is for export invoices; this customer is in "
+                        "Türkiye. Choose the tax with the exemption that applies to this sale.",
+                        EXPORT_EXEMPTION,
+                    )
+                )
+        return problems
+
+    def _l10n_tr_edoc_has_real_rate(self):
+        """The invoice's rate is not Odoo's fallback: never at par, and entered or stored for its date."""
+        if float_compare(self.invoice_currency_rate, 1.0, precision_digits=10) == 0:
+            return False
+        if float_compare(self.invoice_currency_rate, self.expected_currency_rate, precision_digits=10):
+            return True
+        return bool(
+            self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", self.currency_id.id),
+                    ("name", "<=", self._get_invoice_currency_rate_date()),
+                    ("company_id", "in", (False, self.company_id.root_id.id)),
+                ],
+                limit=1,
+            )
+        )
+
+    def action_l10n_tr_edoc_preview(self):
+        """Show the GİB printout of the invoice as it would be sent, before anything is sent."""
+        self.ensure_one()
+        invoice = self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number())
+        return self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_preview_action(
+            serialize(build_invoice(invoice)), title=self.env._("Preview of %s", self.display_name)
+        )
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def _l10n_tr_edoc_document_values(self):
+        self.ensure_one()
+        return {
+            "kind": "earchive" if self.l10n_tr_edoc_profile == "EARSIVFATURA" else "einvoice",
+            "profile": self.l10n_tr_edoc_profile,
+            "type_code": self.l10n_tr_edoc_type_code,
+            "issue_date": self.invoice_date,
+            "sender_vat": normalize_tax_id(self.company_id.vat),
+            "receiver_vat": GTB_VKN
+            if self.l10n_tr_edoc_profile == "IHRACAT"
+            else normalize_tax_id(self.partner_id.commercial_partner_id.vat),
+            "receiver_alias": GTB_ALIAS
+            if self.l10n_tr_edoc_profile == "IHRACAT"
+            else (self.l10n_tr_edoc_receiver_alias or False),
+            "amount_total": self.amount_total,
+            "currency_id": self.currency_id.id,
+        }
+
+    def _l10n_tr_edoc_ensure_document(self, account):
+        """The move's current document, created at the first send; its kind follows the move until sent."""
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_id
+        values = self._l10n_tr_edoc_document_values()
+        if document and document.state in SENDABLE_STATES:
+            document.write(values)
+            return document
+        if document:
+            return document
+        return self.env["l10n_tr_edoc.document"].create(
+            {
+                **values,
+                "uuid": self.l10n_tr_edoc_uuid,
+                "direction": "out",
+                "account_id": account.id,
+                "company_id": self.company_id.id,
+                "move_id": self.id,
+            }
+        )
+
+    def _l10n_tr_edoc_generate(self, document):
+        """Number (once), build and attach the XML; returns an error text or None. Nothing is sent."""
+        self.ensure_one()
+        problems = [issue for issue in self._l10n_tr_edoc_check() if issue.is_error]
+        texts = self._l10n_tr_edoc_move_problems() + [issue.message for issue in problems]
+        if texts:
+            text = "\n".join(texts)
+            code = problems[0].code if problems else "tr_edoc.move.preflight"
+            if document.state == "draft":
+                document._l10n_tr_edoc_apply_event("generate_failed", error_code=code, error_message=text)
+            else:
+                document.write({"error_code": code, "error_message": text})
+            return text
+        number = document.name
+        if not number:
+            series = self._l10n_tr_edoc_series()
+            if not series:
+                return self.env._(
+                    "No e-Document series is configured for %s invoices.", self.l10n_tr_edoc_profile
+                )
+            try:
+                number = series._l10n_tr_edoc_take_number(self.invoice_date)
+            except UserError as error:
+                return error.args[0]
+        invoice = self._l10n_tr_edoc_to_invoice(number)
+        # every outgoing document carries our display stylesheet, with its own QR baked in
+        xml = serialize(build_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice))))
+        attachment_values = {
+            "name": f"{number}.xml",
+            "raw": xml,
+            "mimetype": "application/xml",
+            "res_model": "account.move",
+            "res_id": self.id,
+        }
+        if document.xml_attachment_id:
+            document.xml_attachment_id.sudo().write(attachment_values)
+            attachment = document.xml_attachment_id
+        else:
+            attachment = self.env["ir.attachment"].sudo().create(attachment_values)
+        document._l10n_tr_edoc_apply_event(
+            "generate", name=number, xml_attachment_id=attachment.id, error_code=False, error_message=False
+        )
+        return None
+
+    @api.model
+    def _l10n_tr_edoc_can_commit(self):
+        return self.env["account.move.send"]._can_commit()
+
+    def _l10n_tr_edoc_send(self):
+        """Send the posted moves' e-documents; returns ``{move: error text}`` for those that failed.
+
+        Never raises for one bad invoice. Documents another worker holds are skipped; documents the
+        integrator may already have (``unknown``) are settled by a status query before any resend.
+        """
+        errors = {}
+        for company in self.company_id:
+            moves = self.filtered(lambda m, c=company: m.company_id == c)
+            account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(company)
+            if not account:
+                for move in moves:
+                    errors[move] = self.env._(
+                        "The company %s has no e-Document integrator account.", company.name
+                    )
+                continue
+            with account._l10n_tr_edoc_session():
+                errors.update(moves._l10n_tr_edoc_send_with(account))
+        return errors
+
+    def _l10n_tr_edoc_send_with(self, account):
+        errors = {}
+        documents = self.env["l10n_tr_edoc.document"]
+        for move in self:
+            if move.state != "posted" or not move.l10n_tr_edoc_applicable:
+                errors[move] = self.env._(
+                    "Only posted customer invoices of a Turkish company are sent to GİB."
+                )
+                continue
+            if move._l10n_tr_edoc_needs_gib_check():
+                errors[move] = self.env._(
+                    "%(move)s: the GİB registration of %(partner)s is unknown or older than a week. "
+                    'Use "Check GİB Registration" on the invoice first, so it is not sent as e-Arşiv '
+                    "to an e-Fatura user.",
+                    move=move.display_name,
+                    partner=move.partner_id.commercial_partner_id.display_name,
+                )
+                continue
+            documents |= move._l10n_tr_edoc_ensure_document(account)
+        locked = documents.try_lock_for_update()
+        for document in documents - locked:
+            errors[document.move_id] = self.env._(
+                "%s is being sent by another process.", document.display_name
+            )
+        provider = account._l10n_tr_edoc_get_provider()
+        locked._l10n_tr_edoc_resolve_unknown(provider)
+        ready = locked.browse()
+        for document in locked.filtered(lambda d: d.state in SENDABLE_STATES):
+            if error := document.move_id._l10n_tr_edoc_generate(document):
+                errors[document.move_id] = error
+            else:
+                ready |= document
+        for document, error in ready._l10n_tr_edoc_gib_validate().items():
+            errors[document.move_id] = error
+            ready -= document
+        for document in ready:
+            document._l10n_tr_edoc_apply_event("submit")
+        if ready and self._l10n_tr_edoc_can_commit():
+            # the number and the "sending" state must survive whatever happens on the wire
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        for kind in ("einvoice", "earchive"):
+            batch = ready.filtered(lambda d, k=kind: d.kind == k)
+            if batch:
+                errors.update(batch._l10n_tr_edoc_submit(provider, account))
+        if ready and self._l10n_tr_edoc_can_commit():
+            # what the integrator answered must outlive an error raised to the user afterwards
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return errors
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    def action_l10n_tr_edoc_send(self):
+        """Send now (or resend after a failure, with the same ETTN and number)."""
+        errors = self._l10n_tr_edoc_send()
+        if errors:
+            raise UserError("\n".join(errors.values()))
+        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id[:1])
+        return account._l10n_tr_edoc_notify(
+            self.env._("Sent to GİB"),
+            self.env._(
+                "%s: GİB's answer is checked automatically; the status shows on the invoice.",
+                ", ".join(f"{move.display_name} ({move.l10n_tr_edoc_number})" for move in self),
+            ),
+            "success",
+            reload=True,
+        )
+
+    def action_l10n_tr_edoc_update_status(self):
+        documents = self.l10n_tr_edoc_document_id.filtered(lambda d: d.state in (*POLLED_STATES, "reported"))
+        for account in documents.account_id:
+            with account._l10n_tr_edoc_session():
+                documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_poll(
+                    account._l10n_tr_edoc_get_provider()
+                )
+        return self.action_l10n_tr_edoc_receipt_status()
+
+    def action_l10n_tr_edoc_cancel(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel e-Arşiv Invoice"),
+            "res_model": "l10n_tr_edoc.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def action_l10n_tr_edoc_correct(self):
+        """GİB refused the invoice: back to draft to be fixed and sent again under the same number.
+
+        İzibiz: what GİB refused goes again with the same number and the same ETTN; what the
+        receiver's system refused (1215, 1230) with the same number and a new ETTN. The document
+        keeps both attempts (its chatter and call log); the series keeps no gap.
+        """
+        self.ensure_one()
+        if self.l10n_tr_edoc_state != "rejected_by_gib":
+            raise UserError(self.env._("Only an invoice GİB refused is corrected this way."))
+        document = self.l10n_tr_edoc_document_id
+        new_uuid, plan = document._l10n_tr_edoc_reopen_refused()
+        if new_uuid:
+            self.l10n_tr_edoc_uuid = new_uuid
+        self.with_context(l10n_tr_edoc_allow_draft=True).button_draft()
+        self.message_post(
+            body=self.env._("Back to draft after GİB's refusal: fix it and send it again. %s", plan)
+        )
+        return True
+
+    @api.model
+    def _cron_l10n_tr_edoc_send_and_poll(self, force=False):
+        """Per account, in one integrator session: send what is queued, poll statuses when due,
+        fetch incoming invoices when due, then log out.
+
+        Statuses are polled at most every ``status_interval`` minutes and incoming invoices fetched
+        at most every ``incoming_interval`` minutes (İzibiz: "Sık sorgulama yapmayınız");
+        ``force`` ignores both intervals (tests, the demo).
+        """
+        for account in self.env["l10n_tr_edoc.account"].search([]):
+            with account._l10n_tr_edoc_session():
+                if not self._l10n_tr_edoc_send_and_poll_account(account, force):
+                    return
+                if force or account._l10n_tr_edoc_fetch_due():
+                    account.with_company(account.company_id)._l10n_tr_edoc_fetch_incoming_invoices()
+
+    @api.model
+    def _l10n_tr_edoc_send_and_poll_account(self, account, force):
+        """One account's share of the cron; False when the cron's time is up."""
+        now = fields.Datetime.now()
+        Document = self.env["l10n_tr_edoc.document"]
+        # A worker that died between submitting and recording the answer leaves a document in
+        # `sending`; after a grace period it is an unknown outcome, settled by a status query.
+        stuck = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("state", "=", "sending"),
+                ("write_date", "<", now - SENDING_GRACE),
+            ]
+        )
+        for document in stuck:
+            document._l10n_tr_edoc_apply_event(
+                "timeout",
+                error_code="tr_edoc.send.interrupted",
+                error_message=self.env._("The send was interrupted; its outcome is checked with GİB."),
+            )
+        queued = Document.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                ("kind", "in", ("einvoice", "earchive")),
+                ("move_id", "!=", False),
+                ("state", "in", ("ready", "unknown")),
+            ]
+        )
+        if queued:
+            queued.move_id._l10n_tr_edoc_send_with(account)
+            if not self._l10n_tr_edoc_commit_progress(len(queued)):
+                return False
+        interval = datetime.timedelta(minutes=account.status_interval)
+        if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
+            return True
+        account.last_status_poll_at = now
+        polled = Document._l10n_tr_edoc_to_poll(account)
+        provider = account._l10n_tr_edoc_get_provider()
+        for start in range(0, len(polled), POLL_BATCH):
+            batch = polled[start : start + POLL_BATCH]
+            batch._l10n_tr_edoc_poll(provider)
+            if not self._l10n_tr_edoc_commit_progress(len(batch)):
+                return False
+        return True
+
+    @api.model
+    def _l10n_tr_edoc_commit_progress(self, processed):
+        """Commit a finished batch (never inside tests); False when the cron's time is up."""
+        if not self._l10n_tr_edoc_can_commit():
+            return True
+        return self.env["ir.cron"]._commit_progress(processed) > 0
+
+    # Vendor bills made from incoming e-Fatura and their commercial answer (KABUL/RED).
+    l10n_tr_edoc_response_deadline = fields.Datetime(
+        related="l10n_tr_edoc_document_id.response_deadline", string="Answer Before"
+    )
+    l10n_tr_edoc_response_remaining = fields.Char(
+        related="l10n_tr_edoc_document_id.response_remaining", string="Time Left to Answer"
+    )
+    l10n_tr_edoc_response_code = fields.Selection(
+        related="l10n_tr_edoc_document_id.response_code", string="Our Answer"
+    )
+    l10n_tr_edoc_import_warning = fields.Text(
+        related="l10n_tr_edoc_document_id.import_warning", string="e-Fatura Import Warning"
+    )
+    l10n_tr_edoc_can_respond = fields.Boolean(compute="_compute_l10n_tr_edoc_can_respond")
+
+    @api.depends(
+        "l10n_tr_edoc_state", "l10n_tr_edoc_document_id.direction", "l10n_tr_edoc_document_id.profile"
+    )
+    def _compute_l10n_tr_edoc_can_respond(self):
+        for move in self:
+            document = move.l10n_tr_edoc_document_id
+            move.l10n_tr_edoc_can_respond = (
+                document.direction == "in"
+                and document.profile == "TICARIFATURA"
+                and move.l10n_tr_edoc_state == "awaiting_response"
+            )
+
+    def _l10n_tr_edoc_open_response_wizard(self, answer):
+        self.ensure_one()
+        self.l10n_tr_edoc_document_id._l10n_tr_edoc_check_answerable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Answer the e-Fatura"),
+            "res_model": "l10n_tr_edoc.response.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_id": self.l10n_tr_edoc_document_id.id, "default_answer": answer},
+        }
+
+    def action_l10n_tr_edoc_accept(self):
+        return self._l10n_tr_edoc_open_response_wizard("KABUL")
+
+    def action_l10n_tr_edoc_reject(self):
+        return self._l10n_tr_edoc_open_response_wizard("RED")
+
+    def _l10n_tr_edoc_apply_red_policy(self):
+        """After our RED the supplier's invoice is void for us: cancel the bill or leave it in draft."""
+        for move in self:
+            if move.state == "posted":
+                move.button_draft()
+            if move.company_id.l10n_tr_edoc_red_policy == "cancel" and move.state == "draft":
+                move.button_cancel()
+
+    # -- import ---------------------------------------------------------------------------------
+
+    @api.model
+    def _l10n_tr_edoc_create_bill(self, document, invoice):
+        """A draft vendor bill (or refund for IADE) from a parsed UBL-TR invoice.
+
+        Returns the move and the list of warnings: every difference between the bill Odoo computed
+        and the totals the supplier declared is reported, never silently absorbed.
+        """
+        company = document.company_id
+        own = normalize_tax_id(company.vat)
+        receiver = _tax_id_of(invoice.customer)
+        if receiver and own and receiver.value != own:
+            raise UserError(
+                self.env._(
+                    "This invoice is addressed to %(receiver)s, not to %(company)s (%(vat)s).",
+                    receiver=receiver.value,
+                    company=company.name,
+                    vat=own,
+                )
+            )
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", invoice.document_currency_code)], limit=1)
+        )
+        if not currency:
+            raise UserError(self.env._("Unknown currency %s.", invoice.document_currency_code))
+        if not currency.active:
+            currency.sudo().active = True
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "purchase")], limit=1
+        )
+        if not journal:
+            raise UserError(self.env._("Company %s has no purchase journal for vendor bills.", company.name))
+        partner = self._l10n_tr_edoc_find_partner(invoice.supplier, company)
+        refund = invoice.invoice_type_code in codes.RETURN_TYPES
+        lines = [
+            self._l10n_tr_edoc_line_values(line, partner, company, type_code=invoice.invoice_type_code)
+            for line in invoice.lines
+        ]
+        adjustment_lines, after_tax, warnings = self._l10n_tr_edoc_allowance_charge_lines(invoice, lines)
+        values = {
+            "move_type": "in_refund" if refund else "in_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "partner_id": partner.id,
+            "ref": invoice.id,
+            "invoice_date": invoice.issue_date,
+            "currency_id": currency.id,
+            "l10n_tr_edoc_uuid": invoice.uuid,
+            "narration": "\n".join(invoice.notes) or False,
+            "invoice_line_ids": [fields.Command.create(line) for line in lines + adjustment_lines],
+        }
+        if refund:
+            original = self._l10n_tr_edoc_refunded_bill(invoice, partner, company)
+            if original:
+                values["reversed_entry_id"] = original.id
+            else:
+                references = ", ".join(ref.id for ref in invoice.billing_references) or "-"
+                warnings.append(
+                    self.env._("The returned bill (%s) was not found; the refund is not linked.", references)
+                )
+        rate = invoice.pricing_exchange_rate or invoice.tax_exchange_rate or invoice.payment_exchange_rate
+        if currency != company.currency_id and rate and rate.calculation_rate:
+            values["invoice_currency_rate"] = float(Decimal(1) / rate.calculation_rate)
+        move = self.with_company(company).create(values)
+        warnings += move._l10n_tr_edoc_total_differences(invoice, after_tax=after_tax)
+        return move, warnings
+
+    @api.model
+    def _l10n_tr_edoc_allowance_charge_lines(self, invoice, lines):
+        """Bill lines for document-level allowances and charges, placed where the XML's totals put them.
+
+        Before tax (TaxExclusiveAmount = lines ∓ adjustments) they carry the lines' taxes, which must
+        then be one set; after tax (only PayableAmount moves, as HKS commission agents deduct their
+        fees) they carry none. Returns the line values, the signed amount booked after tax, and a
+        warning for every adjustment that could not be placed.
+        """
+        adjustments = [charge for charge in invoice.allowance_charges if charge.amount]
+        if not adjustments:
+            return [], Decimal(0), []
+        signed = sum((c.amount if c.charge_indicator else -c.amount for c in adjustments), Decimal(0))
+        totals = invoice.legal_monetary_total
+        withheld = sum((total.tax_amount for total in invoice.withholding_tax_totals), Decimal(0))
+        rounding = totals.payable_rounding_amount or Decimal(0)
+        before_tax = _same(totals.line_extension_amount + signed, totals.tax_exclusive_amount)
+        after_tax = _same(totals.line_extension_amount, totals.tax_exclusive_amount) and _same(
+            totals.tax_inclusive_amount - withheld + signed + rounding, totals.payable_amount
+        )
+        tax_sets = {tuple(sorted(line["tax_ids"][0][2])) for line in lines}
+        if not (after_tax or (before_tax and len(tax_sets) == 1)):
+            return (
+                [],
+                Decimal(0),
+                [
+                    self.env._(
+                        "Document-level %(kind)s of %(amount)s %(currency)s is not on the lines.",
+                        kind=self.env._("charge") if charge.charge_indicator else self.env._("allowance"),
+                        amount=charge.amount,
+                        currency=invoice.document_currency_code,
+                    )
+                    for charge in adjustments
+                ],
+            )
+        taxes = [] if after_tax else list(tax_sets.pop())
+        values = [
+            {
+                "name": charge.reason
+                or (
+                    self.env._("Document charge")
+                    if charge.charge_indicator
+                    else self.env._("Document allowance")
+                ),
+                "quantity": 1.0,
+                "price_unit": float(charge.amount if charge.charge_indicator else -charge.amount),
+                "tax_ids": [fields.Command.set(taxes)],
+            }
+            for charge in adjustments
+        ]
+        return values, signed if after_tax else Decimal(0), []
+
+    def _l10n_tr_edoc_total_differences(self, invoice, after_tax=Decimal(0)):
+        """Compare the bill with LegalMonetaryTotal and withholding, in document currency.
+
+        The net tax is TaxInclusiveAmount - TaxExclusiveAmount - withheld: GİB samples write
+        TaxTotal/TaxAmount either gross or already net of withholding, the monetary total is
+        unambiguous. Adjustments booked as lines after tax (``after_tax``) are part of the bill's
+        untaxed amount but not of the XML's TaxExclusiveAmount.
+        """
+        self.ensure_one()
+        totals = invoice.legal_monetary_total
+        withheld = sum((total.tax_amount for total in invoice.withholding_tax_totals), Decimal(0))
+        taxes = totals.tax_inclusive_amount - totals.tax_exclusive_amount
+        checks = [
+            (self.env._("Untaxed amount"), self.amount_untaxed, totals.tax_exclusive_amount + after_tax),
+            (self.env._("Taxes (after withholding)"), self.amount_tax, taxes - withheld),
+            (
+                self.env._("Total"),
+                self.amount_total,
+                totals.payable_amount - (totals.payable_rounding_amount or 0),
+            ),
+        ]
+        return [
+            self.env._(
+                "%(what)s differs from the e-Fatura: bill %(ours)s, XML %(theirs)s %(currency)s.",
+                what=label,
+                ours=self.currency_id.round(ours),
+                theirs=theirs,
+                currency=self.currency_id.name,
+            )
+            for label, ours, theirs in checks
+            if self.currency_id.compare_amounts(ours, float(theirs))
+        ]
+
+    @api.model
+    def _l10n_tr_edoc_refunded_bill(self, invoice, partner, company):
+        numbers = [reference.id for reference in invoice.billing_references if reference.id]
+        if not numbers:
+            return self.browse()
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "in_invoice"),
+                ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                "|",
+                ("ref", "in", numbers),
+                ("l10n_tr_edoc_uuid", "in", numbers),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _l10n_tr_edoc_find_partner(self, party, company):
+        """Supplier by VKN/TCKN; created with tax office and address when this company does not know it."""
+        identifier = _tax_id_of(party)
+        if not identifier:
+            raise UserError(self.env._("The supplier has no VKN or TCKN on the invoice."))
+        number = normalize_tax_id(identifier.value)
+        Partner = self.env["res.partner"]
+        partner = Partner.search(
+            [
+                *Partner._check_company_domain(company),
+                ("vat", "in", [number, f"TR{number}"]),
+            ],
+            order="parent_id desc, id",
+            limit=1,
+        )
+        if partner:
+            if not partner.l10n_tr_edoc_tax_office and party.tax_office:
+                partner.l10n_tr_edoc_tax_office = party.tax_office
+            return partner
+        name = party.name
+        if not name and party.person:
+            name = f"{party.person.first_name} {party.person.family_name}"
+        address = party.address
+        country = self.env["res.country"].search(
+            [("code", "=", (address and address.country_code) or "TR")], limit=1
+        )
+        street = " ".join(
+            part for part in (address and address.street_name, address and address.building_number) if part
+        )
+        return Partner.create(
+            {
+                "name": name or number,
+                "is_company": identifier.scheme_id == "VKN",
+                "vat": number,
+                "l10n_tr_edoc_tax_office": party.tax_office or False,
+                "street": street or False,
+                "street2": (address and address.city_subdivision_name) or False,
+                "city": (address and address.city_name) or False,
+                "zip": (address and address.postal_zone) or False,
+                "country_id": country.id,
+                "email": (party.contact and party.contact.electronic_mail) or False,
+                "phone": (party.contact and party.contact.telephone) or False,
+                "supplier_rank": 1,
+            }
+        )
+
+    @api.model
+    def _l10n_tr_edoc_line_values(self, line, partner, company, type_code=None):
+        quantity = line.quantity
+        gross = quantity * line.price_amount
+        discount = 0.0
+        if gross and line.line_extension_amount != gross:
+            discount = float((1 - line.line_extension_amount / gross) * 100)
+        taxes = self.env["account.tax"]
+        subtotals = _charged_subtotals(line)
+        for subtotal in subtotals:
+            taxes |= self._l10n_tr_edoc_purchase_tax(subtotal, company)
+        kdv = next((sub for sub in subtotals if sub.tax_type_code == KDV), None)
+        kdv_percent = kdv.percent if kdv else None
+        for total in line.withholding_tax_totals:
+            for subtotal in total.subtotals:
+                taxes |= self._l10n_tr_edoc_withholding_tax(
+                    subtotal.tax_type_code, subtotal.percent or 0, kdv_percent, company
+                )
+        if type_code in WITHHOLDING_RETURNS and kdv and kdv.percent and not line.withholding_tax_totals:
+            # the KDV amount is the share the original seller collected; the rest was withheld
+            full = line.line_extension_amount * kdv.percent / 100
+            share = round((1 - kdv.tax_amount / full) * 10) * 10 if full else 0
+            if share > 0:
+                taxes |= self._l10n_tr_edoc_withholding_tax(None, Decimal(share), kdv.percent, company)
+        product = self._l10n_tr_edoc_match_product(line.item, partner, company)
+        values = {
+            "name": line.item.name,
+            "quantity": float(quantity),
+            "price_unit": float(line.price_amount),
+            "discount": discount,
+            "tax_ids": [fields.Command.set(taxes.ids)],
+        }
+        if product:
+            values["product_id"] = product.id
+        return values
+
+    @api.model
+    def _l10n_tr_edoc_match_product(self, item, partner, company):
+        """The seller's code (supplier info), then barcode, then exact name: the first one that hits."""
+        Product = self.env["product.product"].with_company(company)
+        if item.sellers_item_id:
+            info = self.env["product.supplierinfo"].search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("product_code", "=", item.sellers_item_id),
+                    ("company_id", "in", (False, company.id)),
+                ],
+                limit=1,
+            )
+            if info:
+                return info.product_id or info.product_tmpl_id.product_variant_id
+        barcodes = [ident.value for ident in item.additional_item_ids if ident.value]
+        barcodes += [code for code in (item.buyers_item_id, item.manufacturers_item_id) if code]
+        if barcodes and (product := Product.search([("barcode", "in", barcodes)], limit=1)):
+            return product
+        return Product.search(
+            [*Product._check_company_domain(company), ("purchase_ok", "=", True), ("name", "=", item.name)],
+            limit=1,
+        )
+
+    @api.model
+    def _l10n_tr_edoc_purchase_tax(self, subtotal, company):
+        """Purchase tax for a GİB TaxSubtotal: mapped code and rate, plain rate for KDV, else created."""
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        Code = self.env["l10n_tr_edoc.code"]
+        fixed = subtotal.percent is None or subtotal.per_unit_amount is not None
+        amount = float(
+            subtotal.per_unit_amount
+            if fixed and subtotal.per_unit_amount is not None
+            else subtotal.percent or 0
+        )
+        if fixed and subtotal.per_unit_amount is None:
+            amount_type, amount = "fixed", 0.0
+        else:
+            amount_type = "fixed" if fixed else "percent"
+        base = [
+            *Tax._check_company_domain(company),
+            ("type_tax_use", "=", "purchase"),
+            ("amount_type", "=", amount_type),
+            ("active", "=", True),
+        ]
+        exemption = subtotal.exemption_reason_code
+        candidates = Tax.search([*base, ("l10n_tr_edoc_tax_type_id.code", "=", subtotal.tax_type_code)])
+        if subtotal.tax_type_code == KDV:
+            candidates |= Tax.search(
+                [*base, ("l10n_tr_edoc_tax_type_id", "=", False), ("l10n_tr_edoc_withholding_id", "=", False)]
+            )
+        candidates = candidates.filtered(
+            lambda tax: (
+                not float_compare(tax.amount, amount, precision_digits=4)
+                and (not exemption or tax.l10n_tr_edoc_exemption_id.code in (exemption, False))
+            )
+        )
+        if exemption:
+            candidates = candidates.sorted(lambda tax: tax.l10n_tr_edoc_exemption_id.code != exemption)
+        if candidates:
+            return candidates[0]
+        type_code = Code._l10n_tr_edoc_find("tax_type", subtotal.tax_type_code)
+        label = subtotal.tax_name or (type_code.name if type_code else subtotal.tax_type_code)
+        return Tax.create(
+            {
+                "name": self.env._("%(tax)s %(amount)s (e-Fatura)", tax=label, amount=f"{amount:g}"),
+                "company_id": company.id,
+                "type_tax_use": "purchase",
+                "amount_type": amount_type,
+                "amount": amount,
+                "include_base_amount": subtotal.tax_type_code != KDV,
+                "sequence": 5 if subtotal.tax_type_code != KDV else 10,
+                "l10n_tr_edoc_tax_type_id": type_code.id,
+                "l10n_tr_edoc_exemption_id": Code._l10n_tr_edoc_find("exemption", exemption).id
+                if exemption
+                else False,
+                "country_id": company.account_fiscal_country_id.id,
+            }
+        )
+
+    @api.model
+    def _l10n_tr_edoc_withholding_tax(self, code, share, kdv_percent, company):
+        """KDV withholding (tevkifat) as a negative share of the line base: KDV rate × withheld part.
+
+        ``code`` is None on a withholding return, whose XML names no code: a withholding tax of
+        that rate serves (the share is what matters for the amounts), else one without a code.
+        """
+        if kdv_percent is None:
+            raise UserError(self.env._("Withholding %s on a line without KDV.", code))
+        rate = -float(kdv_percent * share / 100)
+        Tax = self.env["account.tax"]
+        found = Tax.search(
+            [
+                *Tax._check_company_domain(company),
+                ("type_tax_use", "=", "purchase"),
+                ("amount_type", "=", "percent"),
+                ("amount", "<", 0),
+                *([("l10n_tr_edoc_withholding_id.code", "=", code)] if code else []),
+            ]
+        ).filtered(lambda tax: not float_compare(tax.amount, rate, precision_digits=4))
+        if found:
+            return found.sorted(lambda tax: not tax.l10n_tr_edoc_withholding_id)[0]
+        record = self.env["l10n_tr_edoc.code"]._l10n_tr_edoc_find("withholding", code) if code else None
+        return Tax.create(
+            {
+                "name": self.env._(
+                    "Withholding %(code)s %(rate)s%% (e-Fatura)",
+                    code=code or self.env._("on return"),
+                    rate=f"{rate:g}",
+                ),
+                "company_id": company.id,
+                "type_tax_use": "purchase",
+                "amount_type": "percent",
+                "amount": rate,
+                "sequence": 20,
+                "l10n_tr_edoc_withholding_id": record.id if record else False,
+                "country_id": company.account_fiscal_country_id.id,
+            }
+        )
+
+    def _l10n_tr_edoc_flag_route_change(self):
+        """Mark a draft whose customer now receives e-documents differently, and say so."""
+        self.ensure_one()
+        self.l10n_tr_edoc_route_changed = True
+        partner = self.commercial_partner_id
+        self.message_post(
+            body=self.env._(
+                "%(partner)s changed in the GİB user list (e-Fatura: %(status)s, alias %(alias)s): "
+                "check the e-Fatura / e-Arşiv choice before confirming.",
+                partner=partner.display_name,
+                status=partner.l10n_tr_edoc_einvoice_status,
+                alias=partner.l10n_tr_edoc_einvoice_alias or "-",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _l10n_tr_edoc_gib_package_dir(self):
+        """The configured GİB package folder, or None when the XSD and schematron checks are off."""
+        folder = self.env["ir.config_parameter"].sudo().get_param(PARAM_DIR)
+        return folder if package.is_package(folder) else None
+
+    @api.model
+    def _l10n_tr_edoc_gib_package_status(self, folder=None):
+        folder = folder if folder is not None else self.env["ir.config_parameter"].sudo().get_param(PARAM_DIR)
+        if not folder:
+            return self.env._("XSD and schematron checks: off: no GİB package configured")
+        if not package.is_package(folder):
+            return self.env._(
+                "XSD and schematron checks: off: %(folder)s is not a GİB package folder", folder=folder
+            )
+        return self.env._(
+            "XSD and schematron checks: on (package dated %(date)s); %(schedule)s",
+            date=package.package_date(folder),
+            schedule=self._l10n_tr_edoc_gib_release_schedule(folder),
+        )
+
+    @api.model
+    def _l10n_tr_edoc_gib_release_schedule(self, folder):
+        """Which stored GİB release checks documents issued when: each applies from its date on."""
+        releases = package.PackageStore.discover(folder).releases
+        parts = []
+        for index, entry in enumerate(releases):
+            following = releases[index + 1] if index + 1 < len(releases) else None
+            if index and entry.since != date.min:
+                parts.append(
+                    self.env._("release %(release)s from %(since)s", release=entry.release, since=entry.since)
+                )
+            elif following:
+                parts.append(
+                    self.env._(
+                        "release %(release)s until %(until)s",
+                        release=entry.release,
+                        until=following.since - timedelta(days=1),
+                    )
+                )
+            else:
+                parts.append(self.env._("release %(release)s for every date", release=entry.release))
+        return ", ".join(parts)
+
+    # e-SMM from customer invoices and e-MM from vendor bills of the journals flagged for them. These moves
+    # leave the e-Fatura/e-Arşiv flow: they are sent with İzibiz's SmmWS or CreditNoteWS, numbered from their
+    # own series, and their XML carries exactly the move's amounts (GV stopajı and the other deductions are
+    # the move's negative taxes).
+    l10n_tr_edoc_receipt_kind = fields.Selection(
+        related="journal_id.l10n_tr_edoc_receipt_kind", store=True, string="e-Receipt"
+    )
+    l10n_tr_edoc_produce_kind_id = fields.Many2one(
+        "l10n_tr_edoc.produce.kind",
+        string="Produce Kind",
+        copy=False,
+        help="Decides the GV stopajı rate withheld from the farmer (e-Müstahsil Makbuzu).",
+    )
+    l10n_tr_edoc_receipt_offered = fields.Boolean(
+        string="Integrator Offers e-Receipts", compute="_compute_l10n_tr_edoc_receipt_offered"
+    )
+    l10n_tr_edoc_receipt_sms = fields.Boolean(
+        string="Also by SMS",
+        copy=False,
+        help="The integrator sends the receipt to the partner's mobile number.",
+    )
+
+    @api.depends("l10n_tr_edoc_receipt_kind", "company_id")
+    def _compute_l10n_tr_edoc_receipt_offered(self):
+        """Receipt actions show only where the company's integrator offers the document."""
+        Account = self.env["l10n_tr_edoc.account"]
+        for move in self:
+            account = move.l10n_tr_edoc_receipt_kind and Account._l10n_tr_edoc_for_company(move.company_id)
+            move.l10n_tr_edoc_receipt_offered = bool(
+                account
+                and CAPABILITIES[move.l10n_tr_edoc_receipt_kind]
+                in get_provider_class(account.provider).capabilities
+            )
+
+    @api.onchange("l10n_tr_edoc_produce_kind_id")
+    def _onchange_l10n_tr_edoc_produce_kind_id(self):
+        """Replace the GV stopajı tax of the lines by the one of the produce kind's rate."""
+        kind = self.l10n_tr_edoc_produce_kind_id
+        if not kind or self.l10n_tr_edoc_receipt_kind != "emm":
+            return
+        tax = self.env["account.tax"]._l10n_tr_edoc_receipt_tax(self.company_id, eb.STOPAJ, kind.stopaj_rate)
+        for line in self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
+            others = line.tax_ids.filtered(lambda t: t.l10n_tr_edoc_tax_type_id.code != eb.STOPAJ)
+            line.tax_ids = others | tax
+
+    # -- ORM → core.earsivbelge.Receipt ---------------------------------------------------------
+
+    def _l10n_tr_edoc_receipt_lines(self):
+        """Lines with their taxes as GİB codes, from Odoo's own rounded tax computation."""
+        self.ensure_one()
+        currency = self.currency_id
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        lines = []
+        products = [
+            bl
+            for bl in base_lines
+            if bl["record"]._name == "account.move.line" and bl["record"].display_type == "product"
+        ]
+        for number, base_line in enumerate(products, start=1):
+            aml = base_line["record"]
+            details = base_line["tax_details"]
+            gross = _amount(details["total_excluded_currency"], currency)
+            quantity = Decimal(float_repr(aml.quantity, 6)).normalize() or Decimal(1)
+            taxes, withheld = [], []
+            for tax_data in details["taxes_data"]:
+                tax = tax_data["tax"]
+                item = eb.ReceiptTax(
+                    code=tax.l10n_tr_edoc_withholding_id.code or tax.l10n_tr_edoc_tax_type_id.code or "",
+                    percent=_percent(tax.amount),
+                    taxable_amount=_amount(tax_data["base_amount_currency"], currency),
+                    amount=abs(_amount(tax_data["tax_amount_currency"], currency)),
+                    name=eb.TAX_NAMES.get(tax.l10n_tr_edoc_tax_type_id.code) or tax.name,
+                )
+                if tax.l10n_tr_edoc_withholding_id:
+                    withheld.append(dataclasses.replace(item, name=tax.l10n_tr_edoc_withholding_id.name))
+                else:
+                    taxes.append(item)
+            # KDV tevkifat is written as GİB reads it: a share (percent) of the line's KDV
+            kdv = sum((t.amount for t in taxes if t.code == eb.KDV), Decimal(0))
+            withheld = [
+                dataclasses.replace(
+                    item,
+                    taxable_amount=kdv,
+                    percent=(item.amount / kdv * 100).quantize(Decimal(1)) if kdv else Decimal(0),
+                )
+                for item in withheld
+            ]
+            lines.append(
+                eb.ReceiptLine(
+                    id=str(number),
+                    name=(aml.name or aml.product_id.display_name or "").strip()[:250] or "-",
+                    quantity=quantity,
+                    price=(gross / quantity).quantize(Decimal("0.00000001")).normalize(),
+                    line_extension_amount=gross,
+                    unit_code=_unit_code(aml.product_uom_id),
+                    taxes=tuple(taxes),
+                    withholdings=tuple(withheld),
+                    seller_item_id=aml.product_id.default_code or None,
+                )
+            )
+        return tuple(lines)
+
+    def _l10n_tr_edoc_to_receipt(self, number):
+        self.ensure_one()
+        kind = self.l10n_tr_edoc_receipt_kind
+        partner = self.partner_id.commercial_partner_id
+        customer = self._l10n_tr_edoc_party(partner)
+        if kind == "emm" and normalize_tax_id(partner.vat) and len(normalize_tax_id(partner.vat)) == 11:
+            customer = dataclasses.replace(customer, contact=None)
+        receipt = eb.Receipt(
+            kind=RECEIPT_TYPE_CODES[kind],
+            id=number,
+            uuid=self.l10n_tr_edoc_uuid or str(uuidlib.uuid4()).upper(),
+            issue_date=self.invoice_date,
+            issue_time=datetime.datetime.now(ISTANBUL).time().replace(microsecond=0),
+            supplier=self._l10n_tr_edoc_party(self.company_id.partner_id),
+            customer=customer,
+            lines=self._l10n_tr_edoc_receipt_lines(),
+            currency=self.currency_id.name,
+            sending_type=self.l10n_tr_edoc_send_type or eb.PAPER,
+            calculation_type=eb.GROSS if kind == "smm" else None,
+            delivery_date=self.invoice_date if kind == "emm" else None,
+        )
+        return eb.compute(receipt)
+
+    def _l10n_tr_edoc_receipt_delivery(self):
+        self.ensure_one()
+        partner = self.partner_id
+        electronic = self.l10n_tr_edoc_send_type == eb.ELECTRONIC
+        return eb.Delivery(
+            sending_type=self.l10n_tr_edoc_send_type or eb.PAPER,
+            email=(partner.email or "") if electronic else "",
+            sms_number=(partner.mobile or partner.phone or "")
+            if electronic and self.l10n_tr_edoc_receipt_sms
+            else "",
+        )
+
+    def _l10n_tr_edoc_receipt_problems(self, receipt):
+        """Translated texts of what keeps the receipt from going: own rules, amounts, stopaj rate."""
+        self.ensure_one()
+        problems = [issue.message for issue in eb.check_receipt(receipt) if issue.is_error]
+        if float_compare(
+            float(receipt.payable_amount), self.amount_total, precision_rounding=self.currency_id.rounding
+        ):
+            problems.append(
+                self.env._(
+                    "The receipt's payable amount %(receipt)s differs from the total %(total)s: every tax "
+                    "of the lines must carry its GİB code (KDV, GV stopajı, Mera Fonu, Borsa Tescil, SGK).",
+                    receipt=receipt.payable_amount,
+                    total=self.amount_total,
+                )
+            )
+        if self.l10n_tr_edoc_receipt_kind == "emm":
+            rates = {t.percent for t in receipt.taxes if t.code == eb.STOPAJ}
+            kind = self.l10n_tr_edoc_produce_kind_id
+            if not rates:
+                problems.append(self.env._("A müstahsil makbuzu needs the GV stopajı tax on its lines."))
+            elif kind and rates != {Decimal(float_repr(kind.stopaj_rate, 2)).normalize()}:
+                problems.append(
+                    self.env._(
+                        "The GV stopajı rate of the lines differs from the %(rate)s%% "
+                        "of the produce kind %(kind)s.",
+                        rate=kind.stopaj_rate,
+                        kind=kind.name,
+                    )
+                )
+        try:
+            self._l10n_tr_edoc_receipt_delivery().check()
+        except EdocError as error:
+            problems.append(self.env._(error.message))
+        return problems
+
+    # -- sending --------------------------------------------------------------------------------
+
+    def _l10n_tr_edoc_receipt_document(self, account):
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_ids.filtered(
+            lambda d: d.kind == self.l10n_tr_edoc_receipt_kind
+        )[-1:]
+        values = {
+            "profile": eb.PROFILE,
+            "type_code": RECEIPT_TYPE_CODES[self.l10n_tr_edoc_receipt_kind],
+            "issue_date": self.invoice_date,
+            "sender_vat": normalize_tax_id(self.company_id.vat),
+            "receiver_vat": normalize_tax_id(self.partner_id.commercial_partner_id.vat),
+            "amount_total": self.amount_total,
+            "currency_id": self.currency_id.id,
+        }
+        if document:
+            if document.state in SENDABLE:
+                document.write(values)
+            return document
+        return self.env["l10n_tr_edoc.document"].create(
+            {
+                **values,
+                "kind": self.l10n_tr_edoc_receipt_kind,
+                "direction": "out",
+                "uuid": self.l10n_tr_edoc_uuid,
+                "account_id": account.id,
+                "company_id": self.company_id.id,
+                "move_id": self.id,
+            }
+        )
+
+    def _l10n_tr_edoc_receipt_generate(self, document):
+        """Number (once), build, check and attach the receipt XML; returns an error text or None."""
+        self.ensure_one()
+        number = document.name
+        if not number:
+            series = self._l10n_tr_edoc_series()
+            if not series:
+                return self.env._("No e-Document series is configured for this journal's receipts.")
+            preview = self._l10n_tr_edoc_to_receipt(self._l10n_tr_edoc_preview_number())
+            if problems := self._l10n_tr_edoc_receipt_problems(preview):
+                return "\n".join(problems)
+            try:
+                number = series._l10n_tr_edoc_take_number(self.invoice_date)
+            except UserError as error:
+                return error.args[0]
+        receipt = self._l10n_tr_edoc_to_receipt(number)
+        if problems := self._l10n_tr_edoc_receipt_problems(receipt):
+            return "\n".join(problems)
+        xml = serialize(build_receipt(receipt))
+        attachment_values = {
+            "name": f"{number}.xml",
+            "raw": xml,
+            "mimetype": "application/xml",
+            "res_model": "account.move",
+            "res_id": self.id,
+        }
+        if document.xml_attachment_id:
+            document.xml_attachment_id.sudo().write(attachment_values)
+        else:
+            document.xml_attachment_id = self.env["ir.attachment"].sudo().create(attachment_values)
+        document._l10n_tr_edoc_apply_event("generate", name=number, error_code=False, error_message=False)
+        return None
+
+    def _l10n_tr_edoc_receipt_account(self):
+        self.ensure_one()
+        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id)
+        if not account:
+            raise UserError(
+                self.env._("The company %s has no e-Document integrator account.", self.company_id.name)
+            )
+        if (
+            CAPABILITIES[self.l10n_tr_edoc_receipt_kind]
+            not in get_provider_class(account.provider).capabilities
+        ):
+            raise UserError(
+                self.env._("The integrator of this company does not offer e-SMM / e-Müstahsil Makbuzu.")
+            )
+        return account
+
+    def action_l10n_tr_edoc_send_receipt(self):
+        """Send the e-SMM / e-MM of posted moves (again after a failure, with the same number)."""
+        if errors := self._l10n_tr_edoc_send_receipts():
+            raise UserError("\n".join(errors.values()))
+        return True
+
+    def _l10n_tr_edoc_send_receipts(self):
+        """Send the receipts of ``self``; returns ``{move: error text}`` for those that did not go
+        (Send & Print shows them per move instead of failing the whole batch)."""
+        errors = {}
+        for move in self:
+            if move.state != "posted" or not move.l10n_tr_edoc_receipt_kind:
+                raise UserError(
+                    self.env._("Only posted moves of an e-SMM or e-MM journal are sent as receipts.")
+                )
+            account = move._l10n_tr_edoc_receipt_account()
+            document = move._l10n_tr_edoc_receipt_document(account)
+            if document.state == "unknown":
+                document._l10n_tr_edoc_receipt_poll(account._l10n_tr_edoc_get_provider())
+            if document.state not in SENDABLE:
+                continue
+            if error := move._l10n_tr_edoc_receipt_generate(document):
+                document.write({"error_code": "tr_edoc.earsivbelge.check", "error_message": error})
+                errors[move] = error
+                continue
+            document._l10n_tr_edoc_apply_event("submit")
+            if self.env["account.move.send"]._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if error := document._l10n_tr_edoc_receipt_submit(account, move._l10n_tr_edoc_receipt_delivery()):
+                errors[move] = error
+        return errors
+
+    def action_l10n_tr_edoc_receipt_status(self):
+        documents = self.l10n_tr_edoc_document_ids.filtered(
+            lambda d: d.kind in ("smm", "emm") and d.state in POLLED
+        )
+        for account in documents.account_id:
+            documents.filtered(lambda d, a=account: d.account_id == a)._l10n_tr_edoc_receipt_poll(
+                account._l10n_tr_edoc_get_provider()
+            )
+        return True
+
+    def action_l10n_tr_edoc_cancel_receipt(self):
+        """The cancel wizard, which asks for the reason."""
+        self.ensure_one()
+        self._l10n_tr_edoc_cancellable_receipt()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel e-SMM / e-MM Receipt"),
+            "res_model": "l10n_tr_edoc.receipt.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def _l10n_tr_edoc_cancellable_receipt(self):
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_id
+        if document.kind not in ("smm", "emm") or document.state not in ("sent", "delivered", "reported"):
+            raise UserError(self.env._("Only a receipt the integrator holds can be cancelled."))
+        return document
+
+    def _l10n_tr_edoc_cancel_receipt(self, reason):
+        """Cancel the receipt at İzibiz: withdrawn if GİB has not had it yet, else reported as
+        cancelled; the move is cancelled once İzibiz confirms, the reason goes to the chatter."""
+        document = self._l10n_tr_edoc_cancellable_receipt()
+        provider = document.account_id._l10n_tr_edoc_get_provider()
+        try:
+            result = provider.cancel_receipts(
+                RECEIPT_TYPE_CODES[document.kind], [document.uuid], withdraw=document.state != "reported"
+            )
+        except EdocError as error:
+            document._l10n_tr_edoc_log_exchanges("cancel", error.params.get("exchanges", ()), error=error)
+            raise UserError(document._l10n_tr_edoc_error_text(error)) from error
+        document._l10n_tr_edoc_log_exchanges("cancel", result.exchanges)
+        document._l10n_tr_edoc_apply_event("cancel")
+        document._l10n_tr_edoc_receipt_poll(provider)
+        self.message_post(
+            body=self.env._("Receipt %(number)s cancelled: %(reason)s", number=document.name, reason=reason)
+        )
+        return True
+
+    def action_l10n_tr_edoc_receipt_pdf(self):
+        """The integrator's PDF of the receipt, kept on the document and downloaded."""
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_id
+        if document.kind not in ("smm", "emm") or document.state not in (
+            "delivered",
+            "reported",
+            "cancelled",
+        ):
+            raise UserError(self.env._("The integrator's printout exists once it has signed the receipt."))
+        if not document.pdf_attachment_id:
+            provider = document.account_id._l10n_tr_edoc_get_provider()
+            try:
+                download = provider.download_receipt(RECEIPT_TYPE_CODES[document.kind], document.uuid, "PDF")
+            except EdocError as error:
+                document._l10n_tr_edoc_log_exchanges(
+                    "download", error.params.get("exchanges", ()), error=error
+                )
+                raise UserError(document._l10n_tr_edoc_error_text(error)) from error
+            document._l10n_tr_edoc_log_exchanges("download", download.exchanges)
+            document.pdf_attachment_id = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{document.name}.pdf",
+                        "raw": download.content,
+                        "mimetype": "application/pdf",
+                        "res_model": "account.move",
+                        "res_id": self.id,
+                    }
+                )
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{document.pdf_attachment_id.id}?download=true",
+            "target": "download",
+        }
+
+    # -- our own printout ----------------------------------------------------------------------
+
+    def _l10n_tr_edoc_receipt_xml(self):
+        """The XML of the move's receipt, once it is generated (numbered); a UserError otherwise."""
+        self.ensure_one()
+        document = self.l10n_tr_edoc_document_ids.filtered(
+            lambda d: d.kind == self.l10n_tr_edoc_receipt_kind and d.xml_attachment_id
+        )[-1:]
+        if not self.l10n_tr_edoc_receipt_kind or not document:
+            raise UserError(
+                self.env._("%(move)s has no e-SMM / e-MM receipt to print yet.", move=self.display_name)
+            )
+        return document.xml_attachment_id.with_context(bin_size=False).raw
+
+    @api.model
+    def _l10n_tr_edoc_print_party(self, party):
+        address = party.address
+        lines = [
+            address.street_name,
+            address.building_number,
+            address.city_subdivision_name,
+            address.city_name,
+        ]
+        person = party.person
+        return {
+            "name": party.name or (person and f"{person.first_name} {person.family_name}") or "",
+            "tax_id": party.tax_id or "",
+            "tax_office": party.tax_office or "",
+            "address": " ".join(dict.fromkeys(p for p in lines if p)) if address else "",
+        }
+
+    def _l10n_tr_edoc_receipt_print_values(self):
+        """What the printout shows, read back from the sent XML (never from the move, which may have
+        changed), with the Karekod of that XML."""
+        self.ensure_one()
+        try:
+            receipt = parse_receipt(self._l10n_tr_edoc_receipt_xml())
+            qr = base64.b64encode(qr_png(qr_payload(receipt))).decode("ascii")
+        except EdocError as error:
+            raise UserError(
+                self.env._(
+                    "This receipt cannot be printed: %(reason)s",
+                    reason=self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_error_text(error),
+                )
+            ) from error
+        return {
+            "receipt": receipt,
+            "title": self.env._("e-Serbest Meslek Makbuzu")
+            if receipt.kind == eb.SMM
+            else self.env._("e-Müstahsil Makbuzu"),
+            "supplier": self._l10n_tr_edoc_print_party(receipt.supplier),
+            "customer": self._l10n_tr_edoc_print_party(receipt.customer),
+            "qr": qr,
+        }
+
+    def action_l10n_tr_edoc_print_receipt(self):
+        for move in self:
+            move._l10n_tr_edoc_receipt_print_values()
+        # GİB's layout, not the company's: no document layout to configure first.
+        return self.env.ref(RECEIPT_REPORT).report_action(self, config=False)
+
+    @api.model
+    def _cron_l10n_tr_edoc_poll_receipts(self):
+        """Follow sent e-SMM / e-MM to their final status, one account at a time."""
+        Document = self.env["l10n_tr_edoc.document"]
+        for account in self.env["l10n_tr_edoc.account"].search([]):
+            documents = Document.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("kind", "in", ("smm", "emm")),
+                    ("direction", "=", "out"),
+                    ("state", "in", POLLED),
+                ]
+            )
+            if documents:
+                documents._l10n_tr_edoc_receipt_poll(account._l10n_tr_edoc_get_provider())
+
+    l10n_tr_edoc_ledger_kind = fields.Selection(
+        LEDGER_KINDS,
+        string="e-Ledger Document",
+        copy=False,
+        help="The GİB document type this entry carries in the e-Ledger (yevmiye belge tipi). Empty: "
+        "invoices, bank statement lines, payments and the opening entry are recognised by themselves, "
+        "other entries go as accounting vouchers. Opening and closing entries carry no document.",
+    )

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .account_move import RECEIPT_REPORT
+
 
 class AccountMoveSend(models.AbstractModel):
     _inherit = "account.move.send"
@@ -12,6 +14,15 @@ class AccountMoveSend(models.AbstractModel):
             and move.l10n_tr_edoc_state in (False, "draft", "ready", "send_failed", "unknown")
         )
 
+    @api.model
+    def _is_l10n_tr_edoc_receipt_applicable(self, move):
+        return (
+            move.l10n_tr_edoc_receipt_kind == "smm"
+            and move.l10n_tr_edoc_receipt_offered
+            and move.state == "posted"
+            and move.l10n_tr_edoc_state in (False, "draft", "ready", "send_failed", "unknown")
+        )
+
     def _get_all_extra_edis(self) -> dict:
         # EXTENDS 'account'
         res = super()._get_all_extra_edis()
@@ -19,6 +30,11 @@ class AccountMoveSend(models.AbstractModel):
             "label": self.env._("e-Fatura / e-Arşiv (GİB)"),
             "is_applicable": self._is_l10n_tr_edoc_applicable,
             "help": self.env._("Send the invoice to GİB through the company's integrator."),
+        }
+        res["tr_edoc_receipt"] = {
+            "label": self.env._("e-Serbest Meslek Makbuzu (GİB)"),
+            "is_applicable": self._is_l10n_tr_edoc_receipt_applicable,
+            "help": self.env._("Send the e-SMM to GİB through the company's integrator."),
         }
         return res
 
@@ -68,18 +84,23 @@ class AccountMoveSend(models.AbstractModel):
     def _call_web_service_before_invoice_pdf_render(self, invoices_data):
         # EXTENDS 'account'
         super()._call_web_service_before_invoice_pdf_render(invoices_data)
-        moves = self.env["account.move"].browse(
-            [move.id for move, data in invoices_data.items() if "tr_edoc" in data["extra_edis"]]
-        )
-        if not moves:
-            return
-        errors = moves._l10n_tr_edoc_send()
-        for move, data in invoices_data.items():
-            if error := errors.get(move):
-                data["error"] = {
-                    "error_title": self.env._("The e-Document could not be sent to GİB:"),
-                    "errors": [error],
-                }
+        for edi, send, title in (
+            ("tr_edoc", "_l10n_tr_edoc_send", self.env._("The e-Document could not be sent to GİB:")),
+            (
+                "tr_edoc_receipt",
+                "_l10n_tr_edoc_send_receipts",
+                self.env._("The e-SMM could not be sent to GİB:"),
+            ),
+        ):
+            moves = self.env["account.move"].browse(
+                [move.id for move, data in invoices_data.items() if edi in data["extra_edis"]]
+            )
+            if not moves:
+                continue
+            errors = getattr(moves, send)()
+            for move, data in invoices_data.items():
+                if error := errors.get(move):
+                    data["error"] = {"error_title": title, "errors": [error]}
 
     @api.model
     def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
@@ -92,11 +113,14 @@ class AccountMoveSend(models.AbstractModel):
         super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
         document = invoice.l10n_tr_edoc_document_id
         values = invoice_data.get("pdf_attachment_values")
-        # an e-SMM / e-MM is printed by its own report (account_move_send_earsivbelge.py)
-        if (
-            values
-            and document
-            and not invoice.l10n_tr_edoc_receipt_kind
-            and document._l10n_tr_edoc_keeps_pdf()
-        ):
+        if not values or not document:
+            return
+        if invoice.l10n_tr_edoc_receipt_kind:
+            # an e-SMM / e-MM is printed by its own report: its number, ETTN and Karekod
+            if document.name and document.xml_attachment_id:
+                pdf, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+                    RECEIPT_REPORT, invoice.ids
+                )
+                values.update({"raw": pdf, "name": f"{document.name}.pdf"})
+        elif document._l10n_tr_edoc_keeps_pdf():
             values.update({"raw": document._l10n_tr_edoc_pdf(), "name": f"{document.name}.pdf"})

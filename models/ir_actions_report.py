@@ -9,6 +9,14 @@ REPORT_NAME = "l10n_tr_edoc.report_l10n_tr_edoc_document"
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        """The delivery slip is the paper that travels with the goods: gate it like validation."""
+        report = self._get_report(report_ref)
+        if report.report_name == "stock.report_deliveryslip" and res_ids:
+            ids = [res_ids] if isinstance(res_ids, int) else res_ids
+            self.env["stock.picking"].browse(ids)._l10n_tr_edoc_check_gate(self.env._("print"))
+        return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
+
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """The printout of a sent outgoing e-document is made once and kept on it: later prints give
         the same PDF, so what the customer got and what we reprint never differ. A received document

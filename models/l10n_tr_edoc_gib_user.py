@@ -23,78 +23,6 @@ def _copy_time(moment):
     return text if moment.tzinfo else text + _TR_OFFSET
 
 
-class L10nTrEdocGibUser(models.Model):
-    """A VKN/TCKN in GİB's registered-user list (e-Fatura / e-İrsaliye mükellef).
-
-    The list is public and the same for every company, so one table serves all of them. It is
-    written by the sync in bulk SQL (:class:`GibUserWriter`), never record by record.
-    """
-
-    _name = "l10n_tr_edoc.gib.user"
-    _description = "GİB Registered User"
-    _order = "identifier"
-    _rec_name = "identifier"
-
-    identifier = fields.Char(string="VKN/TCKN", required=True, readonly=True)
-    title = fields.Char(readonly=True)
-    type = fields.Selection(USER_TYPES, readonly=True)
-    registered_at = fields.Datetime(string="First Registration", readonly=True)
-    alias_ids = fields.One2many("l10n_tr_edoc.gib.user.alias", "user_id", string="Aliases", readonly=True)
-    einvoice_registered = fields.Boolean(
-        string="e-Fatura", compute="_compute_registered", search="_search_einvoice_registered"
-    )
-    despatch_registered = fields.Boolean(
-        string="e-İrsaliye", compute="_compute_registered", search="_search_despatch_registered"
-    )
-
-    _identifier_unique = models.UniqueIndex("(identifier)", "A VKN/TCKN appears once in the GİB list.")
-
-    @api.depends("alias_ids.deleted_at", "alias_ids.unit", "alias_ids.document_type")
-    def _compute_registered(self):
-        for user in self:
-            live = user.alias_ids.filtered(lambda alias: alias.unit == "PK" and not alias.deleted_at)
-            user.einvoice_registered = "INVOICE" in live.mapped("document_type")
-            user.despatch_registered = "DESPATCHADVICE" in live.mapped("document_type")
-
-    def _search_registered(self, document_type, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        domain = [
-            (
-                "alias_ids",
-                "any",
-                [("unit", "=", "PK"), ("deleted_at", "=", False), ("document_type", "=", document_type)],
-            )
-        ]
-        return domain if (operator == "in") == (True in value) else ["!", *domain]
-
-    def _search_einvoice_registered(self, operator, value):
-        return self._search_registered("INVOICE", operator, value)
-
-    def _search_despatch_registered(self, operator, value):
-        return self._search_registered("DESPATCHADVICE", operator, value)
-
-
-class L10nTrEdocGibUserAlias(models.Model):
-    """One alias (etiket) of a GİB user. Closed aliases stay, with their deletion time."""
-
-    _name = "l10n_tr_edoc.gib.user.alias"
-    _description = "GİB User Alias"
-    _order = "identifier, document_type, unit, created_at"
-
-    user_id = fields.Many2one("l10n_tr_edoc.gib.user", required=True, readonly=True, ondelete="cascade")
-    identifier = fields.Char(string="VKN/TCKN", required=True, readonly=True)
-    name = fields.Char(string="Alias", required=True, readonly=True)
-    unit = fields.Selection([("GB", "Sender (GB)"), ("PK", "Receiver (PK)")], required=True, readonly=True)
-    document_type = fields.Selection(DOCUMENT_TYPES, required=True, readonly=True)
-    created_at = fields.Datetime(string="Created", readonly=True)
-    deleted_at = fields.Datetime(string="Closed", readonly=True)
-    sync_run = fields.Integer(readonly=True, help="Last full sync that saw this alias.")
-
-    _alias_unique = models.UniqueIndex("(identifier, document_type, unit, name)")
-    _user_index = models.Index("(user_id)")
-
-
 class GibUserWriter:
     """Writes :class:`~core.providers.base.GibUser` batches with COPY and ``INSERT … ON CONFLICT``.
 
@@ -246,3 +174,75 @@ class GibUserWriter:
             {"moment": moment, "run": self.run},
         )
         return sorted({row[0] for row in self.cr.fetchall()})
+
+
+class L10nTrEdocGibUser(models.Model):
+    """A VKN/TCKN in GİB's registered-user list (e-Fatura / e-İrsaliye mükellef).
+
+    The list is public and the same for every company, so one table serves all of them. It is
+    written by the sync in bulk SQL (:class:`GibUserWriter`), never record by record.
+    """
+
+    _name = "l10n_tr_edoc.gib.user"
+    _description = "GİB Registered User"
+    _order = "identifier"
+    _rec_name = "identifier"
+
+    identifier = fields.Char(string="VKN/TCKN", required=True, readonly=True)
+    title = fields.Char(readonly=True)
+    type = fields.Selection(USER_TYPES, readonly=True)
+    registered_at = fields.Datetime(string="First Registration", readonly=True)
+    alias_ids = fields.One2many("l10n_tr_edoc.gib.user.alias", "user_id", string="Aliases", readonly=True)
+    einvoice_registered = fields.Boolean(
+        string="e-Fatura", compute="_compute_registered", search="_search_einvoice_registered"
+    )
+    despatch_registered = fields.Boolean(
+        string="e-İrsaliye", compute="_compute_registered", search="_search_despatch_registered"
+    )
+
+    _identifier_unique = models.UniqueIndex("(identifier)", "A VKN/TCKN appears once in the GİB list.")
+
+    @api.depends("alias_ids.deleted_at", "alias_ids.unit", "alias_ids.document_type")
+    def _compute_registered(self):
+        for user in self:
+            live = user.alias_ids.filtered(lambda alias: alias.unit == "PK" and not alias.deleted_at)
+            user.einvoice_registered = "INVOICE" in live.mapped("document_type")
+            user.despatch_registered = "DESPATCHADVICE" in live.mapped("document_type")
+
+    def _search_registered(self, document_type, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = [
+            (
+                "alias_ids",
+                "any",
+                [("unit", "=", "PK"), ("deleted_at", "=", False), ("document_type", "=", document_type)],
+            )
+        ]
+        return domain if (operator == "in") == (True in value) else ["!", *domain]
+
+    def _search_einvoice_registered(self, operator, value):
+        return self._search_registered("INVOICE", operator, value)
+
+    def _search_despatch_registered(self, operator, value):
+        return self._search_registered("DESPATCHADVICE", operator, value)
+
+
+class L10nTrEdocGibUserAlias(models.Model):
+    """One alias (etiket) of a GİB user. Closed aliases stay, with their deletion time."""
+
+    _name = "l10n_tr_edoc.gib.user.alias"
+    _description = "GİB User Alias"
+    _order = "identifier, document_type, unit, created_at"
+
+    user_id = fields.Many2one("l10n_tr_edoc.gib.user", required=True, readonly=True, ondelete="cascade")
+    identifier = fields.Char(string="VKN/TCKN", required=True, readonly=True)
+    name = fields.Char(string="Alias", required=True, readonly=True)
+    unit = fields.Selection([("GB", "Sender (GB)"), ("PK", "Receiver (PK)")], required=True, readonly=True)
+    document_type = fields.Selection(DOCUMENT_TYPES, required=True, readonly=True)
+    created_at = fields.Datetime(string="Created", readonly=True)
+    deleted_at = fields.Datetime(string="Closed", readonly=True)
+    sync_run = fields.Integer(readonly=True, help="Last full sync that saw this alias.")
+
+    _alias_unique = models.UniqueIndex("(identifier, document_type, unit, name)")
+    _user_index = models.Index("(user_id)")

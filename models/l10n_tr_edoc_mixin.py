@@ -63,3 +63,7 @@ class L10nTrEdocMixin(models.AbstractModel):
 
     def action_l10n_tr_edoc_route_reviewed(self):
         self.l10n_tr_edoc_route_changed = False
+
+    def action_l10n_tr_edoc_print(self):
+        """Print the GİB printout of the record's latest e-document."""
+        return self.l10n_tr_edoc_document_id.action_l10n_tr_edoc_print()

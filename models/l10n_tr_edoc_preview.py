@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .l10n_tr_edoc_document_render import TEMPLATES
+from .l10n_tr_edoc_document import TEMPLATES
 
 
 class L10nTrEdocPreview(models.TransientModel):

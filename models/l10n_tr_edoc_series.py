@@ -14,6 +14,7 @@ SERIES_KINDS = [
     ("despatch", "e-İrsaliye"),
     ("smm", "e-SMM (Serbest Meslek Makbuzu)"),
     ("emm", "e-MM (Müstahsil Makbuzu)"),
+    ("receipt_advice", "İrsaliye Yanıtı"),
 ]
 
 # GİB refuses an invoice dated more than 7 days before it is submitted.

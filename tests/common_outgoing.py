@@ -4,7 +4,7 @@ from odoo import Command
 
 from ..core.sandbox.demo import DEMO_COMPANIES, REJECTING_ALIAS
 from ..core.sandbox.userlist import GibUser
-from ..models.account_move_outgoing import GTB_ALIAS, GTB_NAME, GTB_VKN
+from ..models.account_move import GTB_ALIAS, GTB_NAME, GTB_VKN
 from .common import L10nTrEdocCase
 
 # A valid VKN the sandbox's GİB list does not hold: its invoices go out as e-Arşiv.

@@ -13,7 +13,7 @@ from ..core.providers.registry import get_provider_class
 from ..core.qr import qr_payload, qr_text
 from ..core.tests.render_helpers import decode_qr, pdf_pages
 from ..core.ubl.earsivbelge import parse_receipt
-from ..models.l10n_tr_edoc_dashboard import MOVE_DOMAINS
+from ..models.l10n_tr_edoc_account import MOVE_DOMAINS
 from .common import L10nTrEdocCase
 
 FARMER_TCKN = "10000000146"

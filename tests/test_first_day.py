@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from ..core.sandbox.userlist import GibUser
-from ..models.res_config_settings_gib_package import PARAM_URLS
+from ..models.res_config_settings import PARAM_URLS
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .test_despatch_common import L10nTrEdocDespatchCase
 

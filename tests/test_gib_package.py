@@ -10,7 +10,7 @@ from odoo.tests import tagged
 
 from ..core.tests.package_zips import folder_zip, serve_files
 from ..core.validation.package import is_package
-from ..models.res_config_settings_gib_package import PARAM_DIR, PARAM_RECORDS, PARAM_URLS
+from ..models.res_config_settings import PARAM_DIR, PARAM_RECORDS, PARAM_URLS
 from .common import reference_dir
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .test_despatch_common import L10nTrEdocDespatchCase

@@ -18,7 +18,7 @@ from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.sandbox.operations import OPERATIONS
 from ..core.tests import factories
 from ..core.ubl import build_invoice, serialize
-from ..models.l10n_tr_edoc_account_incoming import FETCH_LOCK_KEY
+from ..models.l10n_tr_edoc_account import FETCH_LOCK_KEY
 from .common import reference_dir
 
 SUPPLIER = DEMO_COMPANIES[1]

@@ -16,7 +16,7 @@ from ..core.sandbox.state import Facts
 from ..core.tests import factories
 from ..core.ubl import build_invoice, serialize
 from ..core.ubl.parse import document_summary
-from ..models.l10n_tr_edoc_account_incoming import FETCH_LOCK_KEY
+from ..models.l10n_tr_edoc_account import FETCH_LOCK_KEY
 from .common import SUPPLIER, L10nTrEdocCase, deliver_invoices, supplier_invoice
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -10,7 +10,7 @@ from ..core.ubl import build_receipt_advice, serialize
 from ..core.ubl.parse import parse_despatch_advice
 from ..core.validation import validate_document
 from ..models.res_partner import normalize_tax_id
-from ..models.stock_picking_despatch import quantity
+from ..models.stock_picking import quantity
 
 
 class L10nTrEdocReceiptAdviceWizard(models.TransientModel):
