@@ -149,7 +149,7 @@ class L10nTrEdocAccount(models.Model):
 
     _name = "l10n_tr_edoc.account"
     _description = "e-Document Integrator Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
