@@ -84,23 +84,27 @@ class AccountMoveSend(models.AbstractModel):
     def _call_web_service_before_invoice_pdf_render(self, invoices_data):
         # EXTENDS 'account'
         super()._call_web_service_before_invoice_pdf_render(invoices_data)
-        for edi, send, title in (
-            ("tr_edoc", "_l10n_tr_edoc_send", self.env._("The e-Document could not be sent to GİB:")),
-            (
-                "tr_edoc_receipt",
-                "_l10n_tr_edoc_send_receipts",
-                self.env._("The e-SMM could not be sent to GİB:"),
-            ),
-        ):
-            moves = self.env["account.move"].browse(
-                [move.id for move, data in invoices_data.items() if edi in data["extra_edis"]]
-            )
-            if not moves:
-                continue
-            errors = getattr(moves, send)()
-            for move, data in invoices_data.items():
-                if error := errors.get(move):
-                    data["error"] = {"error_title": title, "errors": [error]}
+        self._l10n_tr_edoc_send_selected(
+            invoices_data, "tr_edoc", self.env._("The e-Document could not be sent to GİB:")
+        )
+        self._l10n_tr_edoc_send_selected(
+            invoices_data, "tr_edoc_receipt", self.env._("The e-SMM could not be sent to GİB:")
+        )
+
+    @api.model
+    def _l10n_tr_edoc_send_selected(self, invoices_data, edi, error_title):
+        """Send the invoices whose wizard ticked ``edi``; each failure goes back on its invoice's data."""
+        moves = self.env["account.move"].browse(
+            [move.id for move, data in invoices_data.items() if edi in data["extra_edis"]]
+        )
+        if not moves:
+            return
+        errors = (
+            moves._l10n_tr_edoc_send_receipts() if edi == "tr_edoc_receipt" else moves._l10n_tr_edoc_send()
+        )
+        for move, data in invoices_data.items():
+            if error := errors.get(move):
+                data["error"] = {"error_title": error_title, "errors": [error]}
 
     @api.model
     def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):

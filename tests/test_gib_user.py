@@ -9,7 +9,7 @@ from ..core.errors import EdocError
 from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.sandbox.nilvera import api_key_for
 from ..core.sandbox.userlist import GibUser
-from ..models import l10n_tr_edoc_gib_user_sync
+from ..models import l10n_tr_edoc_account, l10n_tr_edoc_gib_user_sync
 from .common import L10nTrEdocCase
 
 
@@ -186,7 +186,7 @@ class TestGibUserSync(L10nTrEdocCase):
                 stops.append(count)
             return 0 if len(stops) == 1 and count else 60
 
-        with patch.object(l10n_tr_edoc_gib_user_sync, "BATCH_USERS", 4):
+        with patch.object(l10n_tr_edoc_account, "BATCH_USERS", 4):
             run = self._sync(commit=stop_after_first_batch)
             self.assertRecordValues(run, [{"state": "running", "users_done": 4}])
             self.assertFalse(self.edoc_account.user_list_cursor)
@@ -205,7 +205,7 @@ class TestGibUserSync(L10nTrEdocCase):
             finally:
                 closed.append(True)
 
-        reader = l10n_tr_edoc_gib_user_sync._ListReader(endless())
+        reader = l10n_tr_edoc_gib_user_sync.UserListReader(endless())
         self.assertEqual(list(itertools.islice(iter(reader), 5)), [0, 1, 2, 3, 4])
         reader.close()
         self.assertFalse(reader._thread.is_alive())
@@ -215,7 +215,7 @@ class TestGibUserSync(L10nTrEdocCase):
             yield from range(l10n_tr_edoc_gib_user_sync.READ_AHEAD_USERS)
             raise EdocError("list cut short", code="tr_edoc.test.cut")
 
-        reader = l10n_tr_edoc_gib_user_sync._ListReader(broken())
+        reader = l10n_tr_edoc_gib_user_sync.UserListReader(broken())
         received = []
         with self.assertRaises(EdocError):
             for item in reader:
