@@ -148,6 +148,17 @@ _SUBMISSION = {
     ("sent", "platform_failed"): "send_failed",
 }
 
+# e-Arşiv invoices and e-SMM/e-MM receipts alike are reported to GİB and cancelled through the integrator.
+_REPORT_AND_CANCEL = {
+    ("sent", "reported"): "reported",
+    ("delivered", "reported"): "reported",
+    ("sent", "cancel"): "cancel_requested",
+    ("delivered", "cancel"): "cancel_requested",
+    ("reported", "cancel"): "cancel_requested",
+    ("cancel_requested", "cancel_confirmed"): "cancelled",
+    ("cancel_requested", "cancel_refused"): "delivered",
+}
+
 TRANSITIONS = {
     OUTGOING_INVOICE: {
         **_SUBMISSION,
@@ -157,13 +168,7 @@ TRANSITIONS = {
     },
     EARCHIVE: {
         **_SUBMISSION,
-        ("sent", "reported"): "reported",
-        ("delivered", "reported"): "reported",
-        ("sent", "cancel"): "cancel_requested",
-        ("delivered", "cancel"): "cancel_requested",
-        ("reported", "cancel"): "cancel_requested",
-        ("cancel_requested", "cancel_confirmed"): "cancelled",
-        ("cancel_requested", "cancel_refused"): "delivered",
+        **_REPORT_AND_CANCEL,
         ("delivered", "gib_rejected"): "rejected_by_gib",
     },
     # e-SMM and e-MM: İzibiz signs (105 İŞLENDİ = delivered), reports to GİB (report 201), and
@@ -171,13 +176,7 @@ TRANSITIONS = {
     EARSIVBELGE: {
         **_SUBMISSION,
         ("delivered", "gib_waiting"): "delivered",
-        ("sent", "reported"): "reported",
-        ("delivered", "reported"): "reported",
-        ("sent", "cancel"): "cancel_requested",
-        ("delivered", "cancel"): "cancel_requested",
-        ("reported", "cancel"): "cancel_requested",
-        ("cancel_requested", "cancel_confirmed"): "cancelled",
-        ("cancel_requested", "cancel_refused"): "delivered",
+        **_REPORT_AND_CANCEL,
         ("sent", "cancel_confirmed"): "cancelled",
         ("delivered", "cancel_confirmed"): "cancelled",
         ("reported", "cancel_confirmed"): "cancelled",

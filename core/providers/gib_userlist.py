@@ -13,11 +13,14 @@ a list of millions of aliases costs a few MB whatever its size. Two formats exis
 
 import base64
 import binascii
-import dataclasses
+import contextlib
 import datetime
 import heapq
 import io
 import itertools
+import marshal
+import operator
+import tempfile
 
 from lxml import etree
 
@@ -100,11 +103,24 @@ def iter_gib_users(spool, unit, *, document_type="ALL", since=None):
 
     With ``since`` only aliases opened or closed after it are kept (users left without one are
     skipped): the integrators offer no delta of this list, so a delta is read from the full one.
+    The loop is written out flat: it runs for millions of elements and each call costs.
     """
     since = local_since(since)
     names = {}
+    times = {}
+
+    def when(text):
+        # A taxpayer's registration is usually its first alias's creation time: parse it once.
+        try:
+            return times[text]
+        except KeyError:
+            if len(times) > 64:
+                times.clear()
+            value = times[text] = parse_time(text)
+            return value
+
     for element in iter_elements(spool, "User"):
-        fields = {}
+        identifier = title = user_type = registered = ""
         aliases = []
         for child in element:
             name = _local(child.tag, names)
@@ -114,66 +130,136 @@ def iter_gib_users(spool, unit, *, document_type="ALL", since=None):
                     if kind is None or document_type not in ("ALL", kind):
                         continue
                     for alias in document:
-                        aliases.extend(_aliases(alias, unit, kind, since, names))
-            elif name:
-                fields[name] = (child.text or "").strip()
+                        alias_names, created, deleted = [], None, None
+                        for part in alias:
+                            part_name = _local(part.tag, names)
+                            if part_name == "Name":
+                                text = part.text
+                                if text and (text := text.strip()):
+                                    alias_names.append(text)
+                            elif part_name == "CreationTime":
+                                created = when(part.text)
+                            elif part_name == "DeletionTime":
+                                deleted = when(part.text)
+                        if since is not None and not (
+                            (created and created > since) or (deleted and deleted > since)
+                        ):
+                            continue
+                        aliases.extend(
+                            GibAlias(alias_name, unit, kind, created, deleted is not None, deleted)
+                            for alias_name in alias_names
+                        )
+            elif name == "Identifier":
+                identifier = (child.text or "").strip()
+            elif name == "Title":
+                title = (child.text or "").strip()
+            elif name == "Type":
+                user_type = (child.text or "").strip()
+            elif name == "FirstCreationTime":
+                registered = child.text
         if since is not None and not aliases:
             continue
-        yield GibUser(
-            identifier=fields.get("Identifier", ""),
-            title=fields.get("Title", ""),
-            type=fields.get("Type", ""),
-            registered_at=parse_time(fields.get("FirstCreationTime")),
-            aliases=tuple(aliases),
-        )
+        yield GibUser(identifier, title, user_type, when(registered), tuple(aliases))
 
 
-def _aliases(element, unit, kind, since, names):
-    alias_names, created, deleted = [], None, None
-    for child in element:
-        name = _local(child.tag, names)
-        if name == "Name":
-            alias_names.append((child.text or "").strip())
-        elif name == "CreationTime":
-            created = parse_time(child.text)
-        elif name == "DeletionTime":
-            deleted = parse_time(child.text)
-    if since is not None and not ((created and created > since) or (deleted and deleted > since)):
-        return ()
-    return tuple(
-        GibAlias(
-            name=alias_name,
-            unit=unit,
-            document_type=kind,
-            created_at=created,
-            deleted=deleted is not None,
-            deleted_at=deleted,
-        )
-        for alias_name in alias_names
-        if alias_name
+SPILL_USERS = 50_000
+"""Taxpayers sorted in memory at a time before their run goes to disk (a few tens of MB)."""
+_BLOCK = 256
+"""Records per ``marshal`` block of a run: the merge holds one block per run."""
+
+
+def merge_users(*streams, run_size=SPILL_USERS):
+    """:class:`GibUser` of several lists (PK and GB, or one per document type), one per taxpayer.
+
+    GİB's lists come in no order (its sample PK list is not sorted by identifier), so a
+    taxpayer met in several lists is only found by sorting: each list is cut into runs of
+    ``run_size`` taxpayers, sorted by identifier and spilled to a temporary file, then the runs
+    are merged. Every taxpayer comes out once, in identifier order, with the aliases of all
+    lists (in list order) and the earliest registration; memory holds one run while spilling
+    and one block per run while merging, whatever the lists' size.
+    """
+    if len(streams) == 1:
+        yield from streams[0]
+        return
+    with contextlib.ExitStack() as stack:
+        runs = []
+        for stream in streams:
+            while chunk := [_record(user) for user in itertools.islice(stream, run_size)]:
+                chunk.sort(key=_IDENTIFIER)
+                spill = stack.enter_context(tempfile.TemporaryFile())
+                for start in range(0, len(chunk), _BLOCK):
+                    block = marshal.dumps(chunk[start : start + _BLOCK])
+                    spill.write(len(block).to_bytes(4, "big") + block)
+                del chunk
+                spill.seek(0)
+                runs.append(_read_run(spill))
+        merged = heapq.merge(*runs, key=_IDENTIFIER)
+        for _identifier, grouped in itertools.groupby(merged, key=_IDENTIFIER):
+            yield _user(list(grouped))
+
+
+_IDENTIFIER = operator.itemgetter(0)
+
+
+def _stamp(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def _record(user):
+    """A :class:`GibUser` as plain tuples and strings, which ``marshal`` writes and reads fast."""
+    return (
+        user.identifier,
+        user.title,
+        user.type,
+        _stamp(user.registered_at),
+        tuple(
+            (
+                alias.name,
+                alias.unit,
+                alias.document_type,
+                _stamp(alias.created_at),
+                alias.deleted,
+                _stamp(alias.deleted_at),
+            )
+            for alias in user.aliases
+        ),
     )
 
 
-def merge_users(*streams):
-    """:class:`GibUser` of several lists (PK and GB, or one per document type) read side by side.
+def _read_run(spill):
+    # ``marshal.load`` reads a Python file in tiny pieces: a sized block and ``loads`` is far faster.
+    while size := spill.read(4):
+        yield from marshal.loads(spill.read(int.from_bytes(size, "big")))
 
-    Where the lists share an order, a taxpayer met in several of them comes out once with all its
-    aliases and is written once. GİB does not promise an order (its sample PK list is not sorted
-    by identifier): then a taxpayer simply comes out once per list, which the writer's upsert
-    takes as it is. Nothing is held beyond the current taxpayer.
-    """
-    merged = heapq.merge(*streams, key=lambda user: user.identifier)
-    for _identifier, grouped in itertools.groupby(merged, key=lambda user: user.identifier):
-        group = list(grouped)
-        if len(group) == 1:
-            yield group[0]
-            continue
-        registered = [user.registered_at for user in group if user.registered_at]
-        yield dataclasses.replace(
-            group[0],
-            registered_at=min(registered) if registered else None,
-            aliases=tuple(alias for user in group for alias in user.aliases),
-        )
+
+def _time(text):
+    return datetime.datetime.fromisoformat(text) if text is not None else None
+
+
+def _user(group):
+    """One taxpayer from its records in every list: the first list's fields, the earliest registration."""
+    identifier, title, kind, registered, _aliases = group[0]
+    registered = _time(registered)
+    if len(group) > 1:
+        registered = min((_time(record[3]) for record in group if record[3] is not None), default=None)
+    return GibUser(
+        identifier=identifier,
+        title=title,
+        type=kind,
+        registered_at=registered,
+        aliases=tuple(
+            GibAlias(
+                name=name,
+                unit=unit,
+                document_type=document_type,
+                created_at=_time(created),
+                deleted=deleted,
+                deleted_at=_time(deleted_at),
+            )
+            for record in group
+            for name, unit, document_type, created, deleted, deleted_at in record[4]
+        ),
+    )
 
 
 IZIBIZ_FIELDS = frozenset(
@@ -311,6 +397,8 @@ class _Chain(io.RawIOBase):
     def read(self, size=-1):
         if size is None or size < 0:
             return bytes(self._head) + self._stream.read()
+        if not self._head:
+            return self._stream.read(size)
         chunk = bytearray(size)
         count = self.readinto(chunk)
         return bytes(chunk[:count])

@@ -10,6 +10,7 @@ import itertools
 import tempfile
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
@@ -402,8 +403,13 @@ def write_gib_zip(registry, unit, document_type=None, directory=None, name=None)
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<UserList>')
         own = sorted(registry.own_entries(), key=lambda user: user.identifier)
-        for _identifier, group in itertools.groupby(own, key=lambda user: user.identifier):
-            text = gib_user_xml(list(group), unit, document_type)
+        groups = [
+            list(group) for _identifier, group in itertools.groupby(own, key=lambda user: user.identifier)
+        ]
+        # GİB promises no order, and each list (unit, document type) comes in its own.
+        groups.sort(key=lambda group: zlib.crc32(f"{unit}/{document_type}/{group[0].identifier}".encode()))
+        for group in groups:
+            text = gib_user_xml(group, unit, document_type)
             if text:
                 count += 1
                 out.write(text)

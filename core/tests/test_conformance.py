@@ -241,6 +241,34 @@ def test_full_and_delta_user_list_agree_across_integrators(sandbox, openapi_chec
     )
 
 
+def _taxpayers(users):
+    """VKN/TCKN -> (title, type, registration, open aliases) of the seeded and demo users in a list."""
+    wanted = {*LIST_USERS, *(company.vkn for company in DEMO_COMPANIES)}
+    seen = {}
+    for user in users:
+        if user.identifier in wanted:
+            title, kind, registered, aliases = seen.get(user.identifier, (user.title, user.type, None, set()))
+            registered = min(filter(None, (registered, user.registered_at)), default=None)
+            aliases |= {
+                (a.name, a.unit, a.document_type, a.created_at) for a in user.aliases if not a.deleted
+            }
+            seen[user.identifier] = (title, kind, registered, aliases)
+    return seen
+
+
+def test_unsorted_gib_lists_name_each_taxpayer_once(sandbox, openapi_check):
+    """GİB's lists come in no order (the sandbox writes each in its own): the integrators that pass
+    them on still hand each taxpayer over once, with what İzibiz's flat list says about it."""
+    _seed_list_users(sandbox)
+    lists = {name: list(make_provider(name, sandbox, A, openapi_check).iter_user_list()) for name in NAMES}
+    for name in ("kolaysoft", "nilvera"):
+        identifiers = [user.identifier for user in lists[name]]
+        assert identifiers == sorted(set(identifiers)), name
+    taxpayers = {name: _taxpayers(users) for name, users in lists.items()}
+    assert taxpayers["izibiz"] == taxpayers["kolaysoft"] == taxpayers["nilvera"]
+    assert len(taxpayers["izibiz"][LIST_USERS[1]][3]) == 3
+
+
 def test_every_request_met_its_contract(sandbox, openapi_check):
     """The suite above ran every Nilvera call through the OpenAPI check; prove it saw them all."""
     checked = set(openapi_check.checked)

@@ -3,6 +3,7 @@
 import base64
 import io
 import itertools
+import random
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from core.sandbox.userlist import (
     _xml_user,
     gib_user_xml,
     synthetic_gib_chunks,
+    write_gib_zip,
 )
 from core.tests.conftest import reference_path
 
@@ -187,3 +189,57 @@ def test_lists_of_one_taxpayer_merge_into_one_user():
     merged = list(merge_users(iter([one, two]), iter([one_despatch])))
     assert [(u.identifier, len(u.aliases)) for u in merged] == [("1", 2), ("2", 1)]
     assert merged[0].registered_at == datetime(2020, 1, 1)
+
+
+def test_unsorted_lists_merge_each_taxpayer_once_whatever_their_order():
+    """Lists in different orders, cut into many runs: each taxpayer once, all its aliases in list order."""
+    shuffle = random.Random(20).shuffle
+    lists = []
+    for list_index, (unit, kind) in enumerate(
+        (("PK", "INVOICE"), ("PK", "DESPATCHADVICE"), ("GB", "INVOICE"))
+    ):
+        users = [
+            CoreUser(
+                str(1000 + number),
+                f"Firm {number}",
+                "OZEL",
+                datetime(2020, 1, 1 + (number + list_index) % 3) if number % 5 else None,
+                tuple(
+                    CoreAlias(f"urn:mail:{unit}{kind}{n}@{number}", unit, kind, datetime(2021, 1, 1 + n))
+                    for n in range(1 + number % 2)
+                ),
+            )
+            for number in range(40)
+            if (number + list_index) % 4
+        ]
+        shuffle(users)
+        lists.append(users)
+    merged = list(merge_users(*(iter(users) for users in lists), run_size=3))
+    assert [user.identifier for user in merged] == sorted({u.identifier for users in lists for u in users})
+    for user in merged:
+        parts = [u for users in lists for u in users if u.identifier == user.identifier]
+        assert user.aliases == tuple(alias for part in parts for alias in part.aliases)
+        assert user.registered_at == min(filter(None, (part.registered_at for part in parts)), default=None)
+        assert (user.title, user.type) == (parts[0].title, parts[0].type)
+
+
+def test_sandbox_gib_lists_come_in_their_own_order():
+    """The sandbox's GİB lists are not sorted, nor in the same order: what the merge must cope with."""
+    registry = UserRegistry()
+    start = SyntheticUsers.EPOCH
+    for number in range(30):
+        for kind in ("INVOICE", "DESPATCHADVICE"):
+            alias = f"urn:mail:{kind.lower()}@{number}.example"
+            registry.add(GibUser(str(3000000000 + number), "T", alias, "PK", kind, start, start))
+    orders = []
+    for kind in ("INVOICE", "DESPATCHADVICE"):
+        path, count = write_gib_zip(registry, "PK", kind)
+        try:
+            with open(path, "rb") as spool:
+                orders.append([user.identifier for user in iter_gib_users(spool, "PK")])
+        finally:
+            Path(path).unlink()
+        assert count == 30
+    assert orders[0] != sorted(orders[0])
+    assert orders[0] != orders[1]
+    assert sorted(orders[0]) == sorted(orders[1])
