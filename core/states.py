@@ -215,6 +215,8 @@ TRANSITIONS = {
     OUTGOING_RESPONSE: {
         ("draft", "submit"): "sending",
         ("sending", "accepted"): "sent",
+        # the integrator took our KABUL/RED but it failed at GİB (ACCEPT_FAILED, FAILED)
+        ("sent", "failed"): "send_failed",
         ("sending", "failed"): "send_failed",
         ("sending", "timeout"): "unknown",
         ("send_failed", "submit"): "sending",
