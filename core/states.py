@@ -165,6 +165,8 @@ TRANSITIONS = {
         ("cancel_requested", "cancel_confirmed"): "cancelled",
         ("cancel_requested", "cancel_refused"): "delivered",
         ("delivered", "gib_rejected"): "rejected_by_gib",
+        # deleted at the integrator before GİB's report (DELETE_FLAG): its number goes again
+        ("cancel_requested", "deleted"): "draft",
     },
     # e-SMM and e-MM: İzibiz signs (105 İŞLENDİ = delivered), reports to GİB (report 201), and
     # cancels (107, or report 203 for a receipt already reported).

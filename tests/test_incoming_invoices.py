@@ -120,6 +120,9 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
             action = bill.action_l10n_tr_edoc_accept()
             wizard = Form(self.env[action["res_model"]].with_context(action["context"])).save()
             wizard.action_l10n_tr_edoc_send()
+        self.assertEqual(early_doc.state, "responding", "final once the integrator confirms it")
+        self.assertTrue(activity.active)
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual(early_doc.state, "accepted")
         self.assertEqual(early_doc.child_ids.kind, "app_response")
         self.assertEqual(early_doc.child_ids.state, "sent")
@@ -152,10 +155,13 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
             first._l10n_tr_edoc_respond("RED", "  ")
         self.assertEqual(first.state, "awaiting_response")
         first._l10n_tr_edoc_respond("RED", "Fiyat hatalı")
+        self.assertEqual((first.state, first.move_id.state), ("responding", "posted"))
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual((first.state, first.move_id.state), ("rejected", "cancel"))
         self.company.l10n_tr_edoc_red_policy = "draft"
         second = self._incoming(kept)
         second._l10n_tr_edoc_respond("RED", "Eksik teslimat")
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual((second.state, second.move_id.state), ("rejected", "draft"))
         answers = [
             doc for doc in self.sandbox.documents(vkn=self.demo.vkn, direction="IN") if doc.uuid == kept.uuid

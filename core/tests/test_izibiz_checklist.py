@@ -1,6 +1,7 @@
 """İzibiz's integration checklist on the provider side: sessions, paging with content, throttling."""
 
 import uuid as uuidlib
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,8 +15,10 @@ from core.providers.izibiz import IzibizProvider
 from core.sandbox import Sandbox
 from core.sandbox.content import SANDBOX_SIGNATURE_ID
 from core.sandbox.demo import DEMO_COMPANIES
+from core.sandbox.userlist import GibUser
 from core.tests import factories
 from core.tests.conftest import reference_path
+from core.tests.test_builders_matrix import CASES
 from core.ubl import build_invoice, serialize
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
@@ -285,3 +288,36 @@ def test_earchive_signed_original_and_image_come_from_the_integrator(own_sandbox
     assert original != xml
     assert SANDBOX_SIGNATURE_ID.encode() in original and invoice.uuid.encode() in original
     assert provider.download(invoice.uuid, "PDF", kind=EARCHIVE).content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("scenario", ["YOLCUBERABER-ISTISNA", "TEMEL-SGK", "TEMEL-OZELMATRAH-801"])
+def test_every_scenario_and_type_goes_through_send_invoice_to_its_final_state(own_sandbox, scenario):
+    """YOLCUBERABERFATURA, SGK and OZELMATRAH, built by the core as GİB's schematron wants them
+    (``test_builders_matrix``), sent with SendInvoice and followed to GİB's 1300."""
+    build, document, _doc_type = CASES[scenario]
+    receiver = next(i.value for i in document.customer.identifications if i.scheme_id == "VKN")
+    alias = f"urn:mail:{scenario.lower()}@example.gov.tr"
+    now = own_sandbox.clock.now()
+    own_sandbox.registry.add(
+        GibUser(receiver, document.customer.name or "", alias, "PK", "INVOICE", now, now)
+    )
+    document = replace(
+        document,
+        id=f"SBX{now.year}{8400 + sorted(CASES).index(scenario):09d}",
+        uuid=str(uuidlib.uuid4()).upper(),
+        supplier=replace(document.supplier, identifications=(Identifier(value=A.vkn, scheme_id="VKN"),)),
+    )
+    xml = serialize(build(document))
+    sender = _provider(own_sandbox, A)
+    sender.send_invoices(
+        [
+            OutgoingDocument(
+                uuid=document.uuid, number=document.id, xml=xml, receiver_vkn=receiver, receiver_alias=alias
+            )
+        ]
+    )
+    (held,) = [doc for doc in own_sandbox.documents(vkn=A.vkn, direction="OUT") if doc.uuid == document.uuid]
+    assert (held.facts.profile, held.facts.type_code) == (document.profile_id, document.invoice_type_code)
+    own_sandbox.clock.advance(timedelta(minutes=10))
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert (status.gib_status_code, status.final) == (1300, True)
