@@ -237,7 +237,7 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         self.sandbox.fail_next_answer(refused.uuid)
         self.assertTrue(refused._l10n_tr_edoc_respond("RED", "Fiyat hatalı"))
         self.assertEqual((accepted.state, refused.state), ("responding", "responding"))
-        self.assertEqual(refused.move_id.state, "posted", "RED's policy waits for the confirmation")
+        self.assertEqual(refused.move_id.state, "draft", "RED's policy waits for the confirmation")
         Document = self.env["l10n_tr_edoc.document"]
         self.assertEqual(
             Document._l10n_tr_edoc_to_poll(self.edoc_account).filtered("direction") & (accepted | refused),
@@ -251,7 +251,7 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         self.assertEqual((refused.state, refused.response_code), ("awaiting_response", False))
         self.assertIn("failed at GİB", refused.error_message)
         self.assertEqual(refused.child_ids.state, "send_failed")
-        self.assertEqual(refused.move_id.state, "posted")
+        self.assertEqual(refused.move_id.state, "draft")
         self.assertNotIn(accepted, Document._l10n_tr_edoc_to_poll(self.edoc_account))
 
         # a failed answer is given again within the window, and only then is it final
