@@ -231,6 +231,18 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         self.assertTrue(document.gtb_export_date)
         self.assertNotIn(document, self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_to_poll(self.edoc_account))
 
+    def test_ozelmatrah_invoice_is_sent_and_delivered(self):
+        exemption = self.env["l10n_tr_edoc.code"]._l10n_tr_edoc_find("exemption", "801")
+        special = self.kdv20.copy({"l10n_tr_edoc_exemption_id": exemption.id})
+        move = self._send(
+            self._post(self.registered, [(1, 500.0, special)], l10n_tr_edoc_type_code="OZELMATRAH")
+        )
+        root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
+        self.assertEqual(root.findtext("cbc:InvoiceTypeCode", namespaces=NS), "OZELMATRAH")
+        self.assertIn("801", root.xpath("//cbc:TaxExemptionReasonCode/text()", namespaces=NS))
+        self._run_cron()
+        self.assertEqual(move.l10n_tr_edoc_state, "delivered")
+
     def test_our_answer_is_final_once_the_integrator_confirms_it_and_a_failed_one_is_given_again(self):
         accepted, refused = self._l10n_tr_edoc_receive_invoice(), self._l10n_tr_edoc_receive_invoice()
         self.assertTrue(accepted._l10n_tr_edoc_respond("KABUL"))
