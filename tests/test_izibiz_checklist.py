@@ -5,7 +5,7 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..core.sandbox.content import SANDBOX_SIGNATURE_ID
 from ..core.sandbox.demo import REJECTING_ALIAS
@@ -286,7 +286,11 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         )
 
         # the accountant answers in Odoo too: İzibiz refuses it, and the portal's answer is recorded
-        self.assertFalse(clicked._l10n_tr_edoc_respond("KABUL"))
+        action = clicked.move_id.action_l10n_tr_edoc_accept()
+        wizard = Form(self.env[action["res_model"]].with_context(action["context"])).save()
+        result = wizard.action_l10n_tr_edoc_send()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("already answered RED", result["params"]["message"])
         self.assertEqual(
             (clicked.state, clicked.response_code, clicked.response_reason),
             ("rejected", "RED", "Portaldan reddedildi"),
