@@ -233,7 +233,9 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
 
     def test_ozelmatrah_invoice_is_sent_and_delivered(self):
         exemption = self.env["l10n_tr_edoc.code"]._l10n_tr_edoc_find("exemption", "801")
-        special = self.kdv20.copy({"l10n_tr_edoc_exemption_id": exemption.id})
+        special = self.kdv20.copy(
+            {"name": "KDV %20 Özel Matrah 801", "l10n_tr_edoc_exemption_id": exemption.id}
+        )
         move = self._send(
             self._post(self.registered, [(1, 500.0, special)], l10n_tr_edoc_type_code="OZELMATRAH")
         )
