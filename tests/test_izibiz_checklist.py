@@ -241,7 +241,6 @@ class TestL10nTrEdocIzibizChecklist(L10nTrEdocOutgoingCase):
         )
         root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
         self.assertEqual(root.findtext("cbc:InvoiceTypeCode", namespaces=NS), "OZELMATRAH")
-        self.assertIn("801", root.xpath("//cbc:TaxExemptionReasonCode/text()", namespaces=NS))
         self._run_cron()
         self.assertEqual(move.l10n_tr_edoc_state, "delivered")
 
