@@ -170,6 +170,8 @@ TRANSITIONS = {
         **_SUBMISSION,
         **_REPORT_AND_CANCEL,
         ("delivered", "gib_rejected"): "rejected_by_gib",
+        # deleted at the integrator before GİB's report (DELETE_FLAG): its number goes again
+        ("cancel_requested", "deleted"): "draft",
     },
     # e-SMM and e-MM: İzibiz signs (105 İŞLENDİ = delivered), reports to GİB (report 201), and
     # cancels (107, or report 203 for a receipt already reported).
@@ -214,6 +216,8 @@ TRANSITIONS = {
     OUTGOING_RESPONSE: {
         ("draft", "submit"): "sending",
         ("sending", "accepted"): "sent",
+        # the integrator took our KABUL/RED but it failed at GİB (ACCEPT_FAILED, FAILED)
+        ("sent", "failed"): "send_failed",
         ("sending", "failed"): "send_failed",
         ("sending", "timeout"): "unknown",
         ("send_failed", "submit"): "sending",

@@ -42,7 +42,7 @@ from ..core.documents import (
     tax_total_from_subtotals,
 )
 from ..core.errors import EdocError
-from ..core.providers.base import EMM, ESMM
+from ..core.providers.base import DRAFT_UPLOAD, EMM, ESMM
 from ..core.providers.registry import get_provider_class
 from ..core.qr import qr_payload, qr_png
 from ..core.render import xslt_attachment
@@ -211,13 +211,15 @@ class AccountMove(models.Model):
     l10n_tr_edoc_document_ids = fields.One2many("l10n_tr_edoc.document", "move_id", string="e-Documents")
 
     def _l10n_tr_edoc_despatch_pickings(self):
-        """Deliveries of this invoice's goods; reached through sale orders when sale_stock is installed."""
+        """Deliveries of this invoice's goods: those linked by hand, and through sale orders when
+        sale_stock is installed."""
         self.ensure_one()
         lines = self.invoice_line_ids
+        linked = self.l10n_tr_edoc_picking_ids
         if "sale_line_ids" not in lines._fields:
-            return self.env["stock.picking"]
+            return linked
         moves = lines.sale_line_ids.move_ids
-        return moves.picking_id.filtered(lambda picking: picking.picking_type_code == "outgoing")
+        return linked | moves.picking_id.filtered(lambda picking: picking.picking_type_code == "outgoing")
 
     def _l10n_tr_edoc_despatch_references(self, pickings=None):
         """DespatchDocumentReferences of the e-İrsaliye sent for this invoice's deliveries, oldest first."""
@@ -1092,6 +1094,10 @@ class AccountMove(models.Model):
                 ("kind", "in", ("einvoice", "earchive")),
                 ("move_id", "!=", False),
                 ("state", "in", ("ready", "unknown")),
+                # a draft on the integrator's portal waits for the user's Send
+                "|",
+                ("state", "=", "unknown"),
+                ("draft_uploaded_at", "=", False),
             ]
         )
         if queued:
@@ -2065,3 +2071,53 @@ class AccountMove(models.Model):
         "invoices, bank statement lines, payments and the opening entry are recognised by themselves, "
         "other entries go as accounting vouchers. Opening and closing entries carry no document.",
     )
+
+    # İzibiz's checklists: a paper e-Arşiv invoice also e-mailed, deliveries linked by hand (irsaliyeli
+    # fatura without sale orders), and drafts on the integrator's portal.
+    l10n_tr_edoc_picking_ids = fields.Many2many(
+        "stock.picking",
+        "account_move_l10n_tr_edoc_picking_rel",
+        "move_id",
+        "picking_id",
+        string="e-İrsaliye Deliveries",
+        copy=False,
+        domain="[('picking_type_code', '=', 'outgoing'), ('partner_id', 'child_of', commercial_partner_id)]",
+        help="Deliveries whose e-İrsaliye this invoice refers to (DespatchDocumentReference).",
+    )
+    l10n_tr_edoc_also_email = fields.Boolean(
+        string="Also by e-Mail",
+        copy=False,
+        help="A paper (KAGIT) e-Arşiv invoice is also e-mailed to the customer.",
+    )
+
+    def _l10n_tr_edoc_emails_earchive(self):
+        """Whether the customer gets the e-Arşiv invoice by e-mail: electronic, or paper and e-mail."""
+        self.ensure_one()
+        return (self.l10n_tr_edoc_send_type or "ELEKTRONIK") == "ELEKTRONIK" or self.l10n_tr_edoc_also_email
+
+    def action_l10n_tr_edoc_load_draft(self):
+        """Upload the invoice as a draft on the integrator's portal, e.g. for an export invoice's customs
+        pre-approval. Its number and ETTN are drawn now and kept when it is sent with *Send to GİB*."""
+        self.ensure_one()
+        if self.state != "posted" or not self.l10n_tr_edoc_applicable:
+            raise UserError(self.env._("Only a posted invoice can be uploaded as a draft."))
+        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id)
+        if not account:
+            raise UserError(self.env._("No e-Document account is configured for %s.", self.company_id.name))
+        document = self._l10n_tr_edoc_ensure_document(account)
+        if document.state not in ("draft", "ready"):
+            raise UserError(
+                self.env._("%s was already sent: it is no draft any more.", document.display_name)
+            )
+        document._l10n_tr_edoc_offers(DRAFT_UPLOAD)
+        if error := self._l10n_tr_edoc_generate(document):
+            raise UserError(error)
+        document._l10n_tr_edoc_integrator_call("load_draft", document._l10n_tr_edoc_load_draft)
+        document.draft_uploaded_at = fields.Datetime.now()
+        message = self.env._(
+            "%(document)s uploaded as a draft to the integrator's portal. It is not sent to GİB until you "
+            "click Send to GİB; it keeps this number and ETTN.",
+            document=document.display_name,
+        )
+        document.message_post(body=message)
+        return account._l10n_tr_edoc_notify(self.env._("Draft uploaded"), message, "success", reload=True)

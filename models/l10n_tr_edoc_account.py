@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 import json
 import logging
+import re
 import threading
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from ..core.providers.base import (
     CREDIT,
     DESPATCH,
     EARCHIVE_REPORT_REQUEST,
+    EARCHIVE_REPORTS,
     EINVOICE,
     USER_LIST,
     ConnectionCheck,
@@ -31,6 +33,7 @@ from ..core.providers.registry import get_provider_class, is_sandbox, provider_c
 from ..core.providers.transport import is_loopback_url
 from ..core.reconciliation import PRODUCTS, check_usage_request
 from ..core.signing import load_pem, sign_document
+from ..core.states import gib_today
 from .l10n_tr_edoc_gib_user import GibUserWriter
 from .l10n_tr_edoc_gib_user_sync import (
     BATCH_USERS,
@@ -1605,3 +1608,66 @@ class L10nTrEdocAccount(models.Model):
             raise UserError(Document._l10n_tr_edoc_error_text(error)) from error
         Document._l10n_tr_edoc_log_exchanges(operation, result.exchanges, account=self)
         return result
+
+    # e-Arşiv reports the integrator sent GİB (İzibiz's GetEArchiveReport and ReadEArchiveReport): the
+    # month's list in the chatter, each report's XML attached to the account.
+    offers_earchive_reports = fields.Boolean(
+        string="Offers e-Arşiv Report Reading", compute="_compute_offers_earchive_reports"
+    )
+    earchive_report_period = fields.Char(
+        string="Report Month",
+        default=lambda self: gib_today().strftime("%Y%m"),
+        help="The month whose e-Arşiv reports are read, as YYYYMM (e.g. 202603).",
+    )
+
+    @api.depends("provider")
+    def _compute_offers_earchive_reports(self):
+        for account in self:
+            capabilities = get_provider_class(account.provider).capabilities if account.provider else ()
+            account.offers_earchive_reports = EARCHIVE_REPORTS in capabilities
+
+    def action_l10n_tr_edoc_fetch_earchive_reports(self):
+        """The month's e-Arşiv reports: listed in the chatter, their XML attached (once per report)."""
+        self.ensure_one()
+        if not self.offers_earchive_reports:
+            raise UserError(
+                self.env._("The integrator of %s does not offer e-Arşiv reports.", self.display_name)
+            )
+        period = (self.earchive_report_period or "").strip()
+        if not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", period):
+            raise UserError(self.env._("Give the report month as YYYYMM, e.g. 202603."))
+        Document = self.env["l10n_tr_edoc.document"]
+        with self._l10n_tr_edoc_session():
+            provider = self._l10n_tr_edoc_get_provider()
+            try:
+                reports = provider.earchive_reports(period, with_content=True)
+            except EdocError as error:
+                Document._l10n_tr_edoc_log_exchanges(
+                    "earchive_reports", error.params.get("exchanges", ()), error=error, account=self
+                )
+                raise UserError(Document._l10n_tr_edoc_error_text(error)) from error
+            Document._l10n_tr_edoc_log_exchanges("earchive_reports", provider.last_exchanges, account=self)
+        Attachment = self.env["ir.attachment"].sudo()
+        lines = []
+        for report in reports:
+            name = f"earsiv-rapor-{report.report_id}.xml"
+            known = Attachment.search_count(
+                [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)]
+            )
+            if report.content and not known:
+                Attachment.create(
+                    {
+                        "name": name,
+                        "raw": report.content,
+                        "mimetype": "application/xml",
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                )
+            lines.append(Markup("<li>%s %s</li>") % (report.report_id, report.status or ""))
+        if lines:
+            message = self.env._("%(count)s e-Arşiv reports for %(period)s.", count=len(lines), period=period)
+            self.message_post(body=Markup("%s<ul>%s</ul>") % (message, Markup("").join(lines)))
+        else:
+            message = self.env._("GİB has no e-Arşiv report of this company for %s yet.", period)
+        return self._l10n_tr_edoc_notify(self.env._("e-Arşiv Reports"), message, "info", reload=True)

@@ -14,7 +14,16 @@ from odoo.exceptions import UserError
 from ..core import documents as d
 from ..core import earsivbelge as eb
 from ..core.errors import ConfigurationError, EdocError, UnknownOutcome, XmlSecurityError
-from ..core.providers.base import EarchiveDocument, Exchange, OutgoingDocument
+from ..core.providers.base import (
+    ANSWER_CONFIRMATION,
+    EARCHIVE,
+    EARCHIVE_DELETE,
+    EARCHIVE_EMAIL_RESEND,
+    EarchiveDocument,
+    Exchange,
+    OutgoingDocument,
+)
+from ..core.providers.registry import get_provider_class
 from ..core.qr import qr_payload, qr_png
 from ..core.render import EMBEDDED, GIVEN, OURS, render_html, render_pdf
 from ..core.signing import verify_document
@@ -37,8 +46,12 @@ from .l10n_tr_edoc_account import SIGNATURE_STATES
 from .res_partner import normalize_tax_id
 
 POLLED_STATES = ("sent", "unknown", "delivered")
+# e-Arşiv states in which the integrator holds the invoice (its original and image can be read)
+EARCHIVE_HELD_STATES = ("sent", "delivered", "reported", "cancel_requested", "cancelled")
 # İzibiz: invoices more than 8 days past reaching the receiver are no longer polled.
 POLL_HORIZON = datetime.timedelta(days=8)
+# an answer given at the end of its window is still followed this long for the integrator's confirmation
+ANSWER_CONFIRMATION_GRACE = datetime.timedelta(days=1)
 RECEIPT_TYPE_CODES = {"smm": eb.SMM, "emm": eb.MM}
 KINDS = [
     ("einvoice", "e-Fatura"),
@@ -82,6 +95,8 @@ KIND_ROOTS = {"despatch": "DespatchAdvice", "receipt_advice": "ReceiptAdvice"}
 _logger = logging.getLogger(__name__)
 
 ANSWERABLE_PROFILE = "TICARIFATURA"
+# İzibiz 10011 "Daha önce yanıtlanmış bir fatura için tekrar yanıt gönderilemez"
+ALREADY_ANSWERED = "10011"
 
 
 def _scheme(tax_id):
@@ -608,6 +623,17 @@ class L10nTrEdocDocument(models.Model):
                     document._l10n_tr_edoc_apply_event("auto_accepted")
                 continue
             polled |= document
+        # our KABUL/RED is followed until the integrator says it succeeded or failed
+        polled |= self.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "in"),
+                ("kind", "=", "einvoice"),
+                ("state", "=", "responding"),
+                ("response_deadline", ">", fields.Datetime.now() - ANSWER_CONFIRMATION_GRACE),
+            ],
+            order="write_date, id",
+        )
         return polled
 
     def _l10n_tr_edoc_awaits_answer(self):
@@ -633,7 +659,7 @@ class L10nTrEdocDocument(models.Model):
                                 email
                                 for email in [document.move_id.partner_id.email]
                                 if email
-                                and document.move_id.l10n_tr_edoc_send_type == "ELEKTRONIK"
+                                and document.move_id._l10n_tr_edoc_emails_earchive()
                                 and document.company_id.l10n_tr_edoc_earchive_delivery != "odoo"
                             ),
                         )
@@ -681,7 +707,11 @@ class L10nTrEdocDocument(models.Model):
         self.ensure_one()
         self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
         self.move_id.is_move_sent = True
-        if self.kind == "earchive" and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo":
+        if (
+            self.kind == "earchive"
+            and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo"
+            and self.move_id._l10n_tr_edoc_emails_earchive()
+        ):
             self._l10n_tr_edoc_mail_earchive_pdf()
 
     def _l10n_tr_edoc_statuses(self, provider, states):
@@ -717,12 +747,16 @@ class L10nTrEdocDocument(models.Model):
         """Statuses of sent documents in one query per kind, applied through the state machine."""
         self._l10n_tr_edoc_resolve_unknown(provider)
         for kind, documents, statuses in self._l10n_tr_edoc_statuses(
-            provider, ("sent", "delivered", "reported")
+            provider, ("sent", "delivered", "reported", "responding")
         ):
             for document in documents:
                 if status := statuses.get(document.uuid):
-                    if kind == "earchive":
+                    if document.direction == "in":
+                        document._l10n_tr_edoc_apply_answer_status(status)
+                    elif kind == "earchive":
                         document._l10n_tr_edoc_apply_earchive_status(status)
+                        if document.state == "reported":
+                            document._l10n_tr_edoc_keep_signed_original(provider)
                     else:
                         document._l10n_tr_edoc_apply_invoice_status(status)
 
@@ -1043,6 +1077,7 @@ class L10nTrEdocDocument(models.Model):
         response._l10n_tr_edoc_apply_event("submit")
         with self.account_id._l10n_tr_edoc_session():
             provider = self.account_id._l10n_tr_edoc_get_provider()
+            confirms = provider.supports(ANSWER_CONFIRMATION)
             try:
                 if self.account_id.sign_client_side:
                     result = provider.send_signed_application_response(
@@ -1059,16 +1094,105 @@ class L10nTrEdocDocument(models.Model):
                 self._l10n_tr_edoc_apply_event(
                     "response_failed", response_code=False, response_reason=False, error_message=message
                 )
+                if error.remote_code == ALREADY_ANSWERED:
+                    # answered on the integrator's portal: record that answer instead
+                    self._l10n_tr_edoc_check_answered_elsewhere(provider)
                 return False
         response._l10n_tr_edoc_log_exchanges("send_application_response", result.exchanges)
         response._l10n_tr_edoc_apply_event("accepted")
+        if confirms:
+            self.write({"error_message": False})
+            self.message_post(
+                body=self.env._(
+                    "%(answer)s sent to the integrator. It is final once the integrator confirms that GİB "
+                    "delivered it; the status poll follows it.",
+                    answer=answer,
+                )
+            )
+            return True
+        self._l10n_tr_edoc_settle_answer()
+        return True
+
+    def _l10n_tr_edoc_settle_answer(self):
+        """Our answer is final: accepted or rejected, the reminder done, RED's policy applied."""
+        self.ensure_one()
+        answer = self.response_code
         self._l10n_tr_edoc_apply_event(
             "response_accepted" if answer == "KABUL" else "response_rejected", error_message=False
         )
         self._l10n_tr_edoc_close_answer_activity()
         if answer == "RED" and self.move_id:
             self.move_id._l10n_tr_edoc_apply_red_policy()
+
+    def _l10n_tr_edoc_apply_answer_status(self, status):
+        """The integrator's word on an incoming TICARIFATURA: our answer succeeded (final), failed at
+        GİB (answerable again within the window), or an answer was given on the integrator's portal."""
+        self.ensure_one()
+        if not status.found or not status.answer_outcome:
+            return False
+        if self.state == "awaiting_response":
+            return self._l10n_tr_edoc_answered_elsewhere(status)
+        if self.state != "responding":
+            return False
+        if status.answer_outcome == "succeeded":
+            self._l10n_tr_edoc_settle_answer()
+            return True
+        answer = self.response_code
+        message = self.env._(
+            "Our %(answer)s for %(document)s failed at GİB (%(status)s) and did not reach the supplier. "
+            "Answer again before %(deadline)s (UTC).",
+            answer=answer,
+            document=self.display_name,
+            status=status.status_description or status.status,
+            deadline=fields.Datetime.to_string(self.response_deadline),
+        )
+        self.child_ids.filtered(
+            lambda child: child.kind == "app_response" and child.state == "sent" and child.type_code == answer
+        )._l10n_tr_edoc_fail_sent(message)
+        self._l10n_tr_edoc_apply_event(
+            "response_failed", response_code=False, response_reason=False, error_message=message
+        )
         return True
+
+    def _l10n_tr_edoc_fail_sent(self, message):
+        for response in self:
+            response._l10n_tr_edoc_apply_event("failed", error_message=message)
+
+    def _l10n_tr_edoc_answered_elsewhere(self, status):
+        """KABUL/RED given on the integrator's portal, not from Odoo: recorded as the final answer."""
+        self.ensure_one()
+        answer = status.commercial_answer
+        if status.answer_outcome != "succeeded" or answer not in ("KABUL", "RED"):
+            return False
+        self._l10n_tr_edoc_apply_event(
+            "answered_elsewhere_accepted" if answer == "KABUL" else "answered_elsewhere_rejected",
+            response_code=answer,
+            response_reason=status.response_description or False,
+            error_message=False,
+        )
+        self.message_post(
+            body=self.env._(
+                "Answered %(answer)s outside Odoo (on the integrator's portal): %(reason)s",
+                answer=answer,
+                reason=status.response_description or "",
+            )
+        )
+        self._l10n_tr_edoc_close_answer_activity()
+        if answer == "RED" and self.move_id:
+            self.move_id._l10n_tr_edoc_apply_red_policy()
+        return True
+
+    def _l10n_tr_edoc_check_answered_elsewhere(self, provider):
+        """Which of these awaiting invoices were answered on the integrator's portal (recorded as such)."""
+        answered = self.browse()
+        if not self or not provider.supports(ANSWER_CONFIRMATION):
+            return answered
+        for _kind, documents, statuses in self._l10n_tr_edoc_statuses(provider, ("awaiting_response",)):
+            for document in documents:
+                status = statuses.get(document.uuid)
+                if status and document._l10n_tr_edoc_answered_elsewhere(status):
+                    answered |= document
+        return answered
 
     def _l10n_tr_edoc_prepare_response_xml(self, invoice_document, answer, reason):
         """The ApplicationResponse XML to keep for this answer (the one place to sign it, if required)."""
@@ -1128,6 +1252,18 @@ class L10nTrEdocDocument(models.Model):
                 ("response_deadline", "<", fields.Datetime.now()),
             ]
         )
+        answered = self.browse()
+        for account in expired.account_id:
+            # one last look before closing: was it answered on the integrator's portal?
+            try:
+                with account._l10n_tr_edoc_session():
+                    provider = account._l10n_tr_edoc_get_provider()
+                    answered |= expired.filtered(
+                        lambda doc, acc=account: doc.account_id == acc
+                    )._l10n_tr_edoc_check_answered_elsewhere(provider)
+            except EdocError as error:
+                _logger.warning("Answers of %s not checked before closing their window: %s", account, error)
+        expired -= answered
         for document in expired:
             document._l10n_tr_edoc_apply_event("window_closed")
             (document.move_id or document).activity_unlink(["l10n_tr_edoc.mail_activity_type_answer_invoice"])
@@ -1529,3 +1665,195 @@ class L10nTrEdocDocument(models.Model):
             values["gtb_export_date"] = fields.Date.to_date(extra["GTB_FIILI_IHRACAT_TARIHI"][:10])
         if values:
             self.write(values)
+
+    # e-Arşiv at the integrator: its signed original and image, its e-mail sent again, an unreported
+    # invoice deleted so that its number goes again, and drafts. GİB learns of e-Arşiv invoices from the
+    # integrator's evening report, so their statuses settle only then.
+    earchive_signed = fields.Boolean(
+        string="Integrator-Signed Original",
+        readonly=True,
+        copy=False,
+        help="The XML kept is the original the integrator signed and archived (the uploaded one stays "
+        "attached).",
+    )
+    draft_uploaded_at = fields.Datetime(
+        string="Draft Uploaded On",
+        readonly=True,
+        copy=False,
+        help="Uploaded to the integrator's portal as a draft (e.g. for export customs pre-approval); "
+        "sending it later keeps its number and ETTN.",
+    )
+
+    def _l10n_tr_edoc_integrator_call(self, operation, call):
+        """``call(provider)`` in the account's session, logged on the document; a refusal is shown."""
+        self.ensure_one()
+        with self.account_id._l10n_tr_edoc_session():
+            provider = self.account_id._l10n_tr_edoc_get_provider()
+            try:
+                result = call(provider)
+            except EdocError as error:
+                self._l10n_tr_edoc_log_exchanges(operation, error.params.get("exchanges", ()), error=error)
+                raise UserError(self._l10n_tr_edoc_error_text(error)) from error
+        self._l10n_tr_edoc_log_exchanges(operation, result.exchanges)
+        return result
+
+    def _l10n_tr_edoc_check_earchive_held(self, states=EARCHIVE_HELD_STATES):
+        self.ensure_one()
+        if self.kind != "earchive" or self.direction != "out" or self.state not in states:
+            raise UserError(
+                self.env._(
+                    "Only an e-Arşiv invoice the integrator holds can be used this way (%s).",
+                    self.display_name,
+                )
+            )
+
+    def _l10n_tr_edoc_offers(self, capability):
+        provider_class = get_provider_class(self.account_id.provider) if self.account_id.provider else None
+        if not provider_class or capability not in provider_class.capabilities:
+            raise UserError(
+                self.env._("The integrator of %s does not offer this.", self.account_id.display_name)
+            )
+
+    def _l10n_tr_edoc_attach(self, name, raw, mimetype):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {"name": name, "raw": raw, "mimetype": mimetype, "res_model": self._name, "res_id": self.id}
+            )
+        )
+
+    @staticmethod
+    def _l10n_tr_edoc_download_action(attachment):
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "new",
+        }
+
+    def _l10n_tr_edoc_store_signed_original(self, provider):
+        """The integrator's signed original becomes the archived XML; the uploaded bytes stay attached."""
+        self.ensure_one()
+        download = provider.download(self.uuid, "XML", kind=EARCHIVE)
+        label = self.name or self.uuid
+        if self.xml_attachment_id:
+            self.xml_attachment_id.sudo().name = f"{label}-uploaded.xml"
+        attachment = self._l10n_tr_edoc_attach(f"{label}.xml", download.content, "application/xml")
+        self.write({"xml_attachment_id": attachment.id, "earchive_signed": True})
+        self.message_post(
+            body=self.env._(
+                "The integrator's signed original of %s is now the archived XML; the uploaded XML stays "
+                "attached.",
+                label,
+            )
+        )
+        return download
+
+    def _l10n_tr_edoc_keep_signed_original(self, provider):
+        """Once GİB has the report, fetch the signed original (a failure is logged; the button fetches it)."""
+        for document in self.filtered(lambda doc: doc.kind == "earchive" and not doc.earchive_signed):
+            try:
+                download = document._l10n_tr_edoc_store_signed_original(provider)
+            except EdocError as error:
+                document._l10n_tr_edoc_log_exchanges(
+                    "download", error.params.get("exchanges", ()), error=error
+                )
+                continue
+            document._l10n_tr_edoc_log_exchanges("download", download.exchanges)
+
+    def action_l10n_tr_edoc_fetch_signed_original(self):
+        """ReadFromArchive (XML): the invoice as the integrator signed and archived it."""
+        self._l10n_tr_edoc_check_earchive_held()
+        if not self.earchive_signed:
+            self._l10n_tr_edoc_integrator_call("download", self._l10n_tr_edoc_store_signed_original)
+        return self._l10n_tr_edoc_download_action(self.xml_attachment_id)
+
+    def action_l10n_tr_edoc_fetch_integrator_pdf(self):
+        """ReadFromArchive (PDF): the integrator's image of the invoice, attached to the document."""
+        self._l10n_tr_edoc_check_earchive_held()
+        download = self._l10n_tr_edoc_integrator_call(
+            "download", lambda provider: provider.download(self.uuid, "PDF", kind=EARCHIVE)
+        )
+        attachment = self._l10n_tr_edoc_attach(
+            f"{self.name or self.uuid}-integrator.pdf", download.content, "application/pdf"
+        )
+        return self._l10n_tr_edoc_download_action(attachment)
+
+    def action_l10n_tr_edoc_resend_earchive_email(self):
+        """The customer asks for the e-mail again: the integrator sends it (GetEmailEarchiveInvoice), or
+        Odoo when the company delivers e-Arşiv invoices itself."""
+        self._l10n_tr_edoc_check_earchive_held(("sent", "delivered", "reported"))
+        partner = self.move_id.partner_id
+        emails = [email.strip() for email in (partner.email or "").split(",") if email.strip()]
+        if not emails:
+            raise UserError(
+                self.env._("%s has no e-mail address to send the invoice to.", partner.display_name or "")
+            )
+        if self.company_id.l10n_tr_edoc_earchive_delivery == "odoo":
+            self._l10n_tr_edoc_mail_earchive_pdf()
+        else:
+            self._l10n_tr_edoc_offers(EARCHIVE_EMAIL_RESEND)
+            self._l10n_tr_edoc_integrator_call(
+                "resend_email", lambda provider: provider.resend_earchive_email(self.uuid, emails)
+            )
+        message = self.env._(
+            "%(document)s e-mailed again to %(emails)s.", document=self.display_name, emails=", ".join(emails)
+        )
+        self.message_post(body=message)
+        return self.account_id._l10n_tr_edoc_notify(self.env._("e-Mail sent again"), message, "success")
+
+    def _l10n_tr_edoc_delete_earchive(self, reason):
+        """Cancel to upload again (DELETE_FLAG): GİB never gets this invoice in a report, and its number is
+        uploaded again with a new ETTN once the invoice is fixed, so the series keeps no gap."""
+        self._l10n_tr_edoc_check_earchive_held(("sent", "delivered"))
+        self._l10n_tr_edoc_offers(EARCHIVE_DELETE)
+        self._l10n_tr_edoc_integrator_call(
+            "cancel",
+            lambda provider: provider.delete_earchive(self.uuid, reason=reason, number=self.name or ""),
+        )
+        self._l10n_tr_edoc_apply_event("cancel")
+        old_uuid, new_uuid = self.uuid, str(uuidlib.uuid4()).upper()
+        self._l10n_tr_edoc_apply_event(
+            "deleted",
+            uuid=new_uuid,
+            gib_status_code=False,
+            gib_status_text=False,
+            earchive_signed=False,
+            error_code=False,
+            error_message=False,
+        )
+        plan = self.env._(
+            "Deleted at the integrator before GİB's report (ETTN %(old)s): %(reason)s. Number %(number)s "
+            "goes again with the new ETTN %(new)s once the invoice is fixed and sent.",
+            old=old_uuid,
+            reason=reason,
+            number=self.name,
+            new=new_uuid,
+        )
+        self.message_post(body=plan)
+        return new_uuid, plan
+
+    def _l10n_tr_edoc_load_draft(self, provider):
+        """Upload the generated XML as a draft on the integrator's portal; uploading again updates it."""
+        self.ensure_one()
+        if self.kind == "earchive":
+            return provider.send_earchive(
+                [
+                    EarchiveDocument(
+                        uuid=self.uuid, xml=self.xml_attachment_id.raw, number=self.name, draft=True
+                    )
+                ]
+            )
+        return provider.load_invoices(
+            [
+                OutgoingDocument(
+                    uuid=self.uuid,
+                    xml=self.xml_attachment_id.raw,
+                    number=self.name,
+                    receiver_vkn=self.receiver_vat or "",
+                    receiver_alias=self.receiver_alias or "",
+                    sender_vkn=self.sender_vat or "",
+                    sender_alias=self.account_id.sender_alias or "",
+                )
+            ]
+        )

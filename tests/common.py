@@ -1,3 +1,4 @@
+import datetime
 import json
 import os
 import uuid
@@ -120,6 +121,14 @@ class L10nTrEdocCase(AccountTestInvoicingCommon):
         return self.env["l10n_tr_edoc.document"].search(
             [("uuid", "=", invoice.uuid), ("direction", "=", "in")]
         )
+
+    def _l10n_tr_edoc_settle_answers(self, account=None):
+        """Let the integrator process our KABUL/RED (a minute in the sandbox), then poll as the cron does."""
+        account = account or self.edoc_account
+        self.sandbox.clock.advance(datetime.timedelta(minutes=2))
+        with account._l10n_tr_edoc_session():
+            provider = account._l10n_tr_edoc_get_provider()
+            self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_to_poll(account)._l10n_tr_edoc_poll(provider)
 
     def assertGibValid(self, xml, *, rules=True):
         """GİB's XSD and schematron (and our rules) on the exact bytes that were sent.

@@ -130,6 +130,7 @@ class TestFirstDay(L10nTrEdocOutgoingCase):
         self.assertTrue(banner.xpath(".//field[@name='l10n_tr_edoc_response_code']"))
         action = bill.action_l10n_tr_edoc_accept()
         Form(self.env[action["res_model"]].with_context(action["context"])).save().action_l10n_tr_edoc_send()
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual((bill.l10n_tr_edoc_state, bill.l10n_tr_edoc_response_code), ("accepted", "KABUL"))
 
     def test_error_banner_and_gib_status_speak_the_readers_language(self):

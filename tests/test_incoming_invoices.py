@@ -120,12 +120,11 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
             action = bill.action_l10n_tr_edoc_accept()
             wizard = Form(self.env[action["res_model"]].with_context(action["context"])).save()
             wizard.action_l10n_tr_edoc_send()
-        self.assertEqual(early_doc.state, "accepted")
+        self.assertEqual(early_doc.state, "responding", "final once the integrator confirms it")
+        self.assertTrue(activity.active)
         self.assertEqual(early_doc.child_ids.kind, "app_response")
         self.assertEqual(early_doc.child_ids.state, "sent")
         self.assertIn(b"KABUL", early_doc.child_ids.xml_attachment_id.raw)
-        self.assertFalse(activity.active, "the reminder is marked done once answered")
-        self.assertTrue(activity.date_done)
         with self.assertRaises(UserError):
             early_doc._l10n_tr_edoc_respond("RED", "twice")
 
@@ -144,6 +143,13 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
         self.assertFalse(late_doc.move_id.activity_ids)
         self.assertFalse(late_doc.move_id.l10n_tr_edoc_can_respond)
 
+        # the answer given a minute before the deadline is confirmed after it: still followed, then final
+        self.assertEqual(early_doc.state, "responding")
+        self._l10n_tr_edoc_settle_answers()
+        self.assertEqual(early_doc.state, "accepted")
+        self.assertFalse(activity.active, "the reminder is marked done once answered")
+        self.assertTrue(activity.date_done)
+
     def test_red_needs_a_reason_and_follows_the_company_policy(self):
         cancelled, kept = self._send([self._invoice(), self._invoice()])
         self._fetch()
@@ -151,11 +157,15 @@ class TestL10nTrEdocIncoming(L10nTrEdocCase):
         with self.assertRaises(UserError):
             first._l10n_tr_edoc_respond("RED", "  ")
         self.assertEqual(first.state, "awaiting_response")
+        bill_state = first.move_id.state
         first._l10n_tr_edoc_respond("RED", "Fiyat hatalı")
+        self.assertEqual((first.state, first.move_id.state), ("responding", bill_state))
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual((first.state, first.move_id.state), ("rejected", "cancel"))
         self.company.l10n_tr_edoc_red_policy = "draft"
         second = self._incoming(kept)
         second._l10n_tr_edoc_respond("RED", "Eksik teslimat")
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual((second.state, second.move_id.state), ("rejected", "draft"))
         answers = [
             doc for doc in self.sandbox.documents(vkn=self.demo.vkn, direction="IN") if doc.uuid == kept.uuid

@@ -116,6 +116,7 @@ class TestL10nTrEdocSecrets(L10nTrEdocCase):
 
         document = self._l10n_tr_edoc_receive_invoice().with_user(self.edoc_manager)
         self.assertTrue(document._l10n_tr_edoc_respond("KABUL"))
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual(document.state, "accepted")
         verification = verify_document(document.child_ids.xml_attachment_id.raw)
         self.assertEqual(verification.status, "valid", verification.issues)

@@ -47,6 +47,7 @@ class TestL10nTrEdocSignedResponse(L10nTrEdocCase):
         server_signed_calls = self.sandbox.request_count("SendInvoiceResponseWithServerSign")
 
         self.assertTrue(document._l10n_tr_edoc_respond("RED", "Fiyat hatalı"))
+        self._l10n_tr_edoc_settle_answers()
 
         self.assertEqual(document.state, "rejected")
         response = document.child_ids
@@ -80,5 +81,6 @@ class TestL10nTrEdocSignedResponse(L10nTrEdocCase):
 
         self.edoc_account.certificate_id = own_seal
         self.assertTrue(document._l10n_tr_edoc_respond("KABUL"))
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual(document.state, "accepted")
         self.assertEqual(self._sandbox_answer(self.demo.vkn, "IN", document.uuid).code, "KABUL")

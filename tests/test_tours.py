@@ -64,6 +64,8 @@ class TestL10nTrEdocInvoiceTours(L10nTrEdocBrowserMixin, L10nTrEdocOutgoingCase,
             supplier=document.move_id.invoice_partner_display_name,
             reason=reason,
         )
+        self.assertEqual(document.state, "responding")
+        self._l10n_tr_edoc_settle_answers()
         self.assertEqual(
             (document.state, document.response_code, document.response_reason), ("rejected", "RED", reason)
         )

@@ -15,6 +15,12 @@ class L10nTrEdocCancelWizard(models.TransientModel):
     move_id = fields.Many2one("account.move", required=True, readonly=True)
     document_id = fields.Many2one(related="move_id.l10n_tr_edoc_document_id")
     reason = fields.Text(required=True, help="Sent to the integrator with the cancellation.")
+    document_state = fields.Selection(related="document_id.state")
+    delete = fields.Boolean(
+        string="Delete to Upload Again",
+        help="Before GİB's evening report only: the invoice is never reported, goes back to draft to be "
+        "fixed, and its number is uploaded again with a new ETTN (İzibiz's DELETE_FLAG).",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -28,6 +34,8 @@ class L10nTrEdocCancelWizard(models.TransientModel):
         document = self.document_id
         if document.kind != "earchive" or document.state not in CANCELLABLE_STATES:
             raise UserError(self.env._("Only an e-Arşiv invoice the integrator holds can be cancelled here."))
+        if self.delete:
+            return self._l10n_tr_edoc_delete(document)
         with document.account_id._l10n_tr_edoc_session():
             provider = document.account_id._l10n_tr_edoc_get_provider()
             document._l10n_tr_edoc_apply_event("cancel")
@@ -50,4 +58,17 @@ class L10nTrEdocCancelWizard(models.TransientModel):
         move.button_draft()
         move.button_cancel()
         move.message_post(body=self.env._("e-Arşiv invoice cancelled: %s", self.reason))
+        return {"type": "ir.actions.act_window_close"}
+
+    def _l10n_tr_edoc_delete(self, document):
+        """Cancel to upload again: the invoice returns to draft under its number with a new ETTN."""
+        if document.state == "reported":
+            raise UserError(
+                self.env._("GİB already has this invoice in a report: it can only be cancelled, not deleted.")
+            )
+        new_uuid, plan = document._l10n_tr_edoc_delete_earchive(self.reason)
+        move = self.move_id
+        move.l10n_tr_edoc_uuid = new_uuid
+        move.with_context(l10n_tr_edoc_allow_draft=True).button_draft()
+        move.message_post(body=self.env._("Back to draft to be fixed and sent again. %s", plan))
         return {"type": "ir.actions.act_window_close"}

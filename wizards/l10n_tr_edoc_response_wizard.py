@@ -31,6 +31,18 @@ class L10nTrEdocResponseWizard(models.TransientModel):
             raise UserError(self.env._("Please give the reason for the rejection (RED)."))
         if document._l10n_tr_edoc_respond(self.answer, self.reason):
             return {"type": "ir.actions.act_window_close"}
+        if document.state in ("accepted", "rejected"):
+            return document.account_id._l10n_tr_edoc_notify(
+                self.env._("Already answered"),
+                self.env._(
+                    "%(document)s was already answered %(answer)s on the integrator's portal; that answer "
+                    "is recorded.",
+                    document=document.display_name,
+                    answer=document.response_code,
+                ),
+                "warning",
+                reload=True,
+            )
         # the failed call stays logged on the document: report it instead of rolling it back
         return document.account_id._l10n_tr_edoc_notify(
             self.env._("The answer could not be sent"), document.error_message or "", "danger"

@@ -29,6 +29,10 @@ DRAFT_UPLOAD = "draft_upload"
 DOWNLOAD_VIEW = "download_view"
 ESMM = "smm"  # e-Serbest Meslek Makbuzu
 EMM = "emm"  # e-Müstahsil Makbuzu
+# our KABUL/RED is final only once a status query says it succeeded (İzibiz's checklist)
+ANSWER_CONFIRMATION = "answer_confirmation"
+EARCHIVE_DELETE = "earchive_delete"  # cancel an unreported e-Arşiv so its number goes again
+EARCHIVE_EMAIL_RESEND = "earchive_email_resend"
 
 DEFAULT_TIMEOUT = 30
 
@@ -121,6 +125,8 @@ class DocumentStatus:
     extra: tuple = ()
     # failed on the integrator's own platform (packaging, signing, sending), never reached GİB
     platform_failed: bool = False
+    # an incoming invoice's answer (ours or given on the portal): "", "succeeded" or "failed"
+    answer_outcome: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -349,6 +355,14 @@ class Provider(abc.ABC):
 
     def cancel_earchive(self, uuid, *, reason="", number="", cancel_email=""):
         self._unsupported("cancel_earchive")
+
+    def delete_earchive(self, uuid, *, reason="", number=""):
+        """Cancel an e-Arşiv invoice not yet reported so that it is never reported (its number goes again)."""
+        self._unsupported("delete_earchive")
+
+    def resend_earchive_email(self, uuid, emails):
+        """Have the integrator e-mail an e-Arşiv invoice again."""
+        self._unsupported("resend_earchive_email")
 
     def earchive_reports(self, period, *, with_content=False):
         self._unsupported("earchive_reports")

@@ -41,6 +41,7 @@ from ..ubl.parse import parse_application_response
 from ..xmlsafe import load_xml
 from . import izibiz_codes
 from .base import (
+    ANSWER_CONFIRMATION,
     APPLICATION_RESPONSE,
     CREDIT,
     DESPATCH,
@@ -48,6 +49,8 @@ from .base import (
     DRAFT_UPLOAD,
     EARCHIVE,
     EARCHIVE_CANCEL,
+    EARCHIVE_DELETE,
+    EARCHIVE_EMAIL_RESEND,
     EARCHIVE_REPORTS,
     EINVOICE,
     EMM,
@@ -230,7 +233,10 @@ class IzibizProvider(
             EINVOICE,
             EARCHIVE,
             EARCHIVE_CANCEL,
+            EARCHIVE_DELETE,
+            EARCHIVE_EMAIL_RESEND,
             EARCHIVE_REPORTS,
+            ANSWER_CONFIRMATION,
             DESPATCH,
             RECEIPT_ADVICE,
             APPLICATION_RESPONSE,
@@ -724,6 +730,7 @@ class IzibizProvider(
             final=final,
             commercial_answer=answer,
             platform_failed=izibiz_codes.invoice_platform_failed(gib_code, item.STATUS_CODE, status),
+            answer_outcome=izibiz_codes.answer_outcome(status) if _text(item.DIRECTION) == "IN" else "",
             response_code=_text(item.RESPONSE_CODE),
             response_description=_text(item.RESPONSE_DESCRIPTION),
             received_at=_datetime(item.CDATE),
@@ -1066,7 +1073,7 @@ class IzibizProvider(
         ordered = tuple(statuses.get(u) or EarchiveStatus(uuid=u, found=False) for u in uuids)
         return StatusResult(ordered, tuple(exchanges))
 
-    def cancel_earchive(self, uuid, *, reason="", number="", cancel_email=""):
+    def cancel_earchive(self, uuid, *, reason="", number="", cancel_email="", delete=False):
         content = {"FATURA_UUID": uuid}
         if number:
             content["FATURA_ID"] = number
@@ -1074,10 +1081,27 @@ class IzibizProvider(
             content["IPTAL_NOTU"] = reason
         if cancel_email:
             content["EARSIV_CANCEL_EMAIL"] = cancel_email
+        if delete:
+            content["DELETE_FLAG"] = "Y"
         _result, exchanges = self._call(
             "earchive", "CancelEArchiveInvoice", submit=True, CancelEArsivInvoiceContent=[content]
         )
         return OperationResult("CancelEArchiveInvoice", reference=uuid, exchanges=exchanges)
+
+    def delete_earchive(self, uuid, *, reason="", number=""):
+        """CancelEArchiveInvoice with DELETE_FLAG=Y: the unreported invoice is never reported and its
+        number is uploaded again (İzibiz: a deleted number must be re-uploaded to keep the sequence)."""
+        return self.cancel_earchive(uuid, reason=reason, number=number, delete=True)
+
+    def resend_earchive_email(self, uuid, emails):
+        """GetEmailEarchiveInvoice: the integrator e-mails the invoice again to ``emails``."""
+        emails = [email.strip() for email in emails if email and email.strip()]
+        if not emails:
+            raise ValidationFailed("No e-mail address to send to", code="tr_edoc.izibiz.no_email")
+        _result, exchanges = self._call(
+            "earchive", "GetEmailEarchiveInvoice", submit=True, FATURA_UUID=uuid, EMAIL=",".join(emails)
+        )
+        return OperationResult("GetEmailEarchiveInvoice", reference=uuid, exchanges=exchanges)
 
     def earchive_reports(self, period, *, with_content=False):
         """GetEArchiveReport for a ``YYYYMM`` period; with content, ReadEArchiveReport per report."""

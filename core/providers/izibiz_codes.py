@@ -278,3 +278,14 @@ def commercial_answer(status):
     """``KABUL``/``RED`` when the platform status shows the receiver's answer, else ``None``."""
     head = substatus(status).split("_", 1)[0]
     return COMMERCIAL_ANSWERS.get(head)
+
+
+def answer_outcome(status):
+    """How an incoming TICARIFATURA's answer stands: ``succeeded``, ``failed`` or ``""`` (none, or
+    still processing), from STATUS such as ``ACCEPTED_SUCCEED``, ``REJECT_FAILED`` or ``FAILED``."""
+    sub = substatus(status)
+    if sub == "FAILED" or (commercial_answer(status) and sub.endswith("_FAILED")):
+        return "failed"
+    if commercial_answer(status) and sub.endswith("_SUCCEED"):
+        return "succeeded"
+    return ""

@@ -4,8 +4,11 @@ import io
 import zipfile
 from html import escape
 
+from lxml import etree
+
 from .. import zipsafe
 from ..errors import EdocError
+from ..xmlsafe import load_xml
 from .state import IzibizError
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -42,6 +45,30 @@ def zip_one(name, data):
 def pack(name, data, compressed):
     """Read methods zip unless COMPRESSED is N."""
     return data if compressed == "N" else zip_one(name, data)
+
+
+EXT = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+SANDBOX_SIGNATURE_ID = "Signature_izibiz_sandbox"
+
+
+def signed_original(doc):
+    """The e-Arşiv invoice as the integrator archived it, with its (mali mühür) signature.
+
+    The sandbox holds no seal: it adds a ``ds:Signature`` stub with ``SANDBOX_SIGNATURE_ID`` in a
+    UBLExtension, so a client can tell the integrator's original from the bytes it uploaded. It is
+    NOT a valid XML signature.
+    """
+    root = load_xml(doc.content)
+    extensions = root.find(f"{{{EXT}}}UBLExtensions")
+    if extensions is None:
+        extensions = etree.Element(f"{{{EXT}}}UBLExtensions")
+        root.insert(0, extensions)
+    extension = etree.SubElement(extensions, f"{{{EXT}}}UBLExtension")
+    content = etree.SubElement(extension, f"{{{EXT}}}ExtensionContent")
+    signature = etree.SubElement(content, f"{{{DS}}}Signature", Id=SANDBOX_SIGNATURE_ID)
+    etree.SubElement(signature, f"{{{DS}}}SignatureValue").text = "SANDBOX"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def html_view(doc):

@@ -27,10 +27,10 @@ from .demo import DEMO_COMPANIES, DEMO_GIB_USERS, REJECTING_ALIAS
 from .earsivbelge import desk as earsivbelge_desk
 from .frontends import integrator_frontends
 from .ledger import call_proxy
-from .operations import OPERATIONS, StreamedFile, credit
+from .operations import OPERATIONS, StreamedFile, _answerable, _record_answer, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
-from .state import PLATFORM_FAILURES, Company, IzibizError, Store
+from .state import PLATFORM_FAILURES, Answer, Company, IzibizError, Store
 from .streaming import StreamedBody
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
 from .zreport import register as register_zreport
@@ -179,6 +179,27 @@ class Sandbox:
             )
         with self.store.lock:
             self.store.platform_failures[alias] = status_code
+
+    def fail_next_answer(self, uuid):
+        """The next KABUL/RED given to the incoming invoice ``uuid`` fails at GİB (ACCEPT_FAILED /
+        FAILED once processed): it never reaches the sender and may be given again in the window."""
+        with self.store.lock:
+            self.store.answer_failures.add(uuid)
+
+    def answer_on_portal(self, vkn, uuid, code, description=""):
+        """KABUL/RED given on İzibiz's portal by ``vkn`` to its incoming TICARIFATURA ``uuid``: no API
+        call, refused like an API answer (one answer, 8 days), routed to the sender the same way."""
+        now = self.clock.now()
+        with self.store.lock:
+            doc = _answerable(self, vkn, None, uuid, now)
+            description = description or ("Fatura kabul edildi" if code == "KABUL" else "Reddedildi")
+            _record_answer(self, doc, Answer(code, description, now, portal=True))
+
+    def without_email_service(self, vkn, without=True):
+        """The company has no İzibiz e-mail service: EARSIV_EMAIL_FLAG=Y and GetEmailEarchiveInvoice
+        are refused, as İzibiz refuses them."""
+        with self.store.lock:
+            (self.store.no_email_service.add if without else self.store.no_email_service.discard)(vkn)
 
     def reject_alias(self, alias, gib_code=1150):
         """Documents sent to this alias fail at the simulated GİB with ``gib_code``."""

@@ -89,7 +89,9 @@ FAILED_STATUSES = frozenset(name for name, _text in PLATFORM_FAILURES.values())
 class Answer:
     """KABUL/RED given by the receiver of a TICARIFATURA (or a ReceiptAdvice for a despatch).
 
-    ``content`` is the ApplicationResponse exactly as a client-signing customer sent it.
+    ``content`` is the ApplicationResponse exactly as a client-signing customer sent it. An answer
+    is processed for ``Store.gib_processing`` after ``at``; a ``failed`` one never reached the
+    sender and may be given again. ``portal`` marks one given on İzibiz's portal, not through the API.
     """
 
     code: str
@@ -98,6 +100,8 @@ class Answer:
     reference_id: str = ""
     reference_uuid: str = ""
     content: bytes = field(default=b"", compare=False, repr=False)
+    failed: bool = False
+    portal: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,10 @@ class Store:
         self.gib_rejections = {}
         self.platform_failures = {}
         self.reports = {}
+        # ETTNs whose next answer fails at GİB; VKNs without İzibiz's e-Arşiv e-mail service
+        self.answer_failures = set()
+        self.no_email_service = set()
+        self.deleted = []  # (vkn, number, ETTN) of e-Arşiv invoices cancelled with DELETE_FLAG
         self.session_lifetime = timedelta(hours=8)
         # İzibiz's "Sık sorgulama yapmayınız", off unless a test arms it (Sandbox.throttle).
         self.fetch_gap = None
@@ -361,11 +369,7 @@ class Store:
         gib = 1300 if doc.direction == "IN" else self._gib_step(doc, now)
         if doc.direction == "IN":
             if doc.kind == "INVOICE" and doc.facts.profile == "TICARIFATURA":
-                if doc.answer is None:
-                    return Status("RECEIVE_WAIT_APPLICATION_RESPONSE", "ALINDI", 132, gib)
-                if doc.answer.code == "KABUL":
-                    return Status("ACCEPTED_SUCCEED", "KABUL EDİLDİ", 122, gib)
-                return Status("REJECT_SUCCEED", "REDDEDİLDİ", 130, gib)
+                return self._answer_status(doc.answer, now, gib)
             return Status("RECEIVE_SUCCEED", "ALINDI", 133, gib)
         if gib not in (1000, 1200, 1300):
             return Status("SEND_FAILED", "GÖNDERME İŞLEMİ BAŞARISIZ", 136, gib)
@@ -374,12 +378,33 @@ class Store:
         if gib == 1200:
             return Status("SEND_WAIT_SYSTEM_RESPONSE", "ALICIDAN YANIT BEKLİYOR", 110, gib)
         if doc.kind == "INVOICE" and doc.facts.profile == "TICARIFATURA":
-            if doc.answer is None:
+            if not self.answer_settled(doc.answer, now):
                 return Status("SEND_WAIT_APPLICATION_RESPONSE", "ALICIDAN ONAY BEKLİYOR", 111, gib)
             if doc.answer.code == "KABUL":
                 return Status("ACCEPTED_SUCCEED", "KABUL EDİLDİ", 112, gib)
             return Status("REJECTED_SUCCEED", "RET EDİLDİ", 120, gib)
         return Status("SEND_SUCCEED", "GÖNDERİLDİ", 137, gib)
+
+    def answer_settled(self, answer, now):
+        """An answer the sender sees: processed, and not failed."""
+        return answer is not None and not answer.failed and now - answer.at >= self.gib_processing
+
+    def _answer_status(self, answer, now, gib):
+        """The receiver's view of its answer (İzibiz's incoming statuses 122-132)."""
+        if answer is None:
+            return Status("RECEIVE_WAIT_APPLICATION_RESPONSE", "ALINDI", 132, gib)
+        accepted = answer.code == "KABUL"
+        if now - answer.at < self.gib_processing:
+            if accepted:
+                return Status("ACCEPTED_PROCESSING", "KABUL İŞLENİYOR", 123, gib)
+            return Status("REJECT_PROCESSING", "RED İŞLENİYOR", 129, gib)
+        if answer.failed:
+            if accepted:
+                return Status("ACCEPT_FAILED", "KABUL İŞLEMİ BAŞARISIZ", 126, gib)
+            return Status("FAILED", "RED İŞLEMİ BAŞARISIZ", 131, gib)
+        if accepted:
+            return Status("ACCEPTED_SUCCEED", "KABUL EDİLDİ", 122, gib)
+        return Status("REJECT_SUCCEED", "REDDEDİLDİ", 130, gib)
 
     def report_day(self, doc):
         """e-Arşiv invoices are reported to GİB in a daily report, available from the next midnight."""

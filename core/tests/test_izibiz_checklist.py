@@ -1,6 +1,7 @@
 """İzibiz's integration checklist on the provider side: sessions, paging with content, throttling."""
 
 import uuid as uuidlib
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,12 +10,15 @@ from lxml import etree
 from core.documents import EArchiveInfo, Identifier, InternetSale
 from core.errors import EdocError, RemoteRejected
 from core.providers import izibiz_codes
-from core.providers.base import EINVOICE, OutgoingDocument
+from core.providers.base import EARCHIVE, EINVOICE, EarchiveDocument, OutgoingDocument
 from core.providers.izibiz import IzibizProvider
 from core.sandbox import Sandbox
+from core.sandbox.content import SANDBOX_SIGNATURE_ID
 from core.sandbox.demo import DEMO_COMPANIES
+from core.sandbox.userlist import GibUser
 from core.tests import factories
 from core.tests.conftest import reference_path
+from core.tests.test_builders_matrix import CASES
 from core.ubl import build_invoice, serialize
 
 A, B = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
@@ -180,3 +184,140 @@ def test_platform_failure_without_gib_code_is_reported_and_the_same_document_goe
     assert izibiz_codes.despatch_platform_failed(None, "106", "SIGN_FAILED")
     assert not izibiz_codes.despatch_platform_failed(None, "106", "SIGN_PROCESSING")
     assert not izibiz_codes.invoice_platform_failed(None, "105", "PACKAGE_FAILED")  # İzibiz retries it
+
+
+def _answer_status(provider, uuid):
+    (status,) = provider.get_invoice_statuses([uuid]).statuses
+    return status
+
+
+def test_our_answer_is_final_only_once_processed_and_a_failed_one_is_given_again(own_sandbox):
+    sender, receiver = _provider(own_sandbox, A), _provider(own_sandbox, B)
+    first, second = _send(sender, 2, 7900)
+    own_sandbox.clock.advance(timedelta(minutes=10))
+    assert _answer_status(receiver, first.uuid).answer_outcome == ""  # no answer yet
+
+    receiver.send_application_response([first.uuid], "KABUL")
+    status = _answer_status(receiver, first.uuid)
+    assert (status.status, status.final, status.answer_outcome) == ("ACCEPTED_PROCESSING", False, "")
+    with pytest.raises(RemoteRejected) as info:  # one answer while it is processed
+        receiver.send_application_response([first.uuid], "RED", "Fiyat hatalı")
+    assert info.value.remote_code == "10011"
+    own_sandbox.clock.advance(timedelta(minutes=2))
+    status = _answer_status(receiver, first.uuid)
+    assert (status.commercial_answer, status.final, status.answer_outcome) == ("KABUL", True, "succeeded")
+    assert _answer_status(sender, first.uuid).commercial_answer == "KABUL"
+
+    own_sandbox.fail_next_answer(second.uuid)
+    receiver.send_application_response([second.uuid], "RED", "Eksik teslimat")
+    own_sandbox.clock.advance(timedelta(minutes=2))
+    status = _answer_status(receiver, second.uuid)
+    assert (status.status, status.commercial_answer, status.answer_outcome) == ("FAILED", None, "failed")
+    assert _answer_status(sender, second.uuid).commercial_answer is None  # never reached the sender
+    receiver.send_application_response([second.uuid], "RED", "Eksik teslimat")  # again, in the window
+    own_sandbox.clock.advance(timedelta(minutes=2))
+    assert _answer_status(receiver, second.uuid).answer_outcome == "succeeded"
+    assert _answer_status(sender, second.uuid).commercial_answer == "RED"
+
+
+def test_an_answer_given_on_the_portal_shows_in_the_status_and_blocks_ours(own_sandbox):
+    sender, receiver = _provider(own_sandbox, A), _provider(own_sandbox, B)
+    (document,) = _send(sender, 1, 7950)
+    own_sandbox.answer_on_portal(B.vkn, document.uuid, "RED", "Portaldan reddedildi")
+    assert own_sandbox.request_count("SendInvoiceResponseWithServerSign") == 0
+    with pytest.raises(RemoteRejected) as info:
+        receiver.send_application_response([document.uuid], "KABUL")
+    assert "Daha önce yanıtlanmış" in info.value.message
+    own_sandbox.clock.advance(timedelta(minutes=2))
+    status = _answer_status(receiver, document.uuid)
+    assert (status.commercial_answer, status.answer_outcome) == ("RED", "succeeded")
+    assert status.response_description == "Portaldan reddedildi"
+
+
+def _earchive(provider, number, *, email=()):
+    invoice = factories.invoice(
+        profile="EARSIVFATURA",
+        number=number,
+        series="EAR",
+        supplier=factories.seller(identifications=(Identifier(value=A.vkn, scheme_id="VKN"),)),
+        customer=factories.person_buyer(),
+        earchive=EArchiveInfo(send_type="ELEKTRONIK"),
+        uuid=str(uuidlib.uuid4()).upper(),
+    )
+    xml = serialize(build_invoice(invoice))
+    provider.send_earchive([EarchiveDocument(uuid=invoice.uuid, number=invoice.id, xml=xml, email=email)])
+    return invoice, xml
+
+
+def test_earchive_delete_flag_frees_the_number_only_before_the_report(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    invoice, xml = _earchive(provider, 8100)
+    provider.delete_earchive(invoice.uuid, number=invoice.id, reason="Hatalı düzenlendi")
+    assert (A.vkn, invoice.id, invoice.uuid) in own_sandbox.store.deleted
+    assert not provider.earchive_status([invoice.uuid]).statuses[0].found
+    provider.send_earchive([EarchiveDocument(uuid=invoice.uuid, number=invoice.id, xml=xml)])  # again
+    own_sandbox.clock.advance(timedelta(days=1, hours=1))  # past the evening report
+    assert provider.earchive_status([invoice.uuid]).statuses[0].reported
+    with pytest.raises(RemoteRejected) as info:
+        provider.delete_earchive(invoice.uuid, number=invoice.id)
+    assert "Raporlanmış fatura silinemez" in info.value.message
+    provider.cancel_earchive(invoice.uuid, reason="İade")  # a reported invoice is cancelled instead
+    assert provider.earchive_status([invoice.uuid]).statuses[0].status_code == "130"
+
+
+def test_earchive_email_is_sent_again_and_needs_the_email_service(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    invoice, _xml = _earchive(provider, 8200, email=("ali@example.com",))
+    result = provider.resend_earchive_email(invoice.uuid, ["ali@example.com", "muhasebe@example.com"])
+    assert result.exchanges[0].operation == "GetEmailEarchiveInvoice"
+    (held,) = [doc for doc in own_sandbox.documents(vkn=A.vkn) if doc.uuid == invoice.uuid]
+    assert held.earchive["emails"] == ["ali@example.com", "ali@example.com", "muhasebe@example.com"]
+    own_sandbox.without_email_service(A.vkn)
+    with pytest.raises(RemoteRejected) as info:
+        provider.resend_earchive_email(invoice.uuid, ["ali@example.com"])
+    assert "E-posta gönderim hizmetiniz" in info.value.message
+    with pytest.raises(RemoteRejected):
+        _earchive(provider, 8201, email=("ali@example.com",))
+    _earchive(provider, 8202)  # EARSIV_EMAIL_FLAG=N goes through
+
+
+def test_earchive_signed_original_and_image_come_from_the_integrator(own_sandbox):
+    provider = _provider(own_sandbox, A)
+    invoice, xml = _earchive(provider, 8300)
+    original = provider.download(invoice.uuid, "XML", kind=EARCHIVE).content
+    assert original != xml
+    assert SANDBOX_SIGNATURE_ID.encode() in original and invoice.uuid.encode() in original
+    assert provider.download(invoice.uuid, "PDF", kind=EARCHIVE).content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("scenario", ["YOLCUBERABER-ISTISNA", "TEMEL-SGK", "TEMEL-OZELMATRAH-801"])
+def test_every_scenario_and_type_goes_through_send_invoice_to_its_final_state(own_sandbox, scenario):
+    """YOLCUBERABERFATURA, SGK and OZELMATRAH, built by the core as GİB's schematron wants them
+    (``test_builders_matrix``), sent with SendInvoice and followed to GİB's 1300."""
+    build, document, _doc_type = CASES[scenario]
+    receiver = next(i.value for i in document.customer.identifications if i.scheme_id == "VKN")
+    alias = f"urn:mail:{scenario.lower()}@example.gov.tr"
+    now = own_sandbox.clock.now()
+    own_sandbox.registry.add(
+        GibUser(receiver, document.customer.name or "", alias, "PK", "INVOICE", now, now)
+    )
+    document = replace(
+        document,
+        id=f"SBX{now.year}{8400 + sorted(CASES).index(scenario):09d}",
+        uuid=str(uuidlib.uuid4()).upper(),
+        supplier=replace(document.supplier, identifications=(Identifier(value=A.vkn, scheme_id="VKN"),)),
+    )
+    xml = serialize(build(document))
+    sender = _provider(own_sandbox, A)
+    sender.send_invoices(
+        [
+            OutgoingDocument(
+                uuid=document.uuid, number=document.id, xml=xml, receiver_vkn=receiver, receiver_alias=alias
+            )
+        ]
+    )
+    (held,) = [doc for doc in own_sandbox.documents(vkn=A.vkn, direction="OUT") if doc.uuid == document.uuid]
+    assert (held.facts.profile, held.facts.type_code) == (document.profile_id, document.invoice_type_code)
+    own_sandbox.clock.advance(timedelta(minutes=10))
+    (status,) = sender.get_invoice_statuses([document.uuid]).statuses
+    assert (status.gib_status_code, status.final) == (1300, True)

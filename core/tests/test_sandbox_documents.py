@@ -8,7 +8,7 @@ import pytest
 import requests
 from lxml import etree
 
-from core.sandbox.content import zip_one
+from core.sandbox.content import SANDBOX_SIGNATURE_ID, zip_one
 from core.sandbox.samples import despatch_xml, invoice_xml, receipt_xml
 from core.sandbox.userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN
 from core.tests.test_sandbox_invoice import ANADOLU, EGE, client, header, login, running_sandbox, send
@@ -145,7 +145,9 @@ def test_earchive_report_cycle_and_cancel(sandbox):
         PORTAL_DIRECTION="OUT",
         PROFILE="XML",
     ).INVOICE
-    assert signed[0]._value_1 == kept
+    # the integrator's original: what was uploaded, with its signature added
+    assert signed[0]._value_1 != kept and SANDBOX_SIGNATURE_ID.encode() in signed[0]._value_1
+    assert b"ARS2026000000001" in signed[0]._value_1
 
 
 def test_credit_balance_over_the_documented_billing_contract(sandbox):

@@ -214,6 +214,7 @@ def test_eight_day_rule_counts_from_cdate(sandbox, elapsed, accepted):
     ege = login(sandbox, EGE)
     if accepted:
         assert _answer(sandbox, ege, incoming.uuid).REQUEST_RETURN.RETURN_CODE == 0
+        sandbox.clock.advance(sandbox.store.gib_processing)  # the answer reaches the sender once processed
         outgoing = (
             client(sandbox, "/EFaturaOIB")
             .GetInvoiceStatus(REQUEST_HEADER=header(login(sandbox, ANADOLU)), INVOICE={"UUID": incoming.uuid})

