@@ -905,7 +905,9 @@ class AccountMove(models.Model):
         copy=False,
         help="What the slip was issued for; empty is e-Arşiv for an e-Arşiv invoice, else e-Fatura.",
     )
-    l10n_tr_edoc_content_warning = fields.Text(compute="_compute_l10n_tr_edoc_content_warning")
+    l10n_tr_edoc_content_warning = fields.Text(
+        string="e-Document Content Warning", compute="_compute_l10n_tr_edoc_content_warning"
+    )
 
     @api.depends("invoice_origin", "move_type")
     def _compute_l10n_tr_edoc_order_number(self):
