@@ -1095,8 +1095,25 @@ class AccountMove(models.Model):
                     content=attachment.raw, filename=attachment.name, mime_code=attachment.mimetype
                 ),
             )
-            for attachment in self.l10n_tr_edoc_attachment_ids.sudo().sorted("id")
+            for attachment in self._l10n_tr_edoc_own_attachments().sorted("id")
         )
+
+    def _l10n_tr_edoc_own_attachments(self):
+        """The chosen files that are attached to this invoice: never another record's file."""
+        return self.l10n_tr_edoc_attachment_ids.sudo().filtered(
+            lambda attachment: attachment.res_model == self._name and attachment.res_id == self.id
+        )
+
+    def _l10n_tr_edoc_unit_problems(self):
+        """Each product line's unit needs its GİB code: name the unit (or the line without one)."""
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        problems = [
+            self.env._("The line %s has no unit of measure: GİB needs the unit's code.", line.name or "")
+            for line in lines.filtered(lambda line: not line.product_uom_id)
+        ]
+        for uom in lines.product_uom_id.filtered(lambda uom: not uom.l10n_tr_edoc_unit_code):
+            problems.append(uom._l10n_tr_edoc_unit_code_problem())
+        return problems
 
     def _l10n_tr_edoc_with_content(self, invoice):
         """The scenario's invoice with what every commercial invoice carries besides its lines."""
@@ -1142,14 +1159,7 @@ class AccountMove(models.Model):
     def _l10n_tr_edoc_content_problems(self):
         """What blocks the send among the content above: units, receiver alias, rates, files, ÖKC slip."""
         self.ensure_one()
-        problems = []
-        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-        for line in lines.filtered(lambda line: not line.product_uom_id):
-            problems.append(
-                self.env._("The line %s has no unit of measure: GİB needs the unit's code.", line.name or "")
-            )
-        for uom in lines.product_uom_id.filtered(lambda uom: not uom.l10n_tr_edoc_unit_code):
-            problems.append(uom._l10n_tr_edoc_unit_code_problem())
+        problems = self._l10n_tr_edoc_unit_problems()
         if self.l10n_tr_edoc_profile not in ("EARSIVFATURA", "IHRACAT"):
             partner = self.partner_id.commercial_partner_id
             aliases = partner.l10n_tr_edoc_gib_alias_ids.filtered(lambda a: a.document_type == "INVOICE")
@@ -1180,8 +1190,15 @@ class AccountMove(models.Model):
                         self._get_invoice_currency_rate_date(),
                     )
                 )
+        own = self._l10n_tr_edoc_own_attachments()
+        for attachment in self.l10n_tr_edoc_attachment_ids.sudo() - own:
+            problems.append(
+                self.env._(
+                    "The file %s is not attached to this invoice: attach it here first.", attachment.name
+                )
+            )
         total = 0
-        for attachment in self.l10n_tr_edoc_attachment_ids.sudo():
+        for attachment in own:
             total += attachment.file_size
             if attachment.mimetype not in ATTACHMENT_MIME_TYPES:
                 problems.append(
@@ -2140,6 +2157,7 @@ class AccountMove(models.Model):
         """Translated texts of what keeps the receipt from going: own rules, amounts, stopaj rate."""
         self.ensure_one()
         problems = [issue.message for issue in eb.check_receipt(receipt) if issue.is_error]
+        problems += self._l10n_tr_edoc_unit_problems()
         if float_compare(
             float(receipt.payable_amount), self.amount_total, precision_rounding=self.currency_id.rounding
         ):

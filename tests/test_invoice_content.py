@@ -117,6 +117,26 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
             root.xpath("cac:InvoiceLine/cbc:InvoicedQuantity/@unitCode", namespaces=NS), ["C62"] * 2
         )
 
+    def test_files_of_other_records_unknown_types_and_large_files_are_refused(self):
+        move = self._post(self.registered)
+        Attachment = self.env["ir.attachment"]
+        own = {"res_model": "account.move", "res_id": move.id}
+        foreign = Attachment.create(
+            {"name": "maas.pdf", "raw": b"%PDF", "mimetype": "application/pdf", "res_model": "res.partner"}
+        )
+        program = Attachment.create(
+            {"name": "kur.exe", "raw": b"MZ", "mimetype": "application/x-msdownload", **own}
+        )
+        large = Attachment.create(
+            {"name": "katalog.txt", "raw": b"x" * (2 * 1024 * 1024 + 1), "mimetype": "text/plain", **own}
+        )
+        move.l10n_tr_edoc_attachment_ids = foreign | program | large
+        error = move._l10n_tr_edoc_send()[move]
+        self.assertIn("maas.pdf is not attached to this invoice", error)
+        self.assertIn("kur.exe", error)
+        self.assertIn("katalog.txt is larger than 2 MB", error)
+        self.assertFalse(move.l10n_tr_edoc_number)
+
     def test_company_without_mersis_number_is_warned_not_blocked(self):
         self.company.partner_id.l10n_tr_edoc_mersis_no = False
         move = self._post(self.registered)
