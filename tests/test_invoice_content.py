@@ -253,12 +253,8 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
         company.partner_id.write(
             {"street": "Liman Caddesi 3", "city": "Konak", "state_id": self.env.ref("base.state_tr_35").id}
         )
-        self.env["res.currency.rate"].create(
-            [
-                {"name": "2020-01-01", "currency_id": currency.id, "company_id": company.id, "rate": rate}
-                for currency, rate in ((eur, 0.9), (lira, 34.2))
-            ]
-        )
+        Rate = self.env["res.currency.rate"]
+        Rate.create({"name": "2020-01-01", "currency_id": eur.id, "company_id": company.id, "rate": 0.9})
         self.env["l10n_tr_edoc.account"].create(
             {
                 "company_id": company.id,
@@ -298,6 +294,8 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
         )
         move.action_post()
         self.assertEqual(move.l10n_tr_edoc_profile, "EARSIVFATURA")
+        self.assertIn("There is no TRY exchange rate", move._l10n_tr_edoc_send()[move])
+        Rate.create({"name": "2020-01-01", "currency_id": lira.id, "company_id": company.id, "rate": 34.2})
         root = self._sent_xml(move)
         self.assertEqual(self._texts(root, "cbc:DocumentCurrencyCode"), ["EUR"])
         rate = "cac:PricingExchangeRate"
