@@ -51,6 +51,8 @@
         "views/l10n_tr_edoc_ledger_views.xml",
         "views/l10n_tr_edoc_zreport_views.xml",
         "report/l10n_tr_edoc_receipt_report.xml",
+        "data/uom_uom_data.xml",
+        "views/l10n_tr_edoc_invoice_content_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_repr
+from odoo.tools import float_compare, float_repr, html2plaintext, is_html_empty
 
 from ..core import codes
 from ..core import earsivbelge as eb
 from ..core.documents import (
     Address,
     AllowanceCharge,
+    Attachment,
     Contact,
     Delivery,
     DeliveryTerms,
@@ -32,6 +33,7 @@ from ..core.documents import (
     Party,
     PartyLegalEntity,
     PaymentMeans,
+    PaymentTerms,
     Person,
     Shipment,
     ShipmentStage,
@@ -51,9 +53,10 @@ from ..core.states import (
 )
 from ..core.ubl import build_invoice, serialize
 from ..core.ubl.earsivbelge import build_receipt, parse_receipt
+from ..core.ubl.notes import amount_in_words
 from ..core.ubl.numbering import format_number
 from ..core.validation import package
-from ..core.validation.rules import ISTISNA_CODES, check_invoice
+from ..core.validation.rules import ISTISNA_CODES, PLACEHOLDER_TCKN, PLACEHOLDER_VKN, check_invoice
 from .l10n_tr_edoc_document import POLLED_STATES, RECEIPT_TYPE_CODES
 from .res_config_settings import PARAM_DIR
 from .res_partner import normalize_tax_id
@@ -106,12 +109,38 @@ def _amount(value, currency):
     return Decimal(float_repr(currency.round(value), currency.decimal_places))
 
 
-# Odoo's standard units by name; anything else is a piece (C62), which GİB always accepts.
-_UNIT_CODES = {"units": "C62", "kg": "KGM", "g": "GRM", "l": "LTR", "m": "MTR", "hours": "HUR", "days": "DAY"}
-
-
-def _unit_code(uom):
-    return _UNIT_CODES.get((uom.name or "").lower(), "C62")
+# Files sent inside the invoice (AdditionalDocumentReference): each one and all together stay small enough for
+# the integrator's upload limit, in types GİB's mimeCode list holds.
+ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
+ATTACHMENTS_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_MIME_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "text/plain",
+        "text/csv",
+        "text/xml",
+        "application/xml",
+        "application/zip",
+        "application/msword",
+        "application/vnd.ms-excel",
+    }
+)
+# GİB's DocumentDescription values of a cash-register (ÖKC) information slip (OKCBF).
+OKC_RECEIPT_KINDS = [
+    ("E-FATURA", "e-Fatura"),
+    ("E-FATURA_IRSALIYE", "e-Fatura and despatch"),
+    ("E-ARSIV", "e-Arşiv"),
+    ("E-ARSIV_IRSALIYE", "e-Arşiv and despatch"),
+    ("FATURA", "Paper invoice"),
+    ("AVANS", "Advance payment"),
+    ("YEMEK_FIS", "Meal voucher"),
+    ("OTOPARK", "Car park"),
+    ("FATURA_TAHSILAT", "Bill collection"),
+    ("FATURA_TAHSILAT_KOMISYONLU", "Bill collection with commission"),
+]
 
 
 def _rate(value):
@@ -525,7 +554,7 @@ class AccountMove(models.Model):
                 )
             withholding_totals = ()
             for tax, amount in withheld:
-                percent = (amount / kdv_amount * 100).quantize(Decimal(1)) if kdv_amount else Decimal(0)
+                percent = self._l10n_tr_edoc_withholding_percent(tax, details)
                 sub = TaxSubtotal(
                     taxable_amount=kdv_amount,
                     tax_amount=amount,
@@ -564,7 +593,7 @@ class AccountMove(models.Model):
                 InvoiceLine(
                     id=str(number),
                     quantity=quantity,
-                    unit_code=_unit_code(aml.product_uom_id),
+                    unit_code=aml.product_uom_id.l10n_tr_edoc_unit_code or "",
                     price_amount=price,
                     line_extension_amount=subtotal,
                     allowance_charges=allowances,
@@ -626,7 +655,7 @@ class AccountMove(models.Model):
             if self.partner_bank_id:
                 extra["payment_means"] = (
                     PaymentMeans(
-                        payment_means_code="42",
+                        payment_means_code=PAYMENT_MEANS_CODE["EFT/HAVALE"],
                         payee_financial_account=FinancialAccount(
                             id=(self.partner_bank_id.acc_number or "").replace(" ", "").upper(),
                             currency_code=currency.name,
@@ -668,17 +697,7 @@ class AccountMove(models.Model):
                     document_type="İade",
                 ),
             )
-        if currency.name != "TRY":
-            extra["pricing_exchange_rate"] = ExchangeRate(
-                source_currency_code=currency.name,
-                calculation_rate=_rate(1 / self.invoice_currency_rate)
-                if self.invoice_currency_rate
-                else Decimal(0),
-            )
-            extra["pricing_currency_code"] = "TRY"
-        if despatches := self._l10n_tr_edoc_despatch_references():
-            extra["despatch_document_references"] = despatches
-        return Invoice(
+        invoice = Invoice(
             profile_id=profile,
             invoice_type_code=self.l10n_tr_edoc_type_code,
             id=number,
@@ -708,6 +727,7 @@ class AccountMove(models.Model):
             ),
             **extra,
         )
+        return self._l10n_tr_edoc_with_content(invoice)
 
     def _l10n_tr_edoc_check(self):
         """Pre-flight problems of a posted move as core issues, before any number is spent."""
@@ -806,6 +826,7 @@ class AccountMove(models.Model):
                         EXPORT_EXEMPTION,
                     )
                 )
+        problems += self._l10n_tr_edoc_content_problems()
         return problems
 
     def _l10n_tr_edoc_has_real_rate(self):
@@ -824,6 +845,395 @@ class AccountMove(models.Model):
                 limit=1,
             )
         )
+
+    # -- ordinary invoice content: payment, notes, references, party identifiers, units, rates ----
+
+    l10n_tr_edoc_order_number = fields.Char(
+        string="Order Number",
+        compute="_compute_l10n_tr_edoc_order_number",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The order this invoice bills, written as its OrderReference; taken from the source document.",
+    )
+    l10n_tr_edoc_order_date = fields.Date(
+        string="Order Date", copy=False, help="Date of the order; empty uses the invoice date."
+    )
+    l10n_tr_edoc_picking_ids = fields.Many2many(
+        "stock.picking",
+        "l10n_tr_edoc_move_picking_rel",
+        "move_id",
+        "picking_id",
+        string="Deliveries",
+        copy=False,
+        domain="[('picking_type_code', '=', 'outgoing'), ('partner_id', 'child_of', commercial_partner_id)]",
+        help="Deliveries of the invoiced goods, written as DespatchDocumentReference: the e-İrsaliye number "
+        "once GİB holds it, the delivery's own number for a printed despatch note.",
+    )
+    l10n_tr_edoc_printed_despatch_number = fields.Char(
+        string="Printed Despatch Note No.",
+        copy=False,
+        help="A printed despatch note (matbu irsaliye) not recorded as a delivery in Odoo.",
+    )
+    l10n_tr_edoc_printed_despatch_date = fields.Date(string="Printed Despatch Note Date", copy=False)
+    l10n_tr_edoc_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "l10n_tr_edoc_move_attachment_rel",
+        "move_id",
+        "attachment_id",
+        string="Files Sent with the Invoice",
+        copy=False,
+        domain="[('res_model', '=', 'account.move'), ('res_id', '=', id)]",
+        help="Attached files embedded in the e-document (PDF, image, text, spreadsheet; up to 2 MB each, "
+        "5 MB together).",
+    )
+    l10n_tr_edoc_okc_receipt_number = fields.Char(
+        string="ÖKC Receipt No.",
+        copy=False,
+        help="The information slip (bilgi fişi) of a sale first recorded on the cash register (ÖKC).",
+    )
+    l10n_tr_edoc_okc_receipt_date = fields.Date(string="ÖKC Receipt Date", copy=False)
+    l10n_tr_edoc_okc_serial = fields.Char(
+        string="ÖKC Serial No.",
+        copy=False,
+        help="The cash register's serial (sicil) number, e.g. JH20012345.",
+    )
+    l10n_tr_edoc_okc_z_number = fields.Char(
+        string="Z Report No.", copy=False, help="Number of the Z report the slip belongs to."
+    )
+    l10n_tr_edoc_okc_receipt_kind = fields.Selection(
+        OKC_RECEIPT_KINDS,
+        string="ÖKC Slip Kind",
+        copy=False,
+        help="What the slip was issued for; empty is e-Arşiv for an e-Arşiv invoice, else e-Fatura.",
+    )
+    l10n_tr_edoc_content_warning = fields.Text(
+        string="e-Document Content Warning", compute="_compute_l10n_tr_edoc_content_warning"
+    )
+
+    @api.depends("invoice_origin", "move_type")
+    def _compute_l10n_tr_edoc_order_number(self):
+        for move in self:
+            move.l10n_tr_edoc_order_number = (
+                move.invoice_origin if move.move_type == "out_invoice" and move.invoice_origin else False
+            )
+
+    @api.depends("company_id.partner_id.l10n_tr_edoc_mersis_no", "company_id.vat", "l10n_tr_edoc_applicable")
+    def _compute_l10n_tr_edoc_content_warning(self):
+        for move in self:
+            company = move.company_id
+            missing = (
+                move.l10n_tr_edoc_applicable
+                and len(normalize_tax_id(company.vat)) == 10
+                and not company.partner_id.l10n_tr_edoc_mersis_no
+            )
+            move.l10n_tr_edoc_content_warning = (
+                self.env._(
+                    "The company %s has no MERSİS number: GİB expects it on the invoices of companies "
+                    "registered in MERSİS. Enter it on the company (MERSİS No.).",
+                    company.name,
+                )
+                if missing
+                else False
+            )
+
+    def _l10n_tr_edoc_withholding_percent(self, tax, details):
+        """The share of the KDV the buyer withholds, from the taxes' rates as configured.
+
+        The ratio of the rounded amounts drifts on small lines (0.03 of 0.05 KDV is 60 %, off GİB's
+        list); the configured rates (10 % withheld of a 20 % KDV is 50 %) never do.
+        """
+        kdv_rate = sum(
+            data["tax"].amount
+            for data in details["taxes_data"]
+            if data["tax"].l10n_tr_edoc_tax_type_id.code == codes.KDV and data["tax"].amount_type == "percent"
+        )
+        if kdv_rate and tax.amount_type == "percent":
+            return _rate(abs(tax.amount) / kdv_rate * 100)
+        return Decimal(tax.l10n_tr_edoc_withholding_id.percent)
+
+    def _l10n_tr_edoc_placeholder_tax_id(self):
+        """GİB's number for an e-Arşiv buyer without one: 11111111111 (consumer), 2222222222 (foreign)."""
+        self.ensure_one()
+        if self.l10n_tr_edoc_profile != "EARSIVFATURA":
+            return None
+        partner = self.partner_id.commercial_partner_id
+        number = normalize_tax_id(partner.vat)
+        if partner.country_id and partner.country_id.code != "TR":
+            if not (number.isdigit() and len(number) in (10, 11)):
+                return Identifier(value=PLACEHOLDER_VKN, scheme_id="VKN")
+        elif not number:
+            return Identifier(value=PLACEHOLDER_TCKN, scheme_id="TCKN")
+        return None
+
+    def _l10n_tr_edoc_receiver_vat(self):
+        self.ensure_one()
+        placeholder = self._l10n_tr_edoc_placeholder_tax_id()
+        return (
+            placeholder.value if placeholder else normalize_tax_id(self.partner_id.commercial_partner_id.vat)
+        )
+
+    def _l10n_tr_edoc_content_customer(self, customer):
+        """The buyer with its registry identifiers, or GİB's placeholder number when it gave none."""
+        partner = self.partner_id.commercial_partner_id
+        if placeholder := self._l10n_tr_edoc_placeholder_tax_id():
+            person = None
+            if placeholder.scheme_id == "TCKN":
+                first, _sep, family = (partner.name or "").rpartition(" ")
+                person = Person(first_name=first or partner.name or "", family_name=family)
+            customer = dataclasses.replace(
+                customer,
+                identifications=(placeholder,),
+                name=None if person else partner.name,
+                person=person,
+            )
+        return dataclasses.replace(
+            customer, identifications=customer.identifications + partner._l10n_tr_edoc_identifications()
+        )
+
+    def _l10n_tr_edoc_try_rate(self):
+        """TRY for one unit of the invoice's currency: the invoice's own rate, then the company's TRY rate."""
+        self.ensure_one()
+        to_company = 1 / self.invoice_currency_rate if self.invoice_currency_rate else 0.0
+        company_currency = self.company_id.currency_id
+        lira = self.env.ref("base.TRY")
+        if company_currency == lira:
+            return to_company
+        return to_company * company_currency._get_conversion_rate(
+            company_currency, lira, self.company_id, self._get_invoice_currency_rate_date()
+        )
+
+    def _l10n_tr_edoc_payment_content(self, invoice):
+        """PaymentMeans (the company's bank account, the due date) and PaymentTerms."""
+        due = self.invoice_date_due
+        later = bool(due and self.invoice_date and due > self.invoice_date)
+        due = due if later else None
+        means = tuple(
+            dataclasses.replace(m, payment_due_date=m.payment_due_date or due) for m in invoice.payment_means
+        )
+        bank = self.partner_bank_id
+        if not means and bank:
+            means = (
+                PaymentMeans(
+                    payment_means_code=PAYMENT_MEANS_CODE["EFT/HAVALE"],
+                    payment_due_date=due,
+                    payee_financial_account=FinancialAccount(
+                        id=(bank.acc_number or "").replace(" ", "").upper(),
+                        currency_code=(bank.currency_id or self.currency_id).name,
+                        institution_name=bank.bank_id.name or None,
+                    ),
+                ),
+            )
+        elif not means and later:
+            # İzibiz's table: 1 is "Diğerleri", any means not agreed yet
+            means = (PaymentMeans(payment_means_code="1", payment_due_date=due),)
+        terms = invoice.payment_terms
+        if terms is None and (self.invoice_payment_term_id or later):
+            terms = PaymentTerms(note=self.invoice_payment_term_id.name or None, payment_due_date=due)
+        return {"payment_means": means, "payment_terms": terms}
+
+    def _l10n_tr_edoc_despatch_content(self):
+        """DespatchDocumentReferences: e-İrsaliye numbers, printed notes' numbers, in delivery order."""
+        pickings = self._l10n_tr_edoc_despatch_pickings() | self.l10n_tr_edoc_picking_ids
+        references = list(self._l10n_tr_edoc_despatch_references(pickings))
+        for picking in pickings.sorted("id"):
+            if picking.l10n_tr_edoc_document_id:
+                continue
+            done = picking.date_done or picking.scheduled_date
+            references.append(
+                DocumentReference(
+                    id=picking.l10n_tr_edoc_printed_number or picking.name,
+                    issue_date=picking.l10n_tr_edoc_printed_date
+                    or (done and done.astimezone(ISTANBUL).date())
+                    or self.invoice_date,
+                )
+            )
+        if self.l10n_tr_edoc_printed_despatch_number:
+            references.append(
+                DocumentReference(
+                    id=self.l10n_tr_edoc_printed_despatch_number,
+                    issue_date=self.l10n_tr_edoc_printed_despatch_date or self.invoice_date,
+                )
+            )
+        return tuple(references)
+
+    def _l10n_tr_edoc_okc_reference(self, supplier):
+        """The ÖKC information slip as GİB's BillingReference (OKCBF): slip, Z report and register."""
+        if not self.l10n_tr_edoc_okc_receipt_number:
+            return ()
+        issued = self.l10n_tr_edoc_okc_receipt_date or self.invoice_date
+        kind = self.l10n_tr_edoc_okc_receipt_kind or (
+            "E-ARSIV" if self.l10n_tr_edoc_profile == "EARSIVFATURA" else "E-FATURA"
+        )
+        return (
+            DocumentReference(
+                id=self.l10n_tr_edoc_okc_receipt_number,
+                issue_date=issued,
+                document_type_code="OKCBF",
+                document_type="OKCBilgiFisi",
+                document_description=(kind,),
+                attachment=Attachment(
+                    external_uri=self.l10n_tr_edoc_okc_z_number or None, character_set_code=None
+                ),
+                valid_from=issued,
+                issuer_party=Party(
+                    endpoint_id=self.l10n_tr_edoc_okc_serial or None,
+                    identifications=tuple(
+                        i for i in supplier.identifications if i.scheme_id in ("VKN", "TCKN")
+                    ),
+                    address=Address(),
+                ),
+            ),
+        )
+
+    def _l10n_tr_edoc_attachment_references(self):
+        """The chosen attached files, embedded (base64) as AdditionalDocumentReference."""
+        return tuple(
+            DocumentReference(
+                id=attachment.name,
+                issue_date=self.invoice_date,
+                document_type="EK",
+                attachment=Attachment(
+                    content=attachment.raw, filename=attachment.name, mime_code=attachment.mimetype
+                ),
+            )
+            for attachment in self._l10n_tr_edoc_own_attachments().sorted("id")
+        )
+
+    def _l10n_tr_edoc_own_attachments(self):
+        """The chosen files that are attached to this invoice: never another record's file."""
+        return self.l10n_tr_edoc_attachment_ids.sudo().filtered(
+            lambda attachment: attachment.res_model == self._name and attachment.res_id == self.id
+        )
+
+    def _l10n_tr_edoc_unit_problems(self):
+        """Each product line's unit needs its GİB code: name the unit (or the line without one)."""
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        problems = [
+            self.env._("The line %s has no unit of measure: GİB needs the unit's code.", line.name or "")
+            for line in lines.filtered(lambda line: not line.product_uom_id)
+        ]
+        for uom in lines.product_uom_id.filtered(lambda uom: not uom.l10n_tr_edoc_unit_code):
+            problems.append(uom._l10n_tr_edoc_unit_code_problem())
+        return problems
+
+    def _l10n_tr_edoc_with_content(self, invoice):
+        """The scenario's invoice with what every commercial invoice carries besides its lines."""
+        self.ensure_one()
+        supplier = invoice.supplier
+        supplier = dataclasses.replace(
+            supplier,
+            identifications=supplier.identifications
+            + self.company_id.partner_id._l10n_tr_edoc_identifications(),
+        )
+        values = {"supplier": supplier, **self._l10n_tr_edoc_payment_content(invoice)}
+        if invoice.profile_id != "IHRACAT":
+            values["customer"] = self._l10n_tr_edoc_content_customer(invoice.customer)
+        notes = list(invoice.notes)
+        if not is_html_empty(self.narration):
+            notes.append(html2plaintext(self.narration).strip())
+        notes.append(
+            amount_in_words(invoice.legal_monetary_total.payable_amount, invoice.document_currency_code)
+        )
+        values["notes"] = tuple(notes)
+        if invoice.order_reference is None and self.l10n_tr_edoc_order_number:
+            values["order_reference"] = DocumentReference(
+                id=self.l10n_tr_edoc_order_number,
+                issue_date=self.l10n_tr_edoc_order_date or self.invoice_date,
+            )
+        values["despatch_document_references"] = (
+            invoice.despatch_document_references + self._l10n_tr_edoc_despatch_content()
+        )
+        values["additional_document_references"] = (
+            invoice.additional_document_references + self._l10n_tr_edoc_attachment_references()
+        )
+        values["billing_additional_references"] = (
+            invoice.billing_additional_references + self._l10n_tr_edoc_okc_reference(supplier)
+        )
+        if invoice.document_currency_code != "TRY" and invoice.pricing_exchange_rate is None:
+            values["pricing_exchange_rate"] = ExchangeRate(
+                source_currency_code=invoice.document_currency_code,
+                calculation_rate=_rate(self._l10n_tr_edoc_try_rate()),
+            )
+            values["pricing_currency_code"] = invoice.pricing_currency_code or "TRY"
+        return dataclasses.replace(invoice, **values)
+
+    def _l10n_tr_edoc_content_problems(self):
+        """What blocks the send among the content above: units, receiver alias, rates, files, ÖKC slip."""
+        self.ensure_one()
+        problems = self._l10n_tr_edoc_unit_problems()
+        if self.l10n_tr_edoc_profile not in ("EARSIVFATURA", "IHRACAT"):
+            partner = self.partner_id.commercial_partner_id
+            aliases = partner.l10n_tr_edoc_gib_alias_ids.filtered(lambda a: a.document_type == "INVOICE")
+            if len(aliases) > 1 and self.l10n_tr_edoc_receiver_alias not in aliases.mapped("name"):
+                problems.append(
+                    self.env._(
+                        "%(partner)s has several e-Fatura PK aliases (%(aliases)s): choose the one to send "
+                        "to in Receiver Alias (PK) on the e-Documents tab.",
+                        partner=partner.display_name,
+                        aliases=", ".join(aliases.mapped("name")),
+                    )
+                )
+        lira = self.env.ref("base.TRY")
+        if lira not in (self.company_id.currency_id, self.currency_id):
+            has_rate = self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", lira.id),
+                    ("name", "<=", self._get_invoice_currency_rate_date()),
+                    ("company_id", "in", (False, self.company_id.root_id.id)),
+                ],
+                limit=1,
+            )
+            if not has_rate:
+                problems.append(
+                    self.env._(
+                        "There is no TRY exchange rate for %s: GİB needs the Turkish lira rate of an invoice "
+                        "in another currency. Add it in Invoicing > Configuration > Currencies.",
+                        self._get_invoice_currency_rate_date(),
+                    )
+                )
+        own = self._l10n_tr_edoc_own_attachments()
+        for attachment in self.l10n_tr_edoc_attachment_ids.sudo() - own:
+            problems.append(
+                self.env._(
+                    "The file %s is not attached to this invoice: attach it here first.", attachment.name
+                )
+            )
+        total = 0
+        for attachment in own:
+            total += attachment.file_size
+            if attachment.mimetype not in ATTACHMENT_MIME_TYPES:
+                problems.append(
+                    self.env._(
+                        "The file %(file)s (%(type)s) cannot be sent in an e-document: attach it as PDF, "
+                        "image, text or spreadsheet.",
+                        file=attachment.name,
+                        type=attachment.mimetype,
+                    )
+                )
+            elif attachment.file_size > ATTACHMENT_MAX_BYTES:
+                problems.append(
+                    self.env._(
+                        "The file %s is larger than 2 MB: too large to send in an e-document.",
+                        attachment.name,
+                    )
+                )
+        if total > ATTACHMENTS_MAX_BYTES:
+            problems.append(self.env._("The files sent with the invoice are larger than 5 MB together."))
+        okc = (
+            self.l10n_tr_edoc_okc_receipt_number,
+            self.l10n_tr_edoc_okc_receipt_date,
+            self.l10n_tr_edoc_okc_serial,
+            self.l10n_tr_edoc_okc_z_number,
+        )
+        if any(okc) and not all(okc):
+            problems.append(
+                self.env._(
+                    "The cash-register (ÖKC) slip needs its number, date, the register's serial number and "
+                    "the Z report number."
+                )
+            )
+        return problems
 
     def action_l10n_tr_edoc_preview(self):
         """Show the GİB printout of the invoice as it would be sent, before anything is sent."""
@@ -845,7 +1255,7 @@ class AccountMove(models.Model):
             "sender_vat": normalize_tax_id(self.company_id.vat),
             "receiver_vat": GTB_VKN
             if self.l10n_tr_edoc_profile == "IHRACAT"
-            else normalize_tax_id(self.partner_id.commercial_partner_id.vat),
+            else self._l10n_tr_edoc_receiver_vat(),
             "receiver_alias": GTB_ALIAS
             if self.l10n_tr_edoc_profile == "IHRACAT"
             else (self.l10n_tr_edoc_receiver_alias or False),
@@ -1706,7 +2116,7 @@ class AccountMove(models.Model):
                     quantity=quantity,
                     price=(gross / quantity).quantize(Decimal("0.00000001")).normalize(),
                     line_extension_amount=gross,
-                    unit_code=_unit_code(aml.product_uom_id),
+                    unit_code=aml.product_uom_id.l10n_tr_edoc_unit_code or "",
                     taxes=tuple(taxes),
                     withholdings=tuple(withheld),
                     seller_item_id=aml.product_id.default_code or None,
@@ -1753,6 +2163,7 @@ class AccountMove(models.Model):
         """Translated texts of what keeps the receipt from going: own rules, amounts, stopaj rate."""
         self.ensure_one()
         problems = [issue.message for issue in eb.check_receipt(receipt) if issue.is_error]
+        problems += self._l10n_tr_edoc_unit_problems()
         if float_compare(
             float(receipt.payable_amount), self.amount_total, precision_rounding=self.currency_id.rounding
         ):

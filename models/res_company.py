@@ -12,6 +12,12 @@ class ResCompany(models.Model):
     l10n_tr_edoc_tax_office = fields.Char(
         related="partner_id.l10n_tr_edoc_tax_office", readonly=False, string="Tax Office"
     )
+    l10n_tr_edoc_mersis_no = fields.Char(
+        related="partner_id.l10n_tr_edoc_mersis_no", readonly=False, string="MERSİS No."
+    )
+    l10n_tr_edoc_trade_registry_no = fields.Char(
+        related="partner_id.l10n_tr_edoc_trade_registry_no", readonly=False, string="Trade Registry No."
+    )
 
     def _compute_l10n_tr_edoc_account_id(self):
         accounts = self.env["l10n_tr_edoc.account"].search([("company_id", "in", self.ids)])

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..core.documents import Identifier
 from ..core.errors import EdocError
 from ..core.providers.base import DESPATCH
 from ..core.states import ISTANBUL
@@ -501,3 +502,39 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action
+
+    # -- GİB party identifiers written on invoices --------------------------------------------
+
+    l10n_tr_edoc_mersis_no = fields.Char(
+        string="MERSİS No.",
+        help="16-digit Central Registry System number of a company, written as MERSISNO on e-documents.",
+    )
+    l10n_tr_edoc_trade_registry_no = fields.Char(
+        string="Trade Registry No.",
+        help="Ticaret sicil numarası, written as TICARETSICILNO on e-documents.",
+    )
+    l10n_tr_edoc_identifier_ids = fields.One2many(
+        "l10n_tr_edoc.party.identifier",
+        "partner_id",
+        string="Other GİB Identifiers",
+        help="Further identifiers GİB lists (subscriber, customer, installation number, ...).",
+    )
+
+    @api.constrains("l10n_tr_edoc_mersis_no")
+    def _check_l10n_tr_edoc_mersis_no(self):
+        for partner in self:
+            number = (partner.l10n_tr_edoc_mersis_no or "").replace(" ", "")
+            if number and not (number.isdigit() and len(number) == 16):
+                raise UserError(self.env._("The MERSİS number %s must have 16 digits.", number))
+
+    def _l10n_tr_edoc_identifications(self):
+        """The PartyIdentification entries besides the VKN/TCKN, in the order they are entered."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        mersis = (partner.l10n_tr_edoc_mersis_no or "").replace(" ", "")
+        pairs = [
+            ("MERSISNO", mersis),
+            ("TICARETSICILNO", (partner.l10n_tr_edoc_trade_registry_no or "").strip()),
+        ]
+        pairs += [(line.scheme, line.value.strip()) for line in partner.l10n_tr_edoc_identifier_ids]
+        return tuple(Identifier(value=value, scheme_id=scheme) for scheme, value in pairs if value)

@@ -3,16 +3,30 @@ from odoo.exceptions import UserError
 
 from ..core.codes import UNIT_CODES
 
-# Odoo's own units and the GİB (UN/ECE Rec 20) codes they stand for; other units are mapped by hand.
-DEFAULT_UNIT_CODES = {
-    "uom.product_uom_unit": "C62",
-    "uom.product_uom_meter": "MTR",
-    "uom.product_uom_square_meter": "MTK",
-    "uom.product_uom_litre": "LTR",
-    "uom.product_uom_cubic_meter": "MTQ",
-    "uom.product_uom_gram": "GRM",
-    "uom.product_uom_kgm": "KGM",
-    "uom.product_uom_kwh": "KWH",
+# GİB's list names the usual units; any other UN/ECE Rec 20 code is allowed too (Kod Listeleri 1.40, "Birim
+# Kodları"). These are the Rec 20 codes of Odoo's standard units that GİB's short list lacks.
+REC20_UNIT_CODES = {
+    "DZN": "DÜZİNE",
+    "HUR": "SAAT",
+    "DAY": "GÜN",
+    "MIN": "DAKİKA",
+    "MMT": "MİLİMETRE",
+    "CMT": "SANTİMETRE",
+    "KMT": "KİLOMETRE",
+    "MLT": "MİLİLİTRE",
+    "TNE": "TON",
+    "ONZ": "ONS",
+    "LBR": "LİBRE",
+    "INH": "İNÇ",
+    "FOT": "FİT",
+    "YRD": "YARDA",
+    "SMI": "MİL",
+    "FTK": "FİT KARE",
+    "OZA": "SIVI ONS (ABD)",
+    "QT": "KUART (ABD)",
+    "GLL": "GALON (ABD)",
+    "INQ": "İNÇ KÜP",
+    "FTQ": "FİT KÜP",
 }
 
 
@@ -20,33 +34,30 @@ class UomUom(models.Model):
     _inherit = "uom.uom"
 
     l10n_tr_edoc_unit_code = fields.Selection(
-        selection=lambda self: sorted((code, f"{code} - {text}") for code, text in UNIT_CODES.items()),
+        selection=lambda self: sorted(
+            (code, f"{code} - {text}") for code, text in (UNIT_CODES | REC20_UNIT_CODES).items()
+        ),
         string="GİB Unit Code",
-        help="Unit code GİB expects on e-documents for this unit. Odoo's standard units need none.",
+        help="Unit code GİB expects on e-documents for this unit; Odoo's standard units get theirs at "
+        "install.",
     )
 
     def _l10n_tr_edoc_unit_code(self):
-        """The GİB code of this unit: the one set by hand, else Odoo's standard mapping."""
+        """The GİB code of this unit; a unit without one stops the document instead of guessing."""
         self.ensure_one()
         if self.l10n_tr_edoc_unit_code:
             return self.l10n_tr_edoc_unit_code
-        xmlid = self.get_external_id().get(self.id)
-        if code := DEFAULT_UNIT_CODES.get(xmlid):
-            return code
-        raise UserError(
-            self.env._(
-                "The unit %s has no GİB unit code. Set one on the unit of measure before sending.",
-                self.display_name,
-            )
+        raise UserError(self._l10n_tr_edoc_unit_code_problem())
+
+    def _l10n_tr_edoc_unit_code_problem(self):
+        """The pre-flight text for a unit without a GİB code, naming the unit."""
+        self.ensure_one()
+        return self.env._(
+            "The unit %s has no GİB unit code. Set one on the unit of measure before sending.",
+            self.display_name,
         )
 
     @api.model
     def _l10n_tr_edoc_from_code(self, code):
         """The unit an incoming GİB unit code stands for, or an empty recordset."""
-        found = self.search([("l10n_tr_edoc_unit_code", "=", code)], limit=1)
-        if found:
-            return found
-        xmlid = next((xmlid for xmlid, known in DEFAULT_UNIT_CODES.items() if known == code), None)
-        if xmlid:
-            return self.env.ref(xmlid, raise_if_not_found=False) or self.browse()
-        return self.browse()
+        return self.search([("l10n_tr_edoc_unit_code", "=", code)], limit=1)
