@@ -51,6 +51,7 @@
         "views/l10n_tr_edoc_ledger_views.xml",
         "views/l10n_tr_edoc_zreport_views.xml",
         "report/l10n_tr_edoc_receipt_report.xml",
+        "views/account_move_scenario_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

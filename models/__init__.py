@@ -28,3 +28,4 @@ from . import stock_picking
 from . import uom_uom
 from . import ir_actions_report
 from . import ir_ui_menu
+from . import account_move_line

@@ -31,3 +31,4 @@ from . import test_i18n_views
 from . import test_izibiz_checklist
 from . import test_gib_registration_send
 from . import test_earchive_report_request
+from . import test_scenarios
