@@ -422,7 +422,9 @@ class AccountMove(models.Model):
     l10n_tr_edoc_package_count = fields.Integer(
         string="Number of Packages", copy=False, help="IHRACAT: how many packages of that kind per line."
     )
-    l10n_tr_edoc_show_scenario_data = fields.Boolean(compute="_compute_l10n_tr_edoc_show_scenario_data")
+    l10n_tr_edoc_show_scenario_data = fields.Boolean(
+        string="Show GİB Scenario Data", compute="_compute_l10n_tr_edoc_show_scenario_data"
+    )
 
     @api.depends("l10n_tr_edoc_profile", "l10n_tr_edoc_type_code")
     def _compute_l10n_tr_edoc_show_scenario_data(self):
@@ -1083,7 +1085,7 @@ class AccountMove(models.Model):
             problems.append(
                 _(
                     "A KAMU invoice needs the public administration that buys (Public Buyer) and your IBAN "
-                    "(Recipient Bank on the Other Info tab)."
+                    "(IBAN on the e-Documents tab)."
                 )
             )
         if profile == "IDIS" and not self.l10n_tr_edoc_shipment_no:
@@ -1244,7 +1246,12 @@ class AccountMove(models.Model):
             changes["model_name"] = item.model_name or aml.product_id.default_code or aml.product_id.name
         line_changes = {"item": dataclasses.replace(item, **changes)} if changes else {}
         deliveries = line.deliveries
-        if self.l10n_tr_edoc_type_code == "IHRACKAYITLI" and aml.l10n_tr_edoc_diib_line_code:
+        exemptions = aml.tax_ids.flatten_taxes_hierarchy().l10n_tr_edoc_exemption_id.mapped("code")
+        if (
+            self.l10n_tr_edoc_type_code == "IHRACKAYITLI"
+            and "702" in exemptions
+            and aml.l10n_tr_edoc_diib_line_code
+        ):
             buyer_line = Party(
                 identifications=(
                     Identifier(value=aml.l10n_tr_edoc_diib_line_code.strip(), scheme_id="ALICIDIBSATIRKOD"),
@@ -1317,12 +1324,25 @@ class AccountMove(models.Model):
             )
             + invoice.lines[len(amls) :]
         )
+        if self._l10n_tr_edoc_is_ytb() and type_code in ("ISTISNA", "YTBISTISNA"):
+            lines = (
+                tuple(
+                    self._l10n_tr_edoc_ytb_waived_line(line, aml)
+                    for line, aml in zip(lines, amls, strict=False)
+                )
+                + lines[len(amls) :]
+            )
         if lines != invoice.lines:
             changes["lines"] = lines
             withholding = merge_withholding(lines)
             changes["withholding_tax_totals"] = (
                 (tax_total_from_subtotals(withholding),) if withholding else ()
             )
+            subtotals = merge_tax_subtotals(lines)
+            charged = sum(
+                (sub.tax_amount for sub in subtotals if not sub.calculation_sequence_numeric), Decimal(0)
+            )
+            changes["tax_totals"] = (TaxTotal(tax_amount=charged, subtotals=subtotals),) if subtotals else ()
         if self.l10n_tr_edoc_period_start or self.l10n_tr_edoc_period_end:
             start = self.l10n_tr_edoc_period_start and self._l10n_tr_edoc_istanbul(
                 self.l10n_tr_edoc_period_start
@@ -1384,6 +1404,36 @@ class AccountMove(models.Model):
                 ),
             )
         return dataclasses.replace(invoice, **changes) if changes else invoice
+
+    def _l10n_tr_edoc_ytb_waived_line(self, line, aml):
+        """YTB ISTISNA: the KDV an incentive exemption (308, 339) waives is shown, not charged.
+
+        GİB's samples write it at the product's own KDV rate with ``CalculationSequenceNumeric`` -1
+        under a line TaxTotal of 0; the product's sales KDV is the rate the certificate waives.
+        """
+        if not line.tax_total:
+            return line
+        product_kdv = aml.product_id.taxes_id.filtered(
+            lambda tax: tax.l10n_tr_edoc_tax_type_id.code == KDV and tax.amount > 0
+        )[:1]
+        rate = _rate(product_kdv.amount) if product_kdv else Decimal(max(codes.KDV_RATES))
+        subtotals = tuple(
+            dataclasses.replace(
+                sub,
+                percent=rate,
+                tax_amount=(sub.taxable_amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP),
+                calculation_sequence_numeric=-1,
+            )
+            if sub.tax_type_code == KDV
+            and sub.exemption_reason_code in codes.YTB_EXEMPTION_CODES
+            and not sub.tax_amount
+            else sub
+            for sub in line.tax_total.subtotals
+        )
+        charged = sum(
+            (sub.tax_amount for sub in subtotals if not sub.calculation_sequence_numeric), Decimal(0)
+        )
+        return dataclasses.replace(line, tax_total=TaxTotal(tax_amount=charged, subtotals=subtotals))
 
     def _l10n_tr_edoc_traveller(self):
         """YOLCUBERABERFATURA: the traveller as a TAXFREE buyer, with nationality and passport."""

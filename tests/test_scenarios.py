@@ -103,6 +103,7 @@ class L10nTrEdocScenarioCase(L10nTrEdocOutgoingCase):
             )
 
         cls.exempt_350 = exempt("350")
+        cls.exempt_308 = exempt("308")
         cls.exempt_701 = exempt("701")
         cls.exempt_702 = exempt("702")
         cls.exempt_801 = exempt("801")
@@ -175,10 +176,13 @@ class L10nTrEdocScenarioCase(L10nTrEdocOutgoingCase):
         if type_code in WITHHELD:
             taxes = self.withholding_5_10
         elif type_code in ("ISTISNA", "YTBISTISNA"):
-            taxes = self.export_exempt if profile == "IHRACAT" else self.exempt_350
+            ytb = profile == "YATIRIMTESVIK" or type_code == "YTBISTISNA"
+            taxes = (
+                self.export_exempt if profile == "IHRACAT" else self.exempt_308 if ytb else self.exempt_350
+            )
         elif type_code == "IHRACKAYITLI":
             taxes = self.exempt_702 if profile == "TEMELFATURA" else self.exempt_701
-            line = {"l10n_tr_edoc_diib_line_code": "12345678901"}
+            line = {"l10n_tr_edoc_diib_line_code": "12345678901"} if profile == "TEMELFATURA" else {}
         elif type_code == "OZELMATRAH":
             taxes = self.exempt_801
         elif type_code == "KONAKLAMAVERGISI":
@@ -275,6 +279,96 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
                 self.assertTrue(result["ok"], result)
                 self._assert_special_fields(pair, etree.fromstring(xmls[pair]))
 
+    def _line(self, taxes, product=None, **values):
+        product = product or self.product
+        return Command.create(
+            {"product_id": product.id, "quantity": 1, "price_unit": 1000.0, "tax_ids": taxes.ids, **values}
+        )
+
+    def _draft(self, partner, *lines, **values):
+        return self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": gib_today(),
+                "invoice_line_ids": list(lines or [self._line(self.kdv20)]),
+                **values,
+            }
+        )
+
+    def test_defaults_follow_the_taxes_the_customer_and_the_scenario(self):
+        cases = (
+            (self._draft(self.registered, self._line(self.kdv10 | self.accommodation)), "KONAKLAMAVERGISI"),
+            (self._draft(self.sgk), "SGK"),
+            (self._draft(self.registered, self._line(self.exempt_801)), "OZELMATRAH"),
+            (self._draft(self.registered, l10n_tr_edoc_profile="HKS"), "HKSSATIS"),
+            (self._draft(self.registered, l10n_tr_edoc_profile="ENERJI"), "SARJ"),
+            (self._draft(self.registered, self._line(self.exempt_701)), "IHRACKAYITLI"),
+        )
+        self.assertEqual([move.l10n_tr_edoc_type_code for move, _type in cases], [t for _move, t in cases])
+        for move, _type in cases:
+            self.assertTrue(
+                codes.invoice_type_allowed(move.l10n_tr_edoc_profile, move.l10n_tr_edoc_type_code),
+                (move.l10n_tr_edoc_profile, move.l10n_tr_edoc_type_code),
+            )
+
+    def test_a_special_type_without_its_data_or_an_unallowed_pair_is_never_sent(self):
+        sgk = self._draft(self.sgk)
+        pair = self._draft(self.registered)
+        pair.write({"l10n_tr_edoc_profile": "IDIS", "l10n_tr_edoc_type_code": "SGK"})
+        hotel = self._draft(self.registered, l10n_tr_edoc_type_code="KONAKLAMAVERGISI")
+        taxfree = self._draft(
+            self.traveller, l10n_tr_edoc_profile="YOLCUBERABERFATURA", l10n_tr_edoc_type_code="ISTISNA"
+        )
+        special = self._draft(self.registered, l10n_tr_edoc_type_code="OZELMATRAH")
+        moves = sgk | pair | hotel | taxfree | special
+        moves.action_post()
+        self.assertEqual(pair.l10n_tr_edoc_type_code, "SGK")
+        errors = moves._l10n_tr_edoc_send()
+        self.assertIn("SGK Provider Code", errors[sgk])
+        self.assertIn("does not allow the invoice type SGK in the scenario IDIS", errors[pair])
+        self.assertIn("0059", errors[hotel])
+        self.assertIn("passport", errors[taxfree])
+        self.assertIn("8xx", errors[special])
+        self.assertFalse(
+            any(moves.mapped("l10n_tr_edoc_number")), "a refused pre-flight check spends no number"
+        )
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env["ir.module.module"]._load_module_terms(["l10n_tr_edoc"], ["tr_TR"], overwrite=True)
+        turkish = sgk.with_context(lang="tr_TR")._l10n_tr_edoc_move_problems()
+        self.assertIn("SGK Mükellef Kodu", "\n".join(turkish))
+
+    def test_the_withholding_code_follows_the_service(self):
+        """602 for cleaning comes from the product; the tax's code is only the default of its share."""
+        Code = self.env["l10n_tr_edoc.code"]
+        self.assertEqual(self.withholding_5_10.children_tax_ids.l10n_tr_edoc_withholding_id.code, "604")
+        cleaning_9 = self._draft(
+            self.registered,
+            self._line(self.withholding_9_10, self.cleaning),
+            l10n_tr_edoc_type_code="TEVKIFAT",
+        )
+        security = self.env["product.product"].create(
+            {
+                "name": "Özel güvenlik",
+                "l10n_tr_edoc_withholding_id": Code._l10n_tr_edoc_find("withholding", "606").id,
+            }
+        )
+        security_9 = self._draft(self.registered, self._line(self.withholding_9_10, security))
+        cleaning_5 = self._draft(self.registered, self._line(self.withholding_5_10, self.cleaning))
+        moves = cleaning_9 | security_9 | cleaning_5
+        moves.action_post()
+        self.assertEqual(moves.mapped("l10n_tr_edoc_type_code"), ["TEVKIFAT"] * 3)
+        errors = moves._l10n_tr_edoc_send()
+        self.assertIn("602", errors[cleaning_5])
+        self.assertIn("90", errors[cleaning_5])
+        self.assertNotIn(cleaning_9, errors)
+        self.assertNotIn(security_9, errors)
+        path = "cac:WithholdingTaxTotal/cac:TaxSubtotal/cac:TaxCategory/cac:TaxScheme/cbc:TaxTypeCode"
+        for move, code in ((cleaning_9, "602"), (security_9, "606")):
+            root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
+            self.assertEqual(self._xpath(root, path), [code])
+        self.assertFalse(cleaning_5.l10n_tr_edoc_number)
+
     def _xpath(self, root, path):
         return [
             node.text if isinstance(node, etree._Element) else str(node)
@@ -336,6 +430,11 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
             )
             self.assertEqual(x(root, f"{item}/cac:ItemInstance/cbc:SerialID"), ["SN-778"])
             self.assertEqual(x(root, f"{item}/cac:ItemInstance/cbc:ProductTraceID"), ["TR-1"])
+        if (profile, type_code) in (("YATIRIMTESVIK", "ISTISNA"), ("EARSIVFATURA", "YTBISTISNA")):
+            waived = "cac:TaxTotal/cac:TaxSubtotal[cbc:CalculationSequenceNumeric='-1']"
+            self.assertEqual(x(root, f"{waived}/cac:TaxCategory/cbc:TaxExemptionReasonCode"), ["308"])
+            self.assertEqual(x(root, f"{waived}/cbc:Percent"), ["20"])
+            self.assertEqual([float(v) for v in x(root, "cac:TaxTotal/cbc:TaxAmount")], [0.0])
         if type_code == "SGK":
             self.assertEqual(x(root, "cbc:AccountingCost"), ["SAGLIK_ECZ"])
             self.assertEqual(len(x(root, "cac:InvoicePeriod/cbc:StartDate")), 1)
@@ -354,7 +453,7 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
         if type_code in ("SARJ", "SARJANLIK"):
             customer = "cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID"
             self.assertEqual(x(root, f"{customer}[@schemeID='PLAKA']"), ["06ABC123"])
-            self.assertEqual(x(root, "cac:InvoicePeriod/cbc:StartTime"), ["06:00:00"])
+            self.assertEqual(x(root, "cac:InvoicePeriod/cbc:StartTime"), ["09:00:00"])
         if type_code == "SARJ":
             self.assertEqual(x(root, "cac:AdditionalDocumentReference/cbc:ID[@schemeID='ESURaporID']"), [ESU])
         if type_code == "SARJANLIK":
