@@ -140,6 +140,11 @@ YTB_ITEM_CLASSES = [
     ("03", "03 Other expenditure (KDV charged)"),
     ("04", "04 Other expenditure (KDV charged, not exempt)"),
 ]
+# e-Fatura scenarios a sales journal may stand for (a produce trader's HKS journal, a charging operator's
+# ENERJI journal); export and e-Arşiv follow the customer.
+JOURNAL_PROFILES = [
+    (code, label) for code, label in PROFILES if code not in ("EARSIVFATURA", "IHRACAT", "YOLCUBERABERFATURA")
+]
 # GİB sends tax-free (YOLCUBERABER) invoices to the customs administration too, in its own mailbox.
 GTB_TAXFREE_ALIAS = "urn:mail:yolcuberaberpk@gtb.gov.tr"
 SGK_VKN = "7750409379"
@@ -456,6 +461,7 @@ class AccountMove(models.Model):
         "partner_id.l10n_tr_edoc_einvoice_profile",
         "move_type",
         "invoice_date",
+        "journal_id",
     )
     def _compute_l10n_tr_edoc_profile(self):
         for move in self:
@@ -473,7 +479,8 @@ class AccountMove(models.Model):
                 move.l10n_tr_edoc_profile = "TEMELFATURA"
             else:
                 move.l10n_tr_edoc_profile = (
-                    partner.l10n_tr_edoc_einvoice_profile
+                    move.journal_id.l10n_tr_edoc_einvoice_profile
+                    or partner.l10n_tr_edoc_einvoice_profile
                     or move.company_id.l10n_tr_edoc_einvoice_profile
                     or "TEMELFATURA"
                 )

@@ -14,6 +14,7 @@ from ..core import codes
 from ..core.sandbox.userlist import GibUser
 from ..core.states import gib_today
 from ..core.validation.package import validate_in_child
+from ..core.validation.rules import istisna_codes
 from ..models.account_move import GTB_NAME, GTB_TAXFREE_ALIAS, GTB_VKN, SGK_VKN
 from .common import reference_dir
 from .common_outgoing import L10nTrEdocOutgoingCase
@@ -259,15 +260,7 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
         errors = everything._l10n_tr_edoc_send()
         xmls = {pair: move.l10n_tr_edoc_document_id.xml_attachment_id.raw for pair, move in moves.items()}
         sent = [pair for pair in pairs if xmls[pair]]
-        with tempfile.TemporaryDirectory() as store:
-            # GİB's 20260701 schematron with the UBL-TR XSD, as a downloaded package of that release
-            package = Path(store, "20260701")
-            package.mkdir()
-            gib = reference_dir() / "gib-ubl-tr"
-            (package / "UBLTR_1.2.1_Paketi").symlink_to(gib / "UBLTR_1.2.1_Paketi")
-            (package / "e-FaturaPaketi").symlink_to(gib / "schematron-20260701" / "e-FaturaPaketi")
-            checked = validate_in_child([xmls[p] for p in sent], package, rules=True)
-        results = dict(zip(sent, checked, strict=True))
+        results = dict(zip(sent, self._validate_20260701([xmls[p] for p in sent]), strict=True))
         held = {d.uuid for d in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT")}
         for pair, move in moves.items():
             with self.subTest(profile=pair[0], type=pair[1]):
@@ -275,7 +268,6 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
                 self.assertEqual(move.l10n_tr_edoc_state, "sent")
                 self.assertIn(move.l10n_tr_edoc_uuid, held)
                 result = results[pair]
-                self.assertEqual(result["gib_release"], codes.R20260701)
                 self.assertTrue(result["ok"], result)
                 self._assert_special_fields(pair, etree.fromstring(xmls[pair]))
 
@@ -304,6 +296,12 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
             (self._draft(self.registered, l10n_tr_edoc_profile="HKS"), "HKSSATIS"),
             (self._draft(self.registered, l10n_tr_edoc_profile="ENERJI"), "SARJ"),
             (self._draft(self.registered, self._line(self.exempt_701)), "IHRACKAYITLI"),
+        )
+        produce = self.company_data["default_journal_sale"].copy({"l10n_tr_edoc_einvoice_profile": "HKS"})
+        hal = self._draft(self.registered, journal_id=produce.id)
+        self.assertEqual((hal.l10n_tr_edoc_profile, hal.l10n_tr_edoc_type_code), ("HKS", "HKSSATIS"))
+        self.assertEqual(
+            self._draft(self.unregistered, journal_id=produce.id).l10n_tr_edoc_profile, "EARSIVFATURA"
         )
         self.assertEqual([move.l10n_tr_edoc_type_code for move, _type in cases], [t for _move, t in cases])
         for move, _type in cases:
@@ -368,6 +366,92 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
             root = etree.fromstring(move.l10n_tr_edoc_document_id.xml_attachment_id.raw)
             self.assertEqual(self._xpath(root, path), [code])
         self.assertFalse(cleaning_5.l10n_tr_edoc_number)
+
+    def test_every_exemption_and_withholding_code_is_sent_valid(self):
+        """ISTISNA with every exemption code, IHRACKAYITLI 701-704, OZELMATRAH 801-812 and TEVKIFAT with
+        every withholding code at each share GİB allows for it (601: 3/10 and 4/10, ...)."""
+        Code = self.env["l10n_tr_edoc.code"]
+        release = codes.release_for(gib_today())
+        template = self.env["account.chart.template"].with_company(self.company)
+
+        def exempt_lines(exemption_codes):
+            return [
+                self._line(
+                    self.export_exempt.copy(
+                        {
+                            "name": f"KDV %0 ({code})",
+                            "l10n_tr_edoc_exemption_id": Code._l10n_tr_edoc_find("exemption", code).id,
+                        }
+                    )
+                )
+                for code in exemption_codes
+            ]
+
+        istisna = sorted(
+            code
+            for code in istisna_codes(release)
+            if code != "301" and codes.exemption_allowed(code, "TEMELFATURA", "ISTISNA", release)
+        )
+        ozel = sorted(
+            c for c, (kind, _n) in codes.EXEMPTIONS.items() if kind is codes.ExemptionKind.OZEL_MATRAH
+        )
+        withheld_lines, expected = [], set()
+        for code, shares in sorted(codes.WITHHOLDING_PERCENTS.items()):
+            product = self.env["product.product"].create(
+                {
+                    "name": f"Hizmet {code}",
+                    "l10n_tr_edoc_withholding_id": Code._l10n_tr_edoc_find("withholding", code).id,
+                }
+            )
+            for share in sorted(shares):
+                withheld_lines.append(self._line(template.ref(f"tr_s_wh_20_{share // 10}_10"), product))
+                expected.add((code, str(share)))
+        moves = {
+            "ISTISNA": self._draft(self.registered, *exempt_lines(istisna), l10n_tr_edoc_type_code="ISTISNA"),
+            "IHRACKAYITLI": self._draft(
+                self.registered, *exempt_lines(("701", "703", "704")), l10n_tr_edoc_type_code="IHRACKAYITLI"
+            ),
+            "OZELMATRAH": self._draft(
+                self.registered, *exempt_lines(ozel), l10n_tr_edoc_type_code="OZELMATRAH"
+            ),
+            "TEVKIFAT": self._draft(self.registered, *withheld_lines, l10n_tr_edoc_type_code="TEVKIFAT"),
+        }
+        everything = self.env["account.move"].union(*moves.values())
+        everything.action_post()
+        errors = everything._l10n_tr_edoc_send()
+        self.assertFalse(errors, errors)
+        xmls = [move.l10n_tr_edoc_document_id.xml_attachment_id.raw for move in moves.values()]
+        for result in self._validate_20260701(xmls):
+            self.assertTrue(result["ok"], result)
+        roots = {name: etree.fromstring(xml) for name, xml in zip(moves, xmls, strict=True)}
+        exemption_path = "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode"
+        self.assertEqual(sorted(self._xpath(roots["ISTISNA"], exemption_path)), istisna)
+        self.assertEqual(sorted(self._xpath(roots["IHRACKAYITLI"], exemption_path)), ["701", "703", "704"])
+        self.assertEqual(sorted(self._xpath(roots["OZELMATRAH"], exemption_path)), ozel)
+        subtotals = roots["TEVKIFAT"].xpath("cac:WithholdingTaxTotal/cac:TaxSubtotal", namespaces=NS)
+        written = {
+            (
+                sub.findtext("cac:TaxCategory/cac:TaxScheme/cbc:TaxTypeCode", namespaces=NS),
+                sub.findtext("cbc:Percent", namespaces=NS),
+            )
+            for sub in subtotals
+        }
+        self.assertEqual(written, expected)
+        held = {d.uuid for d in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT")}
+        self.assertLessEqual(set(everything.mapped("l10n_tr_edoc_uuid")), held)
+
+    def _validate_20260701(self, xmls):
+        with tempfile.TemporaryDirectory() as store:
+            # GİB's 20260701 schematron with the UBL-TR XSD, as a downloaded package of that release
+            package = Path(store, "20260701")
+            package.mkdir()
+            gib = reference_dir() / "gib-ubl-tr"
+            (package / "UBLTR_1.2.1_Paketi").symlink_to(gib / "UBLTR_1.2.1_Paketi")
+            (package / "e-FaturaPaketi").symlink_to(gib / "schematron-20260701" / "e-FaturaPaketi")
+            results = validate_in_child(xmls, package, rules=True)
+        for result in results:
+            self.assertEqual(result["gib_release"], codes.R20260701)
+        return results
 
     def _xpath(self, root, path):
         return [

@@ -1,3 +1,4 @@
+import { showProductColumn } from "@account/js/tours/tour_utils";
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 import { clickHeaderButton, openMenu, tourParams } from "./l10n_tr_edoc_tour_utils";
@@ -30,9 +31,15 @@ function newInvoiceSteps(customer, product) {
             trigger: "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:first",
             run: "click",
         },
+        ...showProductColumn(),
+        {
+            content: "Product cell",
+            trigger: "div[name=invoice_line_ids] div[name=product_id]",
+            run: "click",
+        },
         {
             content: "Product",
-            trigger: "div[name=invoice_line_ids] .o_selected_row [name=product_id] input",
+            trigger: "div[name=invoice_line_ids] div[name=product_id] input",
             run: `edit ${product}`,
         },
         {
@@ -42,7 +49,7 @@ function newInvoiceSteps(customer, product) {
         },
         {
             content: "The product's taxes are on the line",
-            trigger: "div[name=invoice_line_ids] .o_selected_row [name=tax_ids] .o_tag",
+            trigger: "div[name=invoice_line_ids] [name=tax_ids] .o_tag",
         },
     ];
 }
