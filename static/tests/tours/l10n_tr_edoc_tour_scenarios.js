@@ -64,7 +64,13 @@ function typeIsSteps(typeCode) {
         },
         {
             content: `The GİB invoice type is ${typeCode}`,
-            trigger: `.o_field_widget[name=l10n_tr_edoc_type_code]:contains("${typeCode}")`,
+            trigger: ".o_field_widget[name=l10n_tr_edoc_type_code] select",
+            run() {
+                const shown = this.anchor.selectedOptions[0]?.textContent || "";
+                if (!shown.includes(typeCode)) {
+                    throw new Error(`The GİB invoice type shows "${shown}", not ${typeCode}`);
+                }
+            },
         },
     ];
 }
