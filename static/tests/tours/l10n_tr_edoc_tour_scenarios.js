@@ -64,9 +64,9 @@ function typeIsSteps(typeCode) {
         },
         {
             content: `The GİB invoice type is ${typeCode}`,
-            trigger: ".o_field_widget[name=l10n_tr_edoc_type_code] select",
+            trigger: ".o_field_widget[name=l10n_tr_edoc_type_code] .o_select_menu_toggler",
             run() {
-                const shown = this.anchor.selectedOptions[0]?.textContent || "";
+                const shown = this.anchor.value || this.anchor.textContent || "";
                 if (!shown.includes(typeCode)) {
                     throw new Error(`The GİB invoice type shows "${shown}", not ${typeCode}`);
                 }
@@ -118,9 +118,14 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_scenarios", {
                 run: "click",
             },
             {
-                content: "SGK invoice kind",
-                trigger: ".o_field_widget[name=l10n_tr_edoc_sgk_accounting_cost] select",
-                run: 'select "SAGLIK_ECZ"',
+                content: "Open the SGK invoice kinds",
+                trigger: ".o_field_widget[name=l10n_tr_edoc_sgk_accounting_cost] .o_select_menu_toggler",
+                run: "click",
+            },
+            {
+                content: "SGK invoice kind: pharmacy (Turkish label)",
+                trigger: '.o_select_menu_menu .o_select_menu_item:contains("SAGLIK_ECZ (eczane)")',
+                run: "click",
             },
             fill("l10n_tr_edoc_sgk_payer_code", "12345"),
             fill("l10n_tr_edoc_sgk_payer_name", "Anadolu Eczanesi"),
