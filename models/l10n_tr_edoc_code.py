@@ -57,11 +57,6 @@ class L10nTrEdocCode(models.Model):
             }
             for code, (name, ratio) in codes.WITHHOLDING_NAMES.items()
         ]
-        # 650 (other services) takes any of several shares and has no V1.40 name: the code is its name
-        rows += [
-            {"kind": "withholding", "code": code, "name": code, "percent": 0}
-            for code in sorted(codes.WITHHOLDING_PERCENTS.keys() - codes.WITHHOLDING_NAMES.keys())
-        ]
         rows += [
             {"kind": "exemption", "code": code, "name": text, "exemption_group": str(group)}
             for code, (group, text) in codes.EXEMPTIONS.items()

@@ -12,10 +12,7 @@ class TestL10nTrEdocCodes(L10nTrEdocCase):
         self.assertEqual(
             Code.search_count([("kind", "=", "tax_type")]), len(codes.TAX_TYPE_NAMES) + len(EXTRA_TAX_TYPES)
         )
-        self.assertEqual(
-            Code.search_count([("kind", "=", "withholding")]),
-            len(codes.WITHHOLDING_NAMES.keys() | codes.WITHHOLDING_PERCENTS.keys()),
-        )
+        self.assertEqual(Code.search_count([("kind", "=", "withholding")]), len(codes.WITHHOLDING_NAMES))
         self.assertEqual(
             Code.search_count([("kind", "=", "exemption")]),
             len(codes.EXEMPTIONS.keys() | codes.exemption_codes()),
