@@ -24,6 +24,7 @@ function newInvoiceSteps(customer, product) {
             content: "Pick the customer",
             trigger: `.o-autocomplete--dropdown-item:contains("${customer}")`,
             run: "click",
+            timeout: 30000,
         },
         {
             content: "Add a line",
@@ -45,6 +46,7 @@ function newInvoiceSteps(customer, product) {
             content: "Pick the product: its taxes come with it",
             trigger: `.o-autocomplete--dropdown-item:contains("${product}")`,
             run: "click",
+            timeout: 30000,
         },
         {
             content: "The product's taxes are on the line",
