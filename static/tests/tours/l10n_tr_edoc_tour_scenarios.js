@@ -4,6 +4,8 @@ import { clickHeaderButton, openMenu, tourParams } from "./l10n_tr_edoc_tour_uti
 
 /** A new customer invoice with one line of `product` for `customer`, typed in as a user does. */
 function newInvoiceSteps(customer, product) {
+    // the first words find the customer: typing "İ" in a headless browser is not reliable
+    const search = customer.split(" ").slice(0, 2).join(" ");
     return [
         ...openMenu(
             "account.menu_finance",
@@ -18,11 +20,11 @@ function newInvoiceSteps(customer, product) {
         {
             content: "Customer",
             trigger: ".o_field_widget[name=partner_id] input",
-            run: `edit ${customer}`,
+            run: `edit ${search}`,
         },
         {
             content: "Pick the customer",
-            trigger: `.o-autocomplete--dropdown-item:contains("${customer}")`,
+            trigger: `.o-autocomplete--dropdown-item:contains("${search}")`,
             run: "click",
             timeout: 30000,
         },
