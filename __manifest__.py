@@ -53,6 +53,7 @@
         "report/l10n_tr_edoc_receipt_report.xml",
         "data/uom_uom_data.xml",
         "views/l10n_tr_edoc_invoice_content_views.xml",
+        "views/account_move_scenario_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["l10n_tr_edoc/static/tests/tours/*.js"],

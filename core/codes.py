@@ -1185,3 +1185,14 @@ def invoice_types_for_profile(profile, release=LATEST_RELEASE):
 
 INVOICE_TYPES_BY_PROFILE = {profile: invoice_types_for_profile(profile) for profile in ProfileID}
 """The types GİB's latest release accepts under each profile (e.g. HKS with SATIS, e-Arşiv with SARJ)."""
+
+
+def allowed_invoice_pairs(release=LATEST_RELEASE):
+    """Every (ProfileID, InvoiceTypeCode) pair GİB's ``release`` accepts, in enum order: what an invoice
+    form offers and what a test matrix covers, from the one copy of GİB's rules above."""
+    return tuple(
+        (profile.value, type_code.value)
+        for profile in ProfileID
+        for type_code in InvoiceTypeCode
+        if invoice_type_allowed(profile, type_code, release)
+    )

@@ -29,3 +29,4 @@ from . import uom_uom
 from . import ir_actions_report
 from . import ir_ui_menu
 from . import l10n_tr_edoc_party_identifier
+from . import account_move_line

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .account_move import JOURNAL_PROFILES
 from .l10n_tr_edoc_account import MOVE_DOMAINS
 
 
@@ -14,6 +15,14 @@ class AccountJournal(models.Model):
         string="e-Receipt",
         help="Customer invoices of this sales journal are e-Serbest Meslek Makbuzu; vendor bills of this "
         "purchase journal are e-Müstahsil Makbuzu issued for farmers. Both leave the e-Fatura/e-Arşiv flow.",
+    )
+
+    l10n_tr_edoc_einvoice_profile = fields.Selection(
+        JOURNAL_PROFILES,
+        string="Default GİB Scenario",
+        help="e-Fatura scenario of this journal's invoices to registered customers (e.g. HKS for a produce "
+        "trader, ENERJI for charging, KAMU for public-sector sales); empty follows the customer and the "
+        "company.",
     )
 
     @api.constrains("l10n_tr_edoc_receipt_kind", "type")

@@ -17,6 +17,7 @@ from ..core.documents import (
     AllowanceCharge,
     Attachment,
     Contact,
+    CustomsDeclaration,
     Delivery,
     DeliveryTerms,
     DocumentReference,
@@ -29,16 +30,20 @@ from ..core.documents import (
     Invoice,
     InvoiceLine,
     Item,
+    ItemInstance,
     MonetaryTotal,
+    Package,
     Party,
     PartyLegalEntity,
     PaymentMeans,
     PaymentTerms,
+    Period,
     Person,
     Shipment,
     ShipmentStage,
     TaxSubtotal,
     TaxTotal,
+    TransportHandlingUnit,
     merge_tax_subtotals,
     merge_withholding,
     tax_total_from_subtotals,
@@ -67,6 +72,13 @@ PROFILES = [
     ("KAMU", "e-Fatura: KAMU (public administration)"),
     ("IHRACAT", "e-Fatura: IHRACAT (export)"),
     ("EARSIVFATURA", "e-Arşiv"),
+    ("YOLCUBERABERFATURA", "e-Fatura: YOLCUBERABERFATURA (tax-free sale to a traveller)"),
+    ("OZELFATURA", "e-Fatura: OZELFATURA (special invoice)"),
+    ("HKS", "e-Fatura: HKS (wholesale produce market)"),
+    ("ENERJI", "e-Fatura: ENERJI (electric vehicle charging)"),
+    ("ILAC_TIBBICIHAZ", "e-Fatura: ILAC_TIBBICIHAZ (medicine and medical devices)"),
+    ("YATIRIMTESVIK", "e-Fatura: YATIRIMTESVIK (investment incentive)"),
+    ("IDIS", "e-Fatura: IDIS (steel rebar tracking)"),
 ]
 TYPE_CODES = [
     ("SATIS", "SATIS (sale)"),
@@ -76,6 +88,19 @@ TYPE_CODES = [
     ("ISTISNA", "ISTISNA (exempt)"),
     ("IHRACKAYITLI", "IHRACKAYITLI (export-registered)"),
     ("OZELMATRAH", "OZELMATRAH (special base)"),
+    ("SGK", "SGK (Social Security Institution)"),
+    ("KOMISYONCU", "KOMISYONCU (commission agent)"),
+    ("HKSSATIS", "HKSSATIS (produce market sale)"),
+    ("HKSKOMISYONCU", "HKSKOMISYONCU (produce market commission agent)"),
+    ("KONAKLAMAVERGISI", "KONAKLAMAVERGISI (accommodation tax)"),
+    ("SARJ", "SARJ (charging)"),
+    ("SARJANLIK", "SARJANLIK (instant charging)"),
+    ("TEKNOLOJIDESTEK", "TEKNOLOJIDESTEK (technology support)"),
+    ("YTBSATIS", "YTBSATIS (incentive sale)"),
+    ("YTBIADE", "YTBIADE (incentive return)"),
+    ("YTBISTISNA", "YTBISTISNA (incentive exempt)"),
+    ("YTBTEVKIFAT", "YTBTEVKIFAT (incentive withholding)"),
+    ("YTBTEVKIFATIADE", "YTBTEVKIFATIADE (incentive withholding return)"),
 ]
 PAYMENT_METHODS = [
     ("KREDIKARTI/BANKAKARTI", "Credit or bank card"),
@@ -93,6 +118,54 @@ TRANSPORT_MODES = [
     ("7", "Fixed installation"),
     ("8", "Inland waterway"),
 ]
+# -- scenario and type data (issue 18): what each GİB profile and invoice type needs --------------
+SGK_ACCOUNTING_COSTS = [
+    ("SAGLIK_ECZ", "SAGLIK_ECZ (pharmacy)"),
+    ("SAGLIK_HAS", "SAGLIK_HAS (hospital)"),
+    ("SAGLIK_OPT", "SAGLIK_OPT (optician)"),
+    ("SAGLIK_MED", "SAGLIK_MED (medical supplies)"),
+    ("ABONELIK", "ABONELIK (subscription)"),
+    ("MAL_HIZMET", "MAL_HIZMET (goods and services)"),
+    ("DIGER", "DIGER (other)"),
+]
+ITEM_ID_SCHEMES = [
+    ("KUNYENO", "KUNYENO (HKS künye number)"),
+    ("ILAC", "ILAC (medicine barcode)"),
+    ("TIBBICIHAZ", "TIBBICIHAZ (medical device code)"),
+    ("DIGER", "DIGER (other medical product code)"),
+    ("ETIKETNO", "ETIKETNO (İDİS label number)"),
+    ("TELEFON", "TELEFON (phone IMEI)"),
+    ("TABLET_PC", "TABLET_PC (tablet IMEI or serial)"),
+]
+YTB_ITEM_CLASSES = [
+    ("01", "01 Machinery and equipment"),
+    ("02", "02 Construction work"),
+    ("03", "03 Other expenditure (KDV charged)"),
+    ("04", "04 Other expenditure (KDV charged, not exempt)"),
+]
+# e-Fatura scenarios a sales journal may stand for (a produce trader's HKS journal, a charging operator's
+# ENERJI journal); export and e-Arşiv follow the customer.
+JOURNAL_PROFILES = [
+    (code, label) for code, label in PROFILES if code not in ("EARSIVFATURA", "IHRACAT", "YOLCUBERABERFATURA")
+]
+# GİB sends tax-free (YOLCUBERABER) invoices to the customs administration too, in its own mailbox.
+GTB_TAXFREE_ALIAS = "urn:mail:yolcuberaberpk@gtb.gov.tr"
+SGK_VKN = "7750409379"
+SGK_REFERENCES = (
+    ("l10n_tr_edoc_sgk_payer_code", "MUKELLEF_KODU"),
+    ("l10n_tr_edoc_sgk_payer_name", "MUKELLEF_ADI"),
+    ("l10n_tr_edoc_sgk_file_no", "DOSYA_NO"),
+)
+LINE_SCHEMES_BY_PROFILE = {
+    "HKS": ("KUNYENO",),
+    "ILAC_TIBBICIHAZ": ("ILAC", "TIBBICIHAZ", "DIGER"),
+    "IDIS": ("ETIKETNO",),
+}
+LINE_SCHEMES_BY_TYPE = {
+    "HKSSATIS": ("KUNYENO",),
+    "HKSKOMISYONCU": ("KUNYENO",),
+    "TEKNOLOJIDESTEK": ("TELEFON", "TABLET_PC"),
+}
 EXPORT_EXEMPTION = "301"
 """KDV exemption 11/1-a, export of goods: never on a sale to a buyer in Türkiye."""
 # Export invoices are addressed to the customs administration (GTB); the foreign buyer is BuyerCustomerParty.
@@ -315,6 +388,92 @@ class AccountMove(models.Model):
     )
     l10n_tr_edoc_response_reason = fields.Text(related="l10n_tr_edoc_document_id.response_reason")
 
+    # -- scenario and type data (issue 18) ------------------------------------------------------
+    l10n_tr_edoc_sgk_accounting_cost = fields.Selection(
+        SGK_ACCOUNTING_COSTS,
+        string="SGK Invoice Kind",
+        copy=False,
+        help="SGK: what the Social Security Institution is billed for (AccountingCost).",
+    )
+    l10n_tr_edoc_period_start = fields.Datetime(
+        string="Invoice Period Start",
+        copy=False,
+        help="SGK: first day billed. Charging (SARJ, SARJANLIK): when the charge started.",
+    )
+    l10n_tr_edoc_period_end = fields.Datetime(
+        string="Invoice Period End",
+        copy=False,
+        help="SGK: last day billed. Charging (SARJ, SARJANLIK): when the charge ended.",
+    )
+    l10n_tr_edoc_sgk_payer_code = fields.Char(
+        string="SGK Provider Code", copy=False, help="SGK: your provider code at SGK (MUKELLEF_KODU)."
+    )
+    l10n_tr_edoc_sgk_payer_name = fields.Char(
+        string="SGK Provider Name", copy=False, help="SGK: your provider name at SGK (MUKELLEF_ADI)."
+    )
+    l10n_tr_edoc_sgk_file_no = fields.Char(
+        string="SGK File Number", copy=False, help="SGK: the invoice file (term) number at SGK (DOSYA_NO)."
+    )
+    l10n_tr_edoc_passport_no = fields.Char(
+        string="Passport Number", copy=False, help="YOLCUBERABERFATURA: the traveller's passport number."
+    )
+    l10n_tr_edoc_passport_date = fields.Date(
+        string="Passport Issue Date", copy=False, help="YOLCUBERABERFATURA: the passport's issue date."
+    )
+    l10n_tr_edoc_tax_representative_id = fields.Many2one(
+        "res.partner",
+        string="Tax-Free Intermediary",
+        copy=False,
+        help="YOLCUBERABERFATURA: the authorised intermediary (aracı kurum) that refunds the KDV; its VKN "
+        "and GİB alias are written as the tax representative.",
+    )
+    l10n_tr_edoc_shipment_no = fields.Char(
+        string="İDİS Shipment Number",
+        copy=False,
+        help="IDIS: the shipment number given by İDİS (SEVKIYATNO), e.g. SE-1234567.",
+    )
+    l10n_tr_edoc_ytb_certificate = fields.Char(
+        string="Incentive Certificate Number",
+        copy=False,
+        help="YATIRIMTESVIK and YTB types: the 6-digit number of the investment incentive certificate.",
+    )
+    l10n_tr_edoc_vehicle_plate = fields.Char(
+        string="Charged Vehicle Plate",
+        copy=False,
+        help="SARJ, SARJANLIK: the plate of the charged vehicle, capitals and digits without spaces.",
+    )
+    l10n_tr_edoc_esu_report_id = fields.Char(
+        string="ESU Report ID", copy=False, help="SARJ: the charge point's ESU report number (a UUID)."
+    )
+    l10n_tr_edoc_esu_report_date = fields.Date(
+        string="ESU Report Date",
+        copy=False,
+        help="SARJ: the date of the ESU report; empty uses the invoice date.",
+    )
+    l10n_tr_edoc_package_type = fields.Char(
+        string="Packaging Type",
+        copy=False,
+        help="IHRACAT: the UN/ECE packaging code of the goods (e.g. BX box, PK package, CT carton).",
+    )
+    l10n_tr_edoc_package_count = fields.Integer(
+        string="Number of Packages", copy=False, help="IHRACAT: how many packages of that kind per line."
+    )
+    l10n_tr_edoc_show_scenario_data = fields.Boolean(
+        string="Show GİB Scenario Data", compute="_compute_l10n_tr_edoc_show_scenario_data"
+    )
+
+    @api.depends("l10n_tr_edoc_profile", "l10n_tr_edoc_type_code")
+    def _compute_l10n_tr_edoc_show_scenario_data(self):
+        for move in self:
+            move.l10n_tr_edoc_show_scenario_data = (
+                move.l10n_tr_edoc_profile,
+                move.l10n_tr_edoc_type_code,
+            ) not in {
+                ("TEMELFATURA", "SATIS"),
+                ("TICARIFATURA", "SATIS"),
+                ("EARSIVFATURA", "SATIS"),
+            }
+
     @api.depends("country_code", "move_type", "company_id", "journal_id.l10n_tr_edoc_receipt_kind")
     def _compute_l10n_tr_edoc_applicable(self):
         accounts = self.env["l10n_tr_edoc.account"].search([("company_id", "in", self.company_id.ids)])
@@ -333,6 +492,7 @@ class AccountMove(models.Model):
         "partner_id.l10n_tr_edoc_einvoice_profile",
         "move_type",
         "invoice_date",
+        "journal_id",
     )
     def _compute_l10n_tr_edoc_profile(self):
         for move in self:
@@ -350,7 +510,8 @@ class AccountMove(models.Model):
                 move.l10n_tr_edoc_profile = "TEMELFATURA"
             else:
                 move.l10n_tr_edoc_profile = (
-                    partner.l10n_tr_edoc_einvoice_profile
+                    move.journal_id.l10n_tr_edoc_einvoice_profile
+                    or partner.l10n_tr_edoc_einvoice_profile
                     or move.company_id.l10n_tr_edoc_einvoice_profile
                     or "TEMELFATURA"
                 )
@@ -382,7 +543,7 @@ class AccountMove(models.Model):
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         return partner.action_l10n_tr_edoc_check_gib_user()
 
-    @api.depends("l10n_tr_edoc_profile", "move_type", "invoice_line_ids.tax_ids")
+    @api.depends("l10n_tr_edoc_profile", "move_type", "invoice_line_ids.tax_ids", "partner_id")
     def _compute_l10n_tr_edoc_type_code(self):
         for move in self:
             taxes = move.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
@@ -400,6 +561,7 @@ class AccountMove(models.Model):
                 move.l10n_tr_edoc_type_code = "IHRACKAYITLI"
             else:
                 move.l10n_tr_edoc_type_code = "SATIS"
+            move.l10n_tr_edoc_type_code = move._l10n_tr_edoc_default_type(move.l10n_tr_edoc_type_code)
 
     @api.depends("partner_id.l10n_tr_edoc_einvoice_alias")
     def _compute_l10n_tr_edoc_receiver_alias(self):
@@ -727,7 +889,7 @@ class AccountMove(models.Model):
             ),
             **extra,
         )
-        return self._l10n_tr_edoc_with_content(invoice)
+        return self._l10n_tr_edoc_with_scenario(self._l10n_tr_edoc_with_content(invoice))
 
     def _l10n_tr_edoc_check(self):
         """Pre-flight problems of a posted move as core issues, before any number is spent."""
@@ -827,6 +989,7 @@ class AccountMove(models.Model):
                     )
                 )
         problems += self._l10n_tr_edoc_content_problems()
+        problems += self._l10n_tr_edoc_scenario_problems()
         return problems
 
     def _l10n_tr_edoc_has_real_rate(self):
@@ -1235,6 +1398,492 @@ class AccountMove(models.Model):
             )
         return problems
 
+    # -- scenario and type data (issue 18): defaults, pre-flight and the document ----------------
+
+    def _l10n_tr_edoc_release(self):
+        return codes.release_for(self.invoice_date or fields.Date.context_today(self))
+
+    def _l10n_tr_edoc_default_type(self, computed):
+        """The type the taxes, the customer and the scenario suggest, always one GİB allows."""
+        self.ensure_one()
+        profile = self.l10n_tr_edoc_profile
+        taxes = self.invoice_line_ids.tax_ids.flatten_taxes_hierarchy()
+        exemptions = {code[:1] for code in taxes.l10n_tr_edoc_exemption_id.mapped("code")}
+        result = computed
+        if computed == "SATIS":
+            if codes.ACCOMMODATION_TAX in taxes.l10n_tr_edoc_tax_type_id.mapped("code"):
+                result = "KONAKLAMAVERGISI"
+            elif exemptions == {"8"}:
+                result = "OZELMATRAH"
+            elif normalize_tax_id(self.partner_id.commercial_partner_id.vat) == SGK_VKN:
+                result = "SGK"
+            elif profile == "HKS":
+                result = "HKSSATIS"
+        if profile == "ENERJI" and result not in ("SARJ", "SARJANLIK"):
+            result = "SARJ"
+        if profile and not codes.invoice_type_allowed(profile, result, self._l10n_tr_edoc_release()):
+            allowed = codes.invoice_types_for_profile(profile, self._l10n_tr_edoc_release())
+            result = "SATIS" if "SATIS" in allowed else min(allowed, default="SATIS")
+        return result
+
+    def _l10n_tr_edoc_product_lines(self):
+        return self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+
+    def _l10n_tr_edoc_is_ytb(self):
+        return self.l10n_tr_edoc_profile == "YATIRIMTESVIK" or (
+            self.l10n_tr_edoc_profile == "EARSIVFATURA"
+            and self.l10n_tr_edoc_type_code in codes.YTB_EARCHIVE_TYPES
+        )
+
+    def _l10n_tr_edoc_line_schemes(self):
+        """The item identification schemes the profile or the type asks on every line, if any."""
+        return LINE_SCHEMES_BY_PROFILE.get(self.l10n_tr_edoc_profile) or LINE_SCHEMES_BY_TYPE.get(
+            self.l10n_tr_edoc_type_code, ()
+        )
+
+    def _l10n_tr_edoc_scenario_problems(self):
+        """What the chosen scenario and type need and the form lacks, said where to fill it in.
+
+        A special type never goes out without its data: GİB may accept a bare document, but it would
+        not be the invoice the law asks for (an SGK invoice without its SGK references, a tax-free sale
+        without the passport).
+        """
+        self.ensure_one()
+        _ = self.env._
+        problems = []
+        profile, type_code = self.l10n_tr_edoc_profile, self.l10n_tr_edoc_type_code
+        release = self._l10n_tr_edoc_release()
+        if profile and type_code and not codes.invoice_type_allowed(profile, type_code, release):
+            problems.append(
+                _(
+                    "GİB does not allow the invoice type %(type)s in the scenario %(profile)s. Allowed "
+                    "types: %(allowed)s. Change the GİB Invoice Type on the e-Document tab.",
+                    type=type_code,
+                    profile=profile,
+                    allowed=", ".join(sorted(codes.invoice_types_for_profile(profile, release))),
+                )
+            )
+        lines = self._l10n_tr_edoc_product_lines()
+        if schemes := self._l10n_tr_edoc_line_schemes():
+            for line in lines.filtered(
+                lambda line: line.l10n_tr_edoc_item_scheme not in schemes or not line.l10n_tr_edoc_item_code
+            ):
+                problems.append(
+                    _(
+                        "Line %(line)s: the %(what)s invoice needs the item identification %(schemes)s. "
+                        "Fill in the line's GİB Item ID and its kind (invoice lines, optional columns).",
+                        line=line.name or line.product_id.display_name,
+                        what=type_code if type_code in LINE_SCHEMES_BY_TYPE else profile,
+                        schemes=" / ".join(schemes),
+                    )
+                )
+        if profile == "YOLCUBERABERFATURA":
+            partner = self.partner_id.commercial_partner_id
+            representative = self.l10n_tr_edoc_tax_representative_id.commercial_partner_id
+            if not self.l10n_tr_edoc_passport_no or not partner.country_id:
+                problems.append(
+                    _(
+                        "A tax-free (YOLCUBERABERFATURA) invoice needs the traveller's passport number and "
+                        "nationality: fill in Passport Number on the GİB Scenario Data tab and the "
+                        "customer's country."
+                    )
+                )
+            if (
+                not representative
+                or not normalize_tax_id(representative.vat)
+                or not (representative.l10n_tr_edoc_einvoice_alias)
+            ):
+                problems.append(
+                    _(
+                        "A tax-free (YOLCUBERABERFATURA) invoice needs the tax-free intermediary with its "
+                        "VKN and GİB alias: choose it in Tax-Free Intermediary on the GİB Scenario Data tab."
+                    )
+                )
+        if profile == "KAMU" and (not self.l10n_tr_edoc_kamu_buyer_id or not self.partner_bank_id):
+            problems.append(
+                _(
+                    "A KAMU invoice needs the public administration that buys (Public Buyer) and your IBAN "
+                    "(IBAN on the e-Documents tab)."
+                )
+            )
+        if profile == "IDIS" and not self.l10n_tr_edoc_shipment_no:
+            problems.append(
+                _("An İDİS invoice needs the İDİS Shipment Number (SE-0000000) on the GİB Scenario Data tab.")
+            )
+        if self._l10n_tr_edoc_is_ytb():
+            if (
+                not (self.l10n_tr_edoc_ytb_certificate or "").isdigit()
+                or len(self.l10n_tr_edoc_ytb_certificate) != 6
+            ):
+                problems.append(
+                    _(
+                        "An investment-incentive invoice needs the 6-digit Incentive Certificate Number on "
+                        "the GİB Scenario Data tab."
+                    )
+                )
+            for line in lines.filtered(lambda line: not line.l10n_tr_edoc_ytb_class):
+                problems.append(
+                    _(
+                        "Line %s: an investment-incentive invoice needs the incentive item class of every "
+                        "line (YTB Item Class, on the product or the line).",
+                        line.name or line.product_id.display_name,
+                    )
+                )
+            for line in lines.filtered(
+                lambda line: (
+                    line.l10n_tr_edoc_ytb_class == "01"
+                    and not (line.l10n_tr_edoc_serial and line.l10n_tr_edoc_trace_id)
+                )
+            ):
+                problems.append(
+                    _(
+                        "Line %s: a machine (YTB item class 01) needs its Serial Number and Product "
+                        "Trace ID.",
+                        line.name or line.product_id.display_name,
+                    )
+                )
+        if type_code == "SGK":
+            missing = [
+                self._fields[name].get_description(self.env)["string"]
+                for name in (
+                    "l10n_tr_edoc_sgk_accounting_cost",
+                    "l10n_tr_edoc_period_start",
+                    "l10n_tr_edoc_period_end",
+                    *(name for name, _kind in SGK_REFERENCES),
+                )
+                if not self[name]
+            ]
+            if missing:
+                problems.append(
+                    _(
+                        "An SGK invoice needs these fields of the GİB Scenario Data tab: %s.",
+                        ", ".join(missing),
+                    )
+                )
+        if type_code == "KONAKLAMAVERGISI" and codes.ACCOMMODATION_TAX not in (
+            lines.tax_ids.flatten_taxes_hierarchy().l10n_tr_edoc_tax_type_id.mapped("code")
+        ):
+            problems.append(
+                _(
+                    "A KONAKLAMAVERGISI invoice needs the accommodation tax (GİB tax type 0059) on its "
+                    "lines: add it next to the KDV."
+                )
+            )
+        if type_code in ("SARJ", "SARJANLIK"):
+            if not (
+                self.l10n_tr_edoc_period_start
+                and self.l10n_tr_edoc_period_end
+                and self.l10n_tr_edoc_vehicle_plate
+            ):
+                problems.append(
+                    _(
+                        "A charging invoice needs the charging start and end (Invoice Period) and the "
+                        "Charged Vehicle Plate on the GİB Scenario Data tab."
+                    )
+                )
+            if type_code == "SARJ" and not self.l10n_tr_edoc_esu_report_id:
+                problems.append(_("A SARJ invoice needs the ESU Report ID on the GİB Scenario Data tab."))
+            if type_code == "SARJANLIK":
+                for line in lines.filtered(lambda line: not line.l10n_tr_edoc_serial):
+                    problems.append(
+                        _(
+                            "Line %s: a SARJANLIK invoice needs the charge point's Serial Number on every "
+                            "line.",
+                            line.name or line.product_id.display_name,
+                        )
+                    )
+        if (
+            type_code == "IHRACKAYITLI"
+            and "702" in lines.tax_ids.flatten_taxes_hierarchy().l10n_tr_edoc_exemption_id.mapped("code")
+        ):
+            for line in lines.filtered(
+                lambda line: not line.product_id.l10n_tr_edoc_gtip or not line.l10n_tr_edoc_diib_line_code
+            ):
+                problems.append(
+                    _(
+                        "Line %s: an export-registered sale under 702 needs the product's GTİP and the "
+                        "buyer's DİİB line code (Buyer's DİİB Line Code column of the line).",
+                        line.name or line.product_id.display_name,
+                    )
+                )
+        problems += self._l10n_tr_edoc_withholding_problems()
+        return problems
+
+    def _l10n_tr_edoc_withholding_code(self, line, tax):
+        """The tevkifat code of a withheld line: the service's (product) first, the tax's as default."""
+        return (line.product_id.l10n_tr_edoc_withholding_id or tax.l10n_tr_edoc_withholding_id).code
+
+    def _l10n_tr_edoc_withholding_problems(self):
+        """Each withholding code allows only its own shares of the KDV (602: 9/10; 601: 3/10 or 4/10)."""
+        problems = []
+        for line in self._l10n_tr_edoc_product_lines():
+            for tax in line.tax_ids.flatten_taxes_hierarchy().filtered("l10n_tr_edoc_withholding_id"):
+                code = self._l10n_tr_edoc_withholding_code(line, tax)
+                kdv = line.tax_ids.flatten_taxes_hierarchy().filtered(
+                    lambda t: t.l10n_tr_edoc_tax_type_id.code == KDV and t.amount
+                )
+                share = round(abs(tax.amount) / kdv[0].amount * 100) if kdv else None
+                allowed = codes.WITHHOLDING_PERCENTS.get(code, frozenset())
+                if share is not None and share not in allowed:
+                    problems.append(
+                        self.env._(
+                            "Line %(line)s: the withholding code %(code)s allows %(allowed)s %% of the KDV, "
+                            "the tax %(tax)s withholds %(share)s %%. Choose the withholding tax with that "
+                            "share, or the product's GİB Withholding Code.",
+                            line=line.name or line.product_id.display_name,
+                            code=code,
+                            allowed=" / ".join(str(p) for p in sorted(allowed)) or "-",
+                            tax=tax.name,
+                            share=share,
+                        )
+                    )
+        return problems
+
+    def _l10n_tr_edoc_istanbul(self, value):
+        return fields.Datetime.to_datetime(value).replace(tzinfo=datetime.UTC).astimezone(ISTANBUL)
+
+    def _l10n_tr_edoc_scenario_line(self, line, aml):
+        """A built line with the form's item identifications, serials, classification and DİİB code."""
+        item = line.item
+        changes = {}
+        if aml.l10n_tr_edoc_item_code and aml.l10n_tr_edoc_item_scheme:
+            changes["additional_item_ids"] = (
+                *item.additional_item_ids,
+                Identifier(value=aml.l10n_tr_edoc_item_code.strip(), scheme_id=aml.l10n_tr_edoc_item_scheme),
+            )
+        if aml.l10n_tr_edoc_serial or aml.l10n_tr_edoc_trace_id:
+            changes["instances"] = (
+                *item.instances,
+                ItemInstance(
+                    serial_id=aml.l10n_tr_edoc_serial or None,
+                    product_trace_id=aml.l10n_tr_edoc_trace_id or None,
+                ),
+            )
+        if self._l10n_tr_edoc_is_ytb() and aml.l10n_tr_edoc_ytb_class:
+            changes["commodity_classification_codes"] = (aml.l10n_tr_edoc_ytb_class,)
+            changes["model_name"] = item.model_name or aml.product_id.default_code or aml.product_id.name
+        line_changes = {"item": dataclasses.replace(item, **changes)} if changes else {}
+        deliveries = line.deliveries
+        exemptions = aml.tax_ids.flatten_taxes_hierarchy().l10n_tr_edoc_exemption_id.mapped("code")
+        if (
+            self.l10n_tr_edoc_type_code == "IHRACKAYITLI"
+            and "702" in exemptions
+            and aml.l10n_tr_edoc_diib_line_code
+        ):
+            buyer_line = Party(
+                identifications=(
+                    Identifier(value=aml.l10n_tr_edoc_diib_line_code.strip(), scheme_id="ALICIDIBSATIRKOD"),
+                ),
+                address=Address(),
+            )
+            deliveries += (
+                Delivery(
+                    shipment=Shipment(
+                        goods_items=(
+                            GoodsItem(required_customs_id=aml.product_id.l10n_tr_edoc_gtip or None),
+                        ),
+                        transport_handling_units=(
+                            TransportHandlingUnit(
+                                customs_declarations=(CustomsDeclaration(id="1", issuer_party=buyer_line),)
+                            ),
+                        ),
+                    )
+                ),
+            )
+        if self.l10n_tr_edoc_profile == "IHRACAT" and self.l10n_tr_edoc_package_type:
+            package = Package(
+                packaging_type_code=self.l10n_tr_edoc_package_type.strip().upper(),
+                quantity=Decimal(self.l10n_tr_edoc_package_count or 1),
+            )
+            deliveries = tuple(
+                dataclasses.replace(
+                    delivery,
+                    shipment=dataclasses.replace(
+                        delivery.shipment,
+                        transport_handling_units=(
+                            *delivery.shipment.transport_handling_units,
+                            TransportHandlingUnit(packages=(package,)),
+                        ),
+                    ),
+                )
+                if delivery.shipment
+                else delivery
+                for delivery in deliveries
+            )
+        if deliveries != line.deliveries:
+            line_changes["deliveries"] = deliveries
+        withheld = []
+        for total in line.withholding_tax_totals:
+            subs = tuple(
+                dataclasses.replace(sub, tax_type_code=code)
+                if (code := self._l10n_tr_edoc_line_withholding_code(aml, sub.tax_type_code))
+                else sub
+                for sub in total.subtotals
+            )
+            withheld.append(dataclasses.replace(total, subtotals=subs))
+        if tuple(withheld) != line.withholding_tax_totals:
+            line_changes["withholding_tax_totals"] = tuple(withheld)
+        return dataclasses.replace(line, **line_changes) if line_changes else line
+
+    def _l10n_tr_edoc_line_withholding_code(self, aml, tax_code):
+        """The product's withholding code replaces the tax's chart default (the code follows the service)."""
+        return aml.product_id.l10n_tr_edoc_withholding_id.code if tax_code.startswith(("6", "8")) else None
+
+    def _l10n_tr_edoc_with_scenario(self, invoice):
+        """``invoice`` with the data of its scenario and type, where GİB expects it."""
+        self.ensure_one()
+        profile, type_code = invoice.profile_id, invoice.invoice_type_code
+        changes = {}
+        amls = self._l10n_tr_edoc_product_lines()
+        lines = (
+            tuple(
+                self._l10n_tr_edoc_scenario_line(line, aml)
+                for line, aml in zip(invoice.lines, amls, strict=False)
+            )
+            + invoice.lines[len(amls) :]
+        )
+        if self._l10n_tr_edoc_is_ytb() and type_code in ("ISTISNA", "YTBISTISNA"):
+            lines = (
+                tuple(
+                    self._l10n_tr_edoc_ytb_waived_line(line, aml)
+                    for line, aml in zip(lines, amls, strict=False)
+                )
+                + lines[len(amls) :]
+            )
+        if lines != invoice.lines:
+            changes["lines"] = lines
+            withholding = merge_withholding(lines)
+            changes["withholding_tax_totals"] = (
+                (tax_total_from_subtotals(withholding),) if withholding else ()
+            )
+            subtotals = merge_tax_subtotals(lines)
+            charged = sum(
+                (sub.tax_amount for sub in subtotals if not sub.calculation_sequence_numeric), Decimal(0)
+            )
+            changes["tax_totals"] = (TaxTotal(tax_amount=charged, subtotals=subtotals),) if subtotals else ()
+        if self.l10n_tr_edoc_period_start or self.l10n_tr_edoc_period_end:
+            start = self.l10n_tr_edoc_period_start and self._l10n_tr_edoc_istanbul(
+                self.l10n_tr_edoc_period_start
+            )
+            end = self.l10n_tr_edoc_period_end and self._l10n_tr_edoc_istanbul(self.l10n_tr_edoc_period_end)
+            changes["invoice_period"] = Period(
+                start_date=start.date() if start else None,
+                start_time=start.time().replace(microsecond=0) if start else None,
+                end_date=end.date() if end else None,
+                end_time=end.time().replace(microsecond=0) if end else None,
+            )
+        references = invoice.additional_document_references
+        if type_code == "SGK":
+            changes["accounting_cost"] = self.l10n_tr_edoc_sgk_accounting_cost or None
+            references += tuple(
+                DocumentReference(id=self[name], document_type=kind, issue_date=invoice.issue_date)
+                for name, kind in SGK_REFERENCES
+                if self[name]
+            )
+        customer = invoice.customer
+        if type_code in ("SARJ", "SARJANLIK") and self.l10n_tr_edoc_vehicle_plate:
+            plate = "".join(self.l10n_tr_edoc_vehicle_plate.split()).upper()
+            customer = dataclasses.replace(
+                customer,
+                identifications=(*customer.identifications, Identifier(value=plate, scheme_id="PLAKA")),
+            )
+        if type_code == "SARJ" and self.l10n_tr_edoc_esu_report_id:
+            references += (
+                DocumentReference(
+                    id=self.l10n_tr_edoc_esu_report_id.strip(),
+                    scheme_id="ESURaporID",
+                    issue_date=self.l10n_tr_edoc_esu_report_date or invoice.issue_date,
+                ),
+            )
+        if references != invoice.additional_document_references:
+            changes["additional_document_references"] = references
+        if profile == "YOLCUBERABERFATURA":
+            customer = self._l10n_tr_edoc_gtb_party()
+            changes["buyer_customer"] = self._l10n_tr_edoc_traveller()
+            if representative := self.l10n_tr_edoc_tax_representative_id:
+                changes["tax_representative"] = self._l10n_tr_edoc_intermediary(representative)
+        if customer != invoice.customer:
+            changes["customer"] = customer
+        if profile == "IDIS" and self.l10n_tr_edoc_shipment_no:
+            supplier = invoice.supplier
+            changes["supplier"] = dataclasses.replace(
+                supplier,
+                identifications=(
+                    *supplier.identifications,
+                    Identifier(value=self.l10n_tr_edoc_shipment_no.strip(), scheme_id="SEVKIYATNO"),
+                ),
+            )
+        if self._l10n_tr_edoc_is_ytb() and self.l10n_tr_edoc_ytb_certificate:
+            changes["contract_document_references"] = (
+                DocumentReference(
+                    id=self.l10n_tr_edoc_ytb_certificate.strip(),
+                    scheme_id="YTBNO",
+                    issue_date=invoice.issue_date,
+                ),
+            )
+        return dataclasses.replace(invoice, **changes) if changes else invoice
+
+    def _l10n_tr_edoc_ytb_waived_line(self, line, aml):
+        """YTB ISTISNA: the KDV an incentive exemption (308, 339) waives is shown, not charged.
+
+        GİB's samples write it at the product's own KDV rate with ``CalculationSequenceNumeric`` -1
+        under a line TaxTotal of 0; the product's sales KDV is the rate the certificate waives.
+        """
+        if not line.tax_total:
+            return line
+        product_kdv = aml.product_id.taxes_id.filtered(
+            lambda tax: tax.l10n_tr_edoc_tax_type_id.code == KDV and tax.amount > 0
+        )[:1]
+        rate = _rate(product_kdv.amount) if product_kdv else Decimal(max(codes.KDV_RATES))
+        subtotals = tuple(
+            dataclasses.replace(
+                sub,
+                percent=rate,
+                tax_amount=(sub.taxable_amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP),
+                calculation_sequence_numeric=-1,
+            )
+            if sub.tax_type_code == KDV
+            and sub.exemption_reason_code in codes.YTB_EXEMPTION_CODES
+            and not sub.tax_amount
+            else sub
+            for sub in line.tax_total.subtotals
+        )
+        charged = sum(
+            (sub.tax_amount for sub in subtotals if not sub.calculation_sequence_numeric), Decimal(0)
+        )
+        return dataclasses.replace(line, tax_total=TaxTotal(tax_amount=charged, subtotals=subtotals))
+
+    def _l10n_tr_edoc_traveller(self):
+        """YOLCUBERABERFATURA: the traveller as a TAXFREE buyer, with nationality and passport."""
+        partner = self.partner_id.commercial_partner_id
+        first, _sep, family = (partner.name or "").rpartition(" ")
+        return Party(
+            identifications=(Identifier(value="TAXFREE", scheme_id="PARTYTYPE"),),
+            address=self._l10n_tr_edoc_address(partner),
+            person=Person(
+                first_name=first or partner.name or "",
+                family_name=family or partner.name or "",
+                nationality_id=partner.country_id.code or None,
+                identity_documents=(
+                    DocumentReference(
+                        id=(self.l10n_tr_edoc_passport_no or "").strip(),
+                        issue_date=self.l10n_tr_edoc_passport_date or self.invoice_date,
+                    ),
+                ),
+            ),
+        )
+
+    def _l10n_tr_edoc_intermediary(self, partner):
+        partner = partner.commercial_partner_id
+        identifications = (Identifier(value=normalize_tax_id(partner.vat), scheme_id="ARACIKURUMVKN"),)
+        if partner.l10n_tr_edoc_einvoice_alias:
+            identifications += (
+                Identifier(value=partner.l10n_tr_edoc_einvoice_alias, scheme_id="ARACIKURUMETIKET"),
+            )
+        return Party(
+            identifications=identifications, name=partner.name, address=self._l10n_tr_edoc_address(partner)
+        )
+
     def action_l10n_tr_edoc_preview(self):
         """Show the GİB printout of the invoice as it would be sent, before anything is sent."""
         self.ensure_one()
@@ -1254,10 +1903,12 @@ class AccountMove(models.Model):
             "issue_date": self.invoice_date,
             "sender_vat": normalize_tax_id(self.company_id.vat),
             "receiver_vat": GTB_VKN
-            if self.l10n_tr_edoc_profile == "IHRACAT"
+            if self.l10n_tr_edoc_profile in ("IHRACAT", "YOLCUBERABERFATURA")
             else self._l10n_tr_edoc_receiver_vat(),
             "receiver_alias": GTB_ALIAS
             if self.l10n_tr_edoc_profile == "IHRACAT"
+            else GTB_TAXFREE_ALIAS
+            if self.l10n_tr_edoc_profile == "YOLCUBERABERFATURA"
             else (self.l10n_tr_edoc_receiver_alias or False),
             "amount_total": self.amount_total,
             "currency_id": self.currency_id.id,
@@ -2483,18 +3134,7 @@ class AccountMove(models.Model):
         "other entries go as accounting vouchers. Opening and closing entries carry no document.",
     )
 
-    # İzibiz's checklists: a paper e-Arşiv invoice also e-mailed, deliveries linked by hand (irsaliyeli
-    # fatura without sale orders), and drafts on the integrator's portal.
-    l10n_tr_edoc_picking_ids = fields.Many2many(
-        "stock.picking",
-        "account_move_l10n_tr_edoc_picking_rel",
-        "move_id",
-        "picking_id",
-        string="e-İrsaliye Deliveries",
-        copy=False,
-        domain="[('picking_type_code', '=', 'outgoing'), ('partner_id', 'child_of', commercial_partner_id)]",
-        help="Deliveries whose e-İrsaliye this invoice refers to (DespatchDocumentReference).",
-    )
+    # İzibiz's checklists: a paper e-Arşiv invoice also e-mailed, and drafts on the integrator's portal.
     l10n_tr_edoc_also_email = fields.Boolean(
         string="Also by e-Mail",
         copy=False,

@@ -61,6 +61,12 @@ class L10nTrEdocCode(models.Model):
             {"kind": "exemption", "code": code, "name": text, "exemption_group": str(group)}
             for code, (group, text) in codes.EXEMPTIONS.items()
         ]
+        # codes GİB's schematron accepts but Kod Listeleri V1.40 does not name (233, 501, 555): GİB
+        # publishes no text for them, so the code stands for its name
+        rows += [
+            {"kind": "exemption", "code": code, "name": code, "exemption_group": ""}
+            for code in sorted(codes.exemption_codes() - codes.EXEMPTIONS.keys())
+        ]
         existing = {
             (record.kind, record.code): record for record in self.with_context(active_test=False).search([])
         }

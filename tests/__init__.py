@@ -32,3 +32,5 @@ from . import test_izibiz_checklist
 from . import test_gib_registration_send
 from . import test_earchive_report_request
 from . import test_invoice_content
+from . import test_scenarios
+from . import test_scenario_tours

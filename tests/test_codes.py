@@ -13,7 +13,11 @@ class TestL10nTrEdocCodes(L10nTrEdocCase):
             Code.search_count([("kind", "=", "tax_type")]), len(codes.TAX_TYPE_NAMES) + len(EXTRA_TAX_TYPES)
         )
         self.assertEqual(Code.search_count([("kind", "=", "withholding")]), len(codes.WITHHOLDING_NAMES))
-        self.assertEqual(Code.search_count([("kind", "=", "exemption")]), len(codes.EXEMPTIONS))
+        self.assertEqual(
+            Code.search_count([("kind", "=", "exemption")]),
+            len(codes.EXEMPTIONS.keys() | codes.exemption_codes()),
+        )
+        self.assertEqual(Code._l10n_tr_edoc_find("exemption", "501").name, "501")
         kdv = Code._l10n_tr_edoc_find("tax_type", "0015")
         self.assertEqual(kdv.short_name, "KDV")
         self.assertEqual(Code._l10n_tr_edoc_find("withholding", "602").percent, 90)

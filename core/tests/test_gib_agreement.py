@@ -298,3 +298,15 @@ def test_second_plate_of_a_stage_is_refused_not_dropped():
     )
     with pytest.raises(ValidationFailed, match="one vehicle plate"):
         build_despatch_advice(advice)
+
+
+@pytest.mark.parametrize("release", [codes.R20260312, codes.R20260701])
+def test_allowed_invoice_pairs_are_the_pairs_gib_accepts(release):
+    """The pairs the invoice form offers are exactly the pairs the schematron-proven verdict accepts."""
+    pairs = codes.allowed_invoice_pairs(release)
+    every = {(p.value, t.value) for p in codes.ProfileID for t in codes.InvoiceTypeCode}
+    assert set(pairs) == {pair for pair in every if codes.invoice_type_allowed(*pair, release)}
+    assert len(set(pairs)) == len(pairs)
+    assert {t for p, t in pairs if p == "ENERJI"} == {"SARJ", "SARJANLIK"}
+    assert ("KAMU", "IADE") in pairs if release == codes.R20260701 else ("KAMU", "IADE") not in pairs
+    assert {p for p, _t in pairs} == {p.value for p in codes.ProfileID}
