@@ -216,6 +216,11 @@ OKC_RECEIPT_KINDS = [
 ]
 
 
+def _line_unit_code(aml):
+    """The GİB code of the line's unit; a line with no unit at all (a fee typed by hand) counts pieces."""
+    return (aml.product_uom_id.l10n_tr_edoc_unit_code or "") if aml.product_uom_id else "C62"
+
+
 def _rate(value):
     return Decimal(float_repr(value, 6)).normalize()
 
@@ -755,7 +760,7 @@ class AccountMove(models.Model):
                 InvoiceLine(
                     id=str(number),
                     quantity=quantity,
-                    unit_code=aml.product_uom_id.l10n_tr_edoc_unit_code or "",
+                    unit_code=_line_unit_code(aml),
                     price_amount=price,
                     line_extension_amount=subtotal,
                     allowance_charges=allowances,
@@ -1270,12 +1275,9 @@ class AccountMove(models.Model):
         )
 
     def _l10n_tr_edoc_unit_problems(self):
-        """Each product line's unit needs its GİB code: name the unit (or the line without one)."""
+        """Each product line's unit needs its GİB code: name the unit that has none."""
         lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-        problems = [
-            self.env._("The line %s has no unit of measure: GİB needs the unit's code.", line.name or "")
-            for line in lines.filtered(lambda line: not line.product_uom_id)
-        ]
+        problems = []
         for uom in lines.product_uom_id.filtered(lambda uom: not uom.l10n_tr_edoc_unit_code):
             problems.append(uom._l10n_tr_edoc_unit_code_problem())
         return problems
@@ -2767,7 +2769,7 @@ class AccountMove(models.Model):
                     quantity=quantity,
                     price=(gross / quantity).quantize(Decimal("0.00000001")).normalize(),
                     line_extension_amount=gross,
-                    unit_code=aml.product_uom_id.l10n_tr_edoc_unit_code or "",
+                    unit_code=_line_unit_code(aml),
                     taxes=tuple(taxes),
                     withholdings=tuple(withheld),
                     seller_item_id=aml.product_id.default_code or None,
