@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from core import codes
 from core.sandbox import Sandbox
+from core.ubl import build_invoice
+from core.validation import rules
+from core.validation.schematron import SchematronValidator
+from core.validation.xsd import XsdValidator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,3 +41,25 @@ def sandbox():
         sb.url = server.url
         yield sb
     assert not sb.internal_errors, sb.internal_errors
+
+
+@pytest.fixture(scope="session")
+def gib():
+    """GİB's XSD and the schematron in force, compiled once for every test that asks GİB's verdict."""
+    return (
+        XsdValidator(reference_path("gib-ubl-tr")),
+        SchematronValidator(reference_path("gib-ubl-tr", "schematron-20260701")),
+    )
+
+
+def gib_verdicts(gib, invoice, errors_only=False):
+    """(XSD messages, GİB rules broken, our rule codes) for one invoice: what "GİB and we agree" compares."""
+    xsd, schematron = gib
+    root = build_invoice(invoice)
+    doc_type = "earchive" if invoice.profile_id == "EARSIVFATURA" else "efatura"
+    ours = rules.check_invoice(invoice, today=invoice.issue_date, release=codes.R20260701)
+    return (
+        [i.message for i in xsd.validate(root)],
+        sorted({i.params.get("rule", i.code) for i in schematron.validate(root, doc_type=doc_type)}),
+        [i.code for i in ours if i.is_error or not errors_only],
+    )
