@@ -250,6 +250,11 @@ def _same(left, right):
     return abs(left - right) < Decimal("0.005")
 
 
+def _is_special_base(exemption_code):
+    """An 8xx reason: the KDV of such a subtotal is computed on a special base, shown and never charged."""
+    return codes.EXEMPTIONS.get(exemption_code, (None,))[0] is codes.ExemptionKind.OZEL_MATRAH
+
+
 def _charged_subtotals(line):
     """The line's tax subtotals as charged: an exempted KDV left out of the line's TaxTotal is 0%.
 
@@ -265,7 +270,7 @@ def _charged_subtotals(line):
         waived = (
             subtotal.exemption_reason_code
             and subtotal.tax_amount
-            and _same(others, line.tax_total.tax_amount)
+            and (_same(others, line.tax_total.tax_amount) or _is_special_base(subtotal.exemption_reason_code))
         )
         result.append(
             dataclasses.replace(subtotal, percent=Decimal(0), tax_amount=Decimal(0)) if waived else subtotal
@@ -708,12 +713,18 @@ class AccountMove(models.Model):
                 type_code = tax.l10n_tr_edoc_tax_type_id.code
                 if type_code == codes.KDV:
                     kdv_amount += tax_amount
+                percent = _rate(tax.amount)
+                if exemption and _is_special_base(exemption.code) and aml.l10n_tr_edoc_special_base:
+                    # KDV on the special base: shown with its 8xx reason, never charged (GİB's sample)
+                    base_amount = _amount(aml.l10n_tr_edoc_special_base, currency)
+                    percent = _rate(tax.l10n_tr_edoc_special_base_percent)
+                    tax_amount = (base_amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
                 subtotals.append(
                     TaxSubtotal(
                         taxable_amount=base_amount,
                         tax_amount=tax_amount,
                         tax_type_code=type_code,
-                        percent=_rate(tax.amount),
+                        percent=percent,
                         tax_name=codes.tax_name(type_code) or None,
                         exemption_reason_code=exemption.code if exemption else None,
                         exemption_reason=exemption.name if exemption else None,
@@ -809,7 +820,8 @@ class AccountMove(models.Model):
         withholding = merge_withholding(lines)
         tax_totals = (tax_total_from_subtotals(subtotals),) if subtotals else ()
         untaxed = _amount(self.amount_untaxed, currency)
-        tax_inclusive = untaxed + sum((t.tax_amount for t in tax_totals), Decimal(0))
+        charged = (sub for sub in subtotals if not _is_special_base(sub.exemption_reason_code))
+        tax_inclusive = untaxed + sum((sub.tax_amount for sub in charged), Decimal(0))
         profile = self.l10n_tr_edoc_profile
         customer = self._l10n_tr_edoc_party(self.partner_id)
         extra = {}

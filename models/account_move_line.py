@@ -42,6 +42,12 @@ class AccountMoveLine(models.Model):
         help="IHRACKAYITLI with exemption 702: the 11-digit line code of the buyer's inward processing "
         "authorisation (DİİB) for this item.",
     )
+    l10n_tr_edoc_special_base = fields.Monetary(
+        string="Special Base (Özel Matrah)",
+        currency_field="currency_id",
+        help="OZELMATRAH: the base the special-base rules tax (e.g. the retail price of tobacco); the "
+        "e-Fatura shows the KDV on it at the rate of the line's 8xx tax, without adding it to the total.",
+    )
 
     @api.depends("product_id")
     def _compute_l10n_tr_edoc_item_scheme(self):

@@ -47,6 +47,12 @@ class AccountTax(models.Model):
         domain=[("kind", "=", "exemption")],
         help="Reason written on lines taxed at 0% with this tax (3xx, 2xx, 7xx ...).",
     )
+    l10n_tr_edoc_special_base_percent = fields.Float(
+        string="KDV Rate on the Special Base",
+        digits=(16, 2),
+        help="OZELMATRAH (8xx reasons): the KDV rate applied to the special base entered on an invoice "
+        "line; that KDV is shown on the e-Fatura with its reason, not charged (e.g. 20 for tobacco, 806).",
+    )
 
     @api.model
     def _l10n_tr_edoc_map_tr_chart(self, companies=None):

@@ -3,6 +3,7 @@ and checked with GİB's XSD, the 20260701 schematron and our own rules (issue 18
 
 import datetime
 import tempfile
+import uuid
 from pathlib import Path
 
 from lxml import etree
@@ -13,6 +14,7 @@ from odoo.tests import tagged
 from ..core import codes
 from ..core.sandbox.userlist import GibUser
 from ..core.states import gib_today
+from ..core.ubl.parse import parse_invoice
 from ..core.validation.package import validate_in_child
 from ..core.validation.rules import istisna_codes
 from ..models.account_move import GTB_NAME, GTB_TAXFREE_ALIAS, GTB_VKN, SGK_VKN
@@ -442,6 +444,55 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
         self.assertEqual(written, expected)
         held = {d.uuid for d in self.sandbox.documents(vkn=self.demo.vkn, direction="OUT")}
         self.assertLessEqual(set(everything.mapped("l10n_tr_edoc_uuid")), held)
+
+    def test_ozelmatrah_shows_the_kdv_on_its_special_base_without_charging_it(self):
+        """GİB's OZELMATRAH sample: tobacco sold for 24.94 whose KDV (4.01) was computed on the special base
+        22.28 at 20 % with reason 806; the KDV is listed, the payable stays 24.94. Read back as a bill, the
+        same XML books no KDV."""
+        Code = self.env["l10n_tr_edoc.code"]
+        tobacco = self.export_exempt.copy(
+            {
+                "name": "KDV Özel Matrah 806",
+                "l10n_tr_edoc_exemption_id": Code._l10n_tr_edoc_find("exemption", "806").id,
+                "l10n_tr_edoc_special_base_percent": 20.0,
+            }
+        )
+        move = self._draft(
+            self.registered,
+            self._line(tobacco, quantity=0.5, price_unit=49.87, l10n_tr_edoc_special_base=22.28),
+            l10n_tr_edoc_type_code="OZELMATRAH",
+        )
+        move.action_post()
+        errors = move._l10n_tr_edoc_send()
+        self.assertFalse(errors, errors)
+        xml = move.l10n_tr_edoc_document_id.xml_attachment_id.raw
+        [result] = self._validate_20260701([xml])
+        self.assertTrue(result["ok"], result)
+        root = etree.fromstring(xml)
+        subtotal = "cac:TaxTotal/cac:TaxSubtotal"
+        self.assertEqual(self._xpath(root, "cac:TaxTotal/cbc:TaxAmount"), ["4.01"])
+        self.assertEqual(self._xpath(root, f"{subtotal}/cbc:TaxableAmount"), ["22.28"])
+        self.assertEqual(self._xpath(root, f"{subtotal}/cbc:Percent"), ["20"])
+        self.assertEqual(self._xpath(root, f"{subtotal}/cac:TaxCategory/cbc:TaxExemptionReasonCode"), ["806"])
+        totals = "cac:LegalMonetaryTotal"
+        self.assertEqual(self._xpath(root, f"{totals}/cbc:TaxInclusiveAmount"), ["24.94"])
+        self.assertEqual(self._xpath(root, f"{totals}/cbc:PayableAmount"), ["24.94"])
+
+        self.company.vat = self.registered.vat
+        bill, warnings = self.env["account.move"]._l10n_tr_edoc_create_bill(
+            self.env["l10n_tr_edoc.document"].create(
+                {
+                    "uuid": str(uuid.uuid4()).upper(),
+                    "company_id": self.company.id,
+                    "account_id": self.edoc_account.id,
+                    "kind": "einvoice",
+                    "direction": "in",
+                }
+            ),
+            parse_invoice(xml),
+        )
+        self.assertFalse(warnings, warnings)
+        self.assertEqual((bill.amount_untaxed, bill.amount_tax, bill.amount_total), (24.94, 0.0, 24.94))
 
     def _validate_20260701(self, xmls):
         with tempfile.TemporaryDirectory() as store:
