@@ -447,14 +447,14 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
 
     def test_ozelmatrah_shows_the_kdv_on_its_special_base_without_charging_it(self):
         """GİB's OZELMATRAH sample: tobacco sold for 24.94 whose KDV (4.01) was computed on the special base
-        22.28 at 20 % with reason 806; the KDV is listed, the payable stays 24.94. Read back as a bill, the
+        22.28 at 18 % with reason 806; the KDV is listed, the payable stays 24.94. Read back as a bill, the
         same XML books no KDV."""
         Code = self.env["l10n_tr_edoc.code"]
         tobacco = self.export_exempt.copy(
             {
                 "name": "KDV Özel Matrah 806",
                 "l10n_tr_edoc_exemption_id": Code._l10n_tr_edoc_find("exemption", "806").id,
-                "l10n_tr_edoc_special_base_percent": 20.0,
+                "l10n_tr_edoc_special_base_percent": 18.0,
             }
         )
         move = self._draft(
@@ -472,7 +472,7 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
         subtotal = "cac:TaxTotal/cac:TaxSubtotal"
         self.assertEqual(self._xpath(root, "cac:TaxTotal/cbc:TaxAmount"), ["4.01"])
         self.assertEqual(self._xpath(root, f"{subtotal}/cbc:TaxableAmount"), ["22.28"])
-        self.assertEqual(self._xpath(root, f"{subtotal}/cbc:Percent"), ["20"])
+        self.assertEqual(self._xpath(root, f"{subtotal}/cbc:Percent"), ["18"])
         self.assertEqual(self._xpath(root, f"{subtotal}/cac:TaxCategory/cbc:TaxExemptionReasonCode"), ["806"])
         totals = "cac:LegalMonetaryTotal"
         self.assertEqual(self._xpath(root, f"{totals}/cbc:TaxInclusiveAmount"), ["24.94"])
