@@ -364,6 +364,11 @@ class AccountMove(models.Model):
         readonly=False,
         copy=False,
     )
+    l10n_tr_edoc_allowed_type_codes = fields.Json(
+        string="Allowed GİB Invoice Types",
+        compute="_compute_l10n_tr_edoc_allowed_type_codes",
+        help="The invoice types GİB allows for the chosen scenario: the only ones the form offers.",
+    )
     l10n_tr_edoc_receiver_alias = fields.Char(
         string="Receiver Alias (PK)",
         compute="_compute_l10n_tr_edoc_receiver_alias",
@@ -552,6 +557,15 @@ class AccountMove(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         return partner.action_l10n_tr_edoc_check_gib_user()
+
+    @api.depends("l10n_tr_edoc_profile", "invoice_date")
+    def _compute_l10n_tr_edoc_allowed_type_codes(self):
+        offered = [code for code, _label in TYPE_CODES]
+        for move in self:
+            profile, release = move.l10n_tr_edoc_profile, move._l10n_tr_edoc_release()
+            move.l10n_tr_edoc_allowed_type_codes = [
+                code for code in offered if not profile or codes.invoice_type_allowed(profile, code, release)
+            ]
 
     @api.depends("l10n_tr_edoc_profile", "move_type", "invoice_line_ids.tax_ids", "partner_id")
     def _compute_l10n_tr_edoc_type_code(self):

@@ -312,6 +312,26 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
                 (move.l10n_tr_edoc_profile, move.l10n_tr_edoc_type_code),
             )
 
+    def test_the_type_list_offers_only_the_types_the_scenario_allows(self):
+        """The form's GİB Invoice Type dropdown is filtered by the scenario, with GİB's own pair list."""
+        move = self._draft(self.registered)
+        for profile in ("TEMELFATURA", "IHRACAT", "KAMU", "EARSIVFATURA", "HKS", "YATIRIMTESVIK"):
+            with self.subTest(profile=profile):
+                move.l10n_tr_edoc_profile = profile
+                offered = move.l10n_tr_edoc_allowed_type_codes
+                allowed = [
+                    t for p, t in codes.allowed_invoice_pairs(move._l10n_tr_edoc_release()) if p == profile
+                ]
+                self.assertEqual(sorted(offered), sorted(allowed))
+                self.assertIn(move.l10n_tr_edoc_type_code, offered)
+        self.assertEqual(move.l10n_tr_edoc_profile, "YATIRIMTESVIK")
+        self.assertNotIn("SATIS", move.l10n_tr_edoc_allowed_type_codes)
+        arch = etree.fromstring(self.env["account.move"].get_view(view_type="form")["arch"])
+        [field] = arch.xpath("//field[@name='l10n_tr_edoc_type_code']")
+        self.assertEqual(field.get("widget"), "filterable_selection")
+        self.assertIn("l10n_tr_edoc_allowed_type_codes", field.get("options"))
+        self.assertTrue(arch.xpath("//field[@name='l10n_tr_edoc_allowed_type_codes']"))
+
     def test_a_special_type_without_its_data_or_an_unallowed_pair_is_never_sent(self):
         sgk = self._draft(self.sgk)
         pair = self._draft(self.registered)
