@@ -315,7 +315,7 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
     def test_the_type_list_offers_only_the_types_the_scenario_allows(self):
         """The form's GİB Invoice Type dropdown is filtered by the scenario, with GİB's own pair list."""
         move = self._draft(self.registered)
-        for profile in ("TEMELFATURA", "IHRACAT", "KAMU", "EARSIVFATURA", "HKS", "YATIRIMTESVIK"):
+        for profile in ("TEMELFATURA", "IHRACAT", "KAMU", "EARSIVFATURA", "YATIRIMTESVIK", "ENERJI"):
             with self.subTest(profile=profile):
                 move.l10n_tr_edoc_profile = profile
                 offered = move.l10n_tr_edoc_allowed_type_codes
@@ -324,8 +324,7 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
                 ]
                 self.assertEqual(sorted(offered), sorted(allowed))
                 self.assertIn(move.l10n_tr_edoc_type_code, offered)
-        self.assertEqual(move.l10n_tr_edoc_profile, "YATIRIMTESVIK")
-        self.assertNotIn("SATIS", move.l10n_tr_edoc_allowed_type_codes)
+        self.assertEqual(move.l10n_tr_edoc_allowed_type_codes, ["SARJ", "SARJANLIK"])
         arch = etree.fromstring(self.env["account.move"].get_view(view_type="form")["arch"])
         [field] = arch.xpath("//field[@name='l10n_tr_edoc_type_code']")
         self.assertEqual(field.get("widget"), "filterable_selection")
