@@ -10,6 +10,7 @@ from . import l10n_tr_edoc_receipt_line
 from . import l10n_tr_edoc_preview
 from . import l10n_tr_edoc_gib_user
 from . import l10n_tr_edoc_gib_user_sync
+from . import l10n_tr_edoc_submission
 from . import l10n_tr_edoc_reconciliation
 from . import l10n_tr_edoc_produce_kind
 from . import l10n_tr_edoc_ledger_period

@@ -8,7 +8,6 @@ from odoo.exceptions import UserError
 
 from ..core.errors import EdocError
 from ..core.providers.izibiz_reconciliation import RECONCILIATION, reconciliation_error
-from ..core.providers.registry import get_provider_class
 from ..core.reconciliation import (
     CURRENCIES,
     EMAIL_STATUS_CODES,
@@ -67,7 +66,7 @@ class L10nTrEdocReconciliation(models.Model):
 
     _name = "l10n_tr_edoc.reconciliation"
     _description = "e-Reconciliation (e-Mutabakat)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "l10n_tr_edoc.submission"]
     _order = "period desc, kind, commercial_name, id"
     _check_company_auto = True
 
@@ -247,10 +246,6 @@ class L10nTrEdocReconciliation(models.Model):
             note=self.note or "",
         )
 
-    def _l10n_tr_edoc_refuse(self, code, text):
-        self.write({"state": "refused", "error_code": code, "error_message": text})
-        self.message_post(body=text)
-
     # -- send --------------------------------------------------------------------------------
 
     def action_l10n_tr_edoc_send(self):
@@ -264,82 +259,40 @@ class L10nTrEdocReconciliation(models.Model):
         return True
 
     def _l10n_tr_edoc_send(self):
-        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(self.company_id)
-        if not account:
-            raise UserError(
-                self.env._("No integrator account is set up for %s.", self.company_id.display_name)
-            )
-        if RECONCILIATION not in get_provider_class(account.provider).capabilities:
-            raise UserError(self.env._("%s does not offer e-Mutabakat.", account.display_name))
-        # One sender at a time: a concurrent click waits here instead of sending twice.
-        self.env.cr.execute(
-            "SELECT id FROM l10n_tr_edoc_reconciliation WHERE id IN %s FOR UPDATE", [tuple(self.ids)]
+        account = self._l10n_tr_edoc_account(RECONCILIATION, self.env._("e-Mutabakat"))
+        sent = self._l10n_tr_edoc_submit(
+            account,
+            "SendReconciliation",
+            lambda provider, cores: provider.send_reconciliations(cores),
+            check=check_reconciliation,
+            key=lambda core: core.uuid,
+            error_code=reconciliation_error,
+            not_sent=lambda words, field: self.env._(
+                "%(words)s (%(field)s) — not sent.", words=words, field=field
+            ),
+            refused=lambda words, remote: self.env._(
+                "The integrator refused the reconciliation: %(words)s (%(remote)s)",
+                words=words,
+                remote=remote,
+            ),
         )
-        self.invalidate_recordset(["state"])
-        ready = self.env[self._name]
-        for rec in self.filtered(lambda r: r.state in ("draft", "refused")):
-            if not rec.uuid:
-                rec.uuid = str(uuidlib.uuid4())
-            problems = check_reconciliation(rec._l10n_tr_edoc_core())
-            if problems:
-                code, field = problems[0]
-                rec._l10n_tr_edoc_refuse(
-                    code,
-                    self.env._(
-                        "%(words)s (%(field)s) — not sent.",
-                        words=self._l10n_tr_edoc_error_words(code),
-                        field=self._l10n_tr_edoc_field_words(field),
-                    ),
-                )
-                continue
-            ready |= rec
-        if not ready:
-            return
-        ready.account_id = account
-        Document = self.env["l10n_tr_edoc.document"]
-        try:
-            outcome = account._l10n_tr_edoc_get_provider().send_reconciliations(
-                [rec._l10n_tr_edoc_core() for rec in ready]
-            )
-        except EdocError as error:
-            Document._l10n_tr_edoc_log_exchanges(
-                "SendReconciliation", error.params.get("exchanges", ()), error=error, account=account
-            )
-            text = Document._l10n_tr_edoc_error_text(error)
-            ready.write({"error_message": text})
-            for rec in ready:
-                rec.message_post(
-                    body=self.env._("Not sent: %s. Sending again asks the integrator first.", text)
-                )
-            return
-        failed = outcome.refused
-        Document._l10n_tr_edoc_log_exchanges("SendReconciliation", outcome.exchanges, account=account)
         now = fields.Datetime.now()
-        for rec in ready:
-            error = failed.get(rec.uuid)
-            if error is not None:
-                code = reconciliation_error(error) or 0
-                words = self._l10n_tr_edoc_error_words(code) or Document._l10n_tr_edoc_error_text(error)
-                rec._l10n_tr_edoc_refuse(
-                    code,
-                    self.env._(
-                        "The integrator refused the reconciliation: %(words)s (%(remote)s)",
-                        words=words,
-                        remote=error.params.get("remote_message") or error.message,
-                    ),
-                )
-                continue
-            rec.write(
-                {
-                    "state": "sent",
-                    "sent_at": now,
-                    "next_poll_at": now + POLL_INTERVAL,
-                    "error_code": 0,
-                    "error_message": False,
-                    "mail_count": 1,
-                }
-            )
+        sent.write(
+            {
+                "state": "sent",
+                "sent_at": now,
+                "next_poll_at": now + POLL_INTERVAL,
+                "error_code": 0,
+                "error_message": False,
+                "mail_count": 1,
+            }
+        )
+        for rec in sent:
             rec.message_post(body=self.env._("Sent to the counterparty through %s.", account.display_name))
+
+    def _l10n_tr_edoc_prepare(self):
+        if not self.uuid:
+            self.uuid = str(uuidlib.uuid4())
 
     # -- statuses ----------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ class L10nTrEdocZReport(models.Model):
 
     _name = "l10n_tr_edoc.zreport"
     _description = "Z Report of a Cash Register"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "l10n_tr_edoc.submission"]
     _order = "date desc, okc_serial, number desc"
     _check_company_auto = True
 
@@ -153,19 +153,6 @@ class L10nTrEdocZReport(models.Model):
             branch=(self.branch or DEFAULT_BRANCH).strip(),
         )
 
-    def _l10n_tr_edoc_refuse(self, code, text):
-        self.write({"state": "refused", "error_code": code, "error_message": text})
-        self.message_post(body=text)
-
-    def _l10n_tr_edoc_account(self, capability):
-        company = self.company_id[:1] or self.env.company
-        account = self.env["l10n_tr_edoc.account"]._l10n_tr_edoc_for_company(company)
-        if not account:
-            raise UserError(self.env._("No integrator account is set up for %s.", company.display_name))
-        if capability not in get_provider_class(account.provider).capabilities:
-            raise UserError(self.env._("%s does not offer this Z report service.", account.display_name))
-        return account
-
     # -- upload ------------------------------------------------------------------------------
 
     def action_l10n_tr_edoc_load(self):
@@ -179,58 +166,23 @@ class L10nTrEdocZReport(models.Model):
         return True
 
     def _l10n_tr_edoc_load(self):
-        account = self._l10n_tr_edoc_account(ZREPORT)
-        self.env.cr.execute(
-            "SELECT id FROM l10n_tr_edoc_zreport WHERE id IN %s FOR UPDATE", [tuple(self.ids)]
+        loaded = self._l10n_tr_edoc_submit(
+            self._l10n_tr_edoc_account(ZREPORT, self.env._("Z report upload")),
+            "LoadZReport",
+            lambda provider, cores: provider.load_zreports(cores),
+            check=check_zreport,
+            key=lambda core: core.key,
+            error_code=zreport_error,
+            not_sent=lambda words, field: self.env._(
+                "%(words)s (%(field)s) — not uploaded.", words=words, field=field
+            ),
+            refused=lambda words, remote: self.env._(
+                "The integrator refused the Z report: %(words)s (%(remote)s)", words=words, remote=remote
+            ),
         )
-        self.invalidate_recordset(["state"])
-        ready = self.browse()
-        for rec in self.filtered(lambda r: r.state in ("draft", "refused")):
-            problems = check_zreport(rec._l10n_tr_edoc_core())
-            if problems:
-                code, field = problems[0]
-                rec._l10n_tr_edoc_refuse(
-                    code,
-                    self.env._(
-                        "%(words)s (%(field)s) — not uploaded.",
-                        words=self._l10n_tr_edoc_error_words(code),
-                        field=self._l10n_tr_edoc_field_words(field),
-                    ),
-                )
-                continue
-            ready |= rec
-        if not ready:
-            return
-        ready.account_id = account
-        Document = self.env["l10n_tr_edoc.document"]
-        operation = "LoadZReport"
-        try:
-            outcome = account._l10n_tr_edoc_get_provider().load_zreports(
-                [rec._l10n_tr_edoc_core() for rec in ready]
-            )
-        except EdocError as error:
-            Document._l10n_tr_edoc_log_exchanges(
-                operation, error.params.get("exchanges", ()), error=error, account=account
-            )
-            ready.write({"error_message": Document._l10n_tr_edoc_error_text(error)})
-            return
-        Document._l10n_tr_edoc_log_exchanges(operation, outcome.exchanges, account=account)
-        now = fields.Datetime.now()
-        for rec in ready:
-            error = outcome.refused.get(rec._l10n_tr_edoc_core().key)
-            if error is not None:
-                code = zreport_error(error) or 0
-                words = self._l10n_tr_edoc_error_words(code) or Document._l10n_tr_edoc_error_text(error)
-                rec._l10n_tr_edoc_refuse(
-                    code,
-                    self.env._(
-                        "The integrator refused the Z report: %(words)s (%(remote)s)",
-                        words=words,
-                        remote=error.params.get("remote_message") or error.message,
-                    ),
-                )
-                continue
-            rec.write({"state": "loaded", "loaded_at": now, "error_code": 0, "error_message": False})
+        loaded.write(
+            {"state": "loaded", "loaded_at": fields.Datetime.now(), "error_code": 0, "error_message": False}
+        )
 
     # -- read back ---------------------------------------------------------------------------
 
@@ -272,7 +224,7 @@ class L10nTrEdocZReport(models.Model):
     @api.model
     def action_l10n_tr_edoc_last_report(self):
         """GetZReport with SON_RAPOR=Y: what the integrator holds as the last uploaded Z report."""
-        account = self._l10n_tr_edoc_account(ZREPORT_READ)
+        account = self._l10n_tr_edoc_account(ZREPORT_READ, self.env._("Z report read-back"))
         Document = self.env["l10n_tr_edoc.document"]
         try:
             infos, exchanges = account._l10n_tr_edoc_get_provider().get_zreports(last=True)
