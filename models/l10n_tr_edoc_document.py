@@ -697,22 +697,22 @@ class L10nTrEdocDocument(models.Model):
                     errors[document.move_id] = text
             return errors
         self[:1]._l10n_tr_edoc_log_exchanges("send", result.exchanges, account=account)
-        for document in self:
-            document._l10n_tr_edoc_mark_accepted()
+        self._l10n_tr_edoc_mark_accepted()
         return errors
 
     def _l10n_tr_edoc_mark_accepted(self):
-        """The integrator took the document: record it, and deliver an e-Arşiv PDF ourselves if the
-        company does so instead of the integrator."""
-        self.ensure_one()
-        self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
-        self.move_id.is_move_sent = True
-        if (
-            self.kind == "earchive"
-            and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo"
-            and self.move_id._l10n_tr_edoc_emails_earchive()
-        ):
-            self._l10n_tr_edoc_mail_earchive_pdf()
+        """The integrator took the documents: record it, and deliver an e-Arşiv PDF ourselves if the
+        company does so instead of the integrator. The moves are flagged sent in one write."""
+        for document in self:
+            document._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
+        self.move_id.filtered(lambda move: not move.is_move_sent).is_move_sent = True
+        for document in self:
+            if (
+                document.kind == "earchive"
+                and document.company_id.l10n_tr_edoc_earchive_delivery == "odoo"
+                and document.move_id._l10n_tr_edoc_emails_earchive()
+            ):
+                document._l10n_tr_edoc_mail_earchive_pdf()
 
     def _l10n_tr_edoc_statuses(self, provider, states):
         """``(kind, documents, statuses by ETTN)`` for the documents in ``states``, one query per kind.
