@@ -288,7 +288,8 @@ def _count_query_sources(cr):
             if frame
             else "elsewhere"
         )
-        sources[where] += 1
+        query = args[0] if args else kwargs.get("query")
+        sources[f"{where}  {' '.join(str(getattr(query, 'code', query)).split())[:60]}"] += 1
         return execute(*args, **kwargs)
 
     cr.execute = counted
@@ -420,7 +421,7 @@ def main(env):
         pstats.Stats(profile).sort_stats("tottime").print_stats(30)
     if sources is not None:
         print("[month-end] SQL queries by the addon's calling line:")
-        for where, count in sources.most_common(25):
+        for where, count in sources.most_common(40):
             print(f"[month-end] {count / N:6.2f}/invoice  {where}")
     if save := os.environ.get("BENCH_SAVE"):
         Path(save).write_text(json.dumps(figures, indent=1))

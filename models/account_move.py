@@ -1341,8 +1341,9 @@ class AccountMove(models.Model):
                         aliases=", ".join(aliases.mapped("name")),
                     )
                 )
-        lira = self.env.ref("base.TRY")
-        if lira not in (self.company_id.currency_id, self.currency_id):
+        # currency names are unique: no look-up of base.TRY for the usual lira company or invoice
+        if "TRY" not in (self.company_id.currency_id.name, self.currency_id.name):
+            lira = self.env.ref("base.TRY")
             has_rate = self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", lira.id),
@@ -1924,7 +1925,13 @@ class AccountMove(models.Model):
         document = self.l10n_tr_edoc_document_id
         values = self._l10n_tr_edoc_document_values()
         if document and document.state in SENDABLE_STATES:
-            document.write(values)
+            # only what changed: a write here makes the ORM look up the moves and pickings of the document
+            if changed := {
+                name: value
+                for name, value in values.items()
+                if document._fields[name].convert_to_write(document[name], document) != value
+            }:
+                document.write(changed)
             return document
         if document:
             return document
@@ -2045,7 +2052,11 @@ class AccountMove(models.Model):
         provider = account._l10n_tr_edoc_get_provider()
         locked._l10n_tr_edoc_resolve_unknown(provider)
         ready = locked.browse()
-        for document in locked.filtered(lambda d: d.state in SENDABLE_STATES):
+        generated = locked.filtered(lambda d: d.state in SENDABLE_STATES)
+        # the lines' taxes and tags for the whole batch in a few queries, not a few per invoice
+        generated.move_id.line_ids.fetch(["tax_ids", "tax_tag_ids", "product_id", "product_uom_id"])
+        generated.move_id.line_ids.tax_ids.fetch(["repartition_line_ids"])
+        for document in generated:
             if error := document.move_id._l10n_tr_edoc_generate(document):
                 errors[document.move_id] = error
             else:
@@ -2053,8 +2064,7 @@ class AccountMove(models.Model):
         for document, error in ready._l10n_tr_edoc_gib_validate().items():
             errors[document.move_id] = error
             ready -= document
-        for document in ready:
-            document._l10n_tr_edoc_apply_event("submit")
+        ready._l10n_tr_edoc_apply_event("submit")
         if ready and self._l10n_tr_edoc_can_commit():
             # the number and the "sending" state must survive whatever happens on the wire
             self.env.cr.commit()  # pylint: disable=invalid-commit
