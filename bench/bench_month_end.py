@@ -18,13 +18,28 @@ Stages are measured by wrapping the methods that do them (exclusive time: a nest
 counted twice); the XSD and schematron checks run in the validation child, so the child's wall time is
 shown, and XSD and schematron are also timed apart on the same XMLs in this process (one core).
 
-Where the time went (cProfile of the cron on main, 500 invoices, 2 shared cores): GİB's schematron in the
-child dominated (one child, one core, ~5 ms per 20-line invoice in Saxon, of which ~1 ms parsing the
-document into Saxon); then the ORM: per-invoice SQL for the GİB-registration freshness, the unit codes,
-the attachment and state writes one record at a time (~38 queries per invoice); then building the
-tree (lxml ``SubElement`` ~1 µs per element, an attribute dict ~1 µs more, the tag string made anew each
-time, ``value == ""`` on a Decimal going through ``numbers`` ABC checks). The worker kept every XML
-of the run in memory because the cron sent all queued documents in one transaction.
+Where the time went (cProfile and ``BENCH_SQL=1`` of the cron on main, 100–500 invoices, 2 shared cores):
+- build, ~60 ms per invoice: almost all of it the Karekod PNG baked into the embedded stylesheet; qrcode
+  maps the data eight times and scores each mask module by module in Python (~35 ms), then PIL draws the
+  image one box at a time. Now one mapping, the eight masks scored on bit rows (same mask, same PNG,
+  byte for byte: core/tests/test_qr.py) and the image scaled from packed rows: 28 -> 14 ms.
+- ORM gathering, ~80 ms: every move was turned into a core invoice twice (once for the pre-flight check,
+  once numbered); now once, checked, then numbered. The lines' taxes and tags were read per invoice.
+- queries, 38 per invoice: a document write (~3 per invoice) makes the ORM look up the moves and
+  pickings of the document (2 queries each time), the "submit" and "accepted" events were written one
+  document at a time, the move's ``is_move_sent`` write re-read its lines' taxes, the series was searched
+  twice per invoice with up to two searches each, ``base.TRY`` was looked up per invoice. What remains is
+  mostly the chatter's state tracking (two messages with their tracking values per invoice, posted by
+  mail one record at a time), the counter's three statements per number and the attachment.
+- GİB's schematron in the validation child, ~5 ms per 20-line invoice in Saxon (~1 ms of it parsing the
+  document into Saxon, ~2 ms a fixed cost per transform; the most expensive rule is the
+  ``//@currencyID`` code-list check): one child for the whole batch used one core; now the batch is split
+  over the cores, each child compiling the schematron once for its share.
+- memory: the cron sent every queued document in one transaction, so all XMLs stayed in the ORM cache;
+  now batches of 500 per kind are committed (``_commit_progress``) and the cache dropped in between.
+- lxml: ``SubElement`` ~1 µs per element, an attribute dict ~1 µs more, the ``{ns}tag`` string made anew
+  each time, ``value == ""`` on a Decimal going through the ``numbers`` ABCs: tags are cached, attributes
+  set with ``set()``, text formatting dispatches on the exact type.
 """
 
 import collections

@@ -709,10 +709,11 @@ class L10nTrEdocDocument(models.Model):
         """The integrator took the documents: record it, and deliver an e-Arşiv PDF ourselves if the
         company does so instead of the integrator. The moves are flagged sent in one write."""
         self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
-        unsent = self.move_id.filtered(lambda move: not move.is_move_sent)
-        # the write recomputes from the lines' taxes: read them for the whole batch at once
-        unsent.line_ids.fetch(["tax_ids"])
-        unsent.is_move_sent = True
+        # a flag, not an accounting change: the invoice lines need no re-synchronisation (which would cost
+        # more than the rest of the send)
+        self.move_id.filtered(lambda move: not move.is_move_sent).with_context(
+            skip_invoice_sync=True
+        ).is_move_sent = True
         for document in self:
             if (
                 document.kind == "earchive"
