@@ -40,6 +40,11 @@ Where the time went (cProfile and ``BENCH_SQL=1`` of the cron on main, 100–500
 - lxml: ``SubElement`` ~1 µs per element, an attribute dict ~1 µs more, the ``{ns}tag`` string made anew
   each time, ``value == ""`` on a Decimal going through the ``numbers`` ABCs: tags are cached, attributes
   set with ``set()``, text formatting dispatches on the exact type.
+
+Measured (500 invoices, 12,737 lines, 2 cores with a load average of 4–5 from other work, so every
+rate is noisy): main 3.4 invoices/s, 37.3 queries per invoice, worker peak 374 MB; this code 7.6
+invoices/s, 19.9 queries per invoice, worker peak 299 MB; 15 integrator requests both (one Login and
+Logout, SendInvoice/WriteToArchiveExtended and the status queries by 100).
 """
 
 import collections
