@@ -231,6 +231,8 @@ _logger = logging.getLogger(__name__)
 SENDABLE_STATES = ("draft", "ready", "send_failed")
 # How long a document may stay `sending` before the cron treats the send as interrupted.
 SENDING_GRACE = datetime.timedelta(minutes=30)
+# Queued documents the send cron generates, checks, sends and commits together.
+SEND_BATCH = 500
 POLL_BATCH = 500
 
 KDV = codes.KDV
@@ -1365,8 +1367,9 @@ class AccountMove(models.Model):
                         aliases=", ".join(aliases.mapped("name")),
                     )
                 )
-        lira = self.env.ref("base.TRY")
-        if lira not in (self.company_id.currency_id, self.currency_id):
+        # currency names are unique: no look-up of base.TRY for the usual lira company or invoice
+        if "TRY" not in (self.company_id.currency_id.name, self.currency_id.name):
+            lira = self.env.ref("base.TRY")
             has_rate = self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", lira.id),
@@ -1948,7 +1951,13 @@ class AccountMove(models.Model):
         document = self.l10n_tr_edoc_document_id
         values = self._l10n_tr_edoc_document_values()
         if document and document.state in SENDABLE_STATES:
-            document.write(values)
+            # only what changed: a write here makes the ORM look up the moves and pickings of the document
+            if changed := {
+                name: value
+                for name, value in values.items()
+                if document._fields[name].convert_to_write(document[name], document) != value
+            }:
+                document.write(changed)
             return document
         if document:
             return document
@@ -1966,7 +1975,17 @@ class AccountMove(models.Model):
     def _l10n_tr_edoc_generate(self, document):
         """Number (once), build and attach the XML; returns an error text or None. Nothing is sent."""
         self.ensure_one()
-        problems = [issue for issue in self._l10n_tr_edoc_check() if issue.is_error]
+        # gathered from the ORM once: checked under the preview number, numbered after the checks pass
+        series = self.env["l10n_tr_edoc.series"] if document.name else self._l10n_tr_edoc_series()
+        preview = document.name or (
+            series._l10n_tr_edoc_peek_number(self.invoice_date or fields.Date.context_today(self))
+            if series
+            else self._l10n_tr_edoc_preview_number()
+        )
+        invoice = self._l10n_tr_edoc_to_invoice(preview)
+        problems = [
+            issue for issue in check_invoice(invoice, today=fields.Date.context_today(self)) if issue.is_error
+        ]
         texts = self._l10n_tr_edoc_move_problems() + [issue.message for issue in problems]
         if texts:
             text = "\n".join(texts)
@@ -1978,7 +1997,6 @@ class AccountMove(models.Model):
             return text
         number = document.name
         if not number:
-            series = self._l10n_tr_edoc_series()
             if not series:
                 return self.env._(
                     "No e-Document series is configured for %s invoices.", self.l10n_tr_edoc_profile
@@ -1987,7 +2005,7 @@ class AccountMove(models.Model):
                 number = series._l10n_tr_edoc_take_number(self.invoice_date)
             except UserError as error:
                 return error.args[0]
-        invoice = self._l10n_tr_edoc_to_invoice(number)
+        invoice = dataclasses.replace(invoice, id=number)
         # every outgoing document carries our display stylesheet, with its own QR baked in
         xml = serialize(build_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice))))
         attachment_values = {
@@ -2034,13 +2052,15 @@ class AccountMove(models.Model):
     def _l10n_tr_edoc_send_with(self, account):
         errors = {}
         documents = self.env["l10n_tr_edoc.document"]
+        # one query for the whole batch; only moves to these customers can need the check
+        stale = self.partner_id.commercial_partner_id._l10n_tr_edoc_gib_check_needed()
         for move in self:
             if move.state != "posted" or not move.l10n_tr_edoc_applicable:
                 errors[move] = self.env._(
                     "Only posted customer invoices of a Turkish company are sent to GİB."
                 )
                 continue
-            if move._l10n_tr_edoc_needs_gib_check():
+            if move.partner_id.commercial_partner_id in stale and move._l10n_tr_edoc_needs_gib_check():
                 errors[move] = self.env._(
                     "%(move)s: the GİB registration of %(partner)s is unknown or older than a week. "
                     'Use "Check GİB Registration" on the invoice first, so it is not sent as e-Arşiv '
@@ -2058,7 +2078,11 @@ class AccountMove(models.Model):
         provider = account._l10n_tr_edoc_get_provider()
         locked._l10n_tr_edoc_resolve_unknown(provider)
         ready = locked.browse()
-        for document in locked.filtered(lambda d: d.state in SENDABLE_STATES):
+        generated = locked.filtered(lambda d: d.state in SENDABLE_STATES)
+        # the lines' taxes and tags for the whole batch in a few queries, not a few per invoice
+        generated.move_id.line_ids.fetch(["tax_ids", "tax_tag_ids", "product_id", "product_uom_id"])
+        generated.move_id.line_ids.tax_ids.fetch(["repartition_line_ids"])
+        for document in generated:
             if error := document.move_id._l10n_tr_edoc_generate(document):
                 errors[document.move_id] = error
             else:
@@ -2066,8 +2090,7 @@ class AccountMove(models.Model):
         for document, error in ready._l10n_tr_edoc_gib_validate().items():
             errors[document.move_id] = error
             ready -= document
-        for document in ready:
-            document._l10n_tr_edoc_apply_event("submit")
+        ready._l10n_tr_edoc_apply_event("submit")
         if ready and self._l10n_tr_edoc_can_commit():
             # the number and the "sending" state must survive whatever happens on the wire
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -2189,10 +2212,16 @@ class AccountMove(models.Model):
                 ("draft_uploaded_at", "=", False),
             ]
         )
-        if queued:
-            queued.move_id._l10n_tr_edoc_send_with(account)
-            if not self._l10n_tr_edoc_commit_progress(len(queued)):
-                return False
+        # One kind at a time, in batches whose size is a multiple of the integrators' 100 documents per
+        # request: each batch is committed, and its XMLs leave the worker's memory before the next.
+        for kind in ("einvoice", "earchive"):
+            documents = queued.filtered(lambda d, k=kind: d.kind == k)
+            for start in range(0, len(documents), SEND_BATCH):
+                batch = documents[start : start + SEND_BATCH]
+                batch.move_id._l10n_tr_edoc_send_with(account)
+                if not self._l10n_tr_edoc_commit_progress(len(batch)):
+                    return False
+                self.env.invalidate_all()
         interval = datetime.timedelta(minutes=account.status_interval)
         if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
             return True

@@ -229,18 +229,23 @@ class L10nTrEdocDocument(models.Model):
         return documents
 
     def _l10n_tr_edoc_apply_event(self, event, **values):
-        """Move the document along its core state machine and record why.
+        """Move the documents along their core state machine and record why; returns the (last) new state.
 
-        The transition is checked against core/states.py (an impossible event raises), the new
-        state and ``values`` are written, and the chatter hears of it only when the state changed.
+        Each transition is checked against core/states.py (an impossible event raises), the new
+        state and ``values`` are written (one write per new state, so a batch costs a few queries),
+        and the chatter hears of it only when the state changed.
         """
-        self.ensure_one()
-        machine = machine_for(self.kind, self.direction)
-        new_state = next_state(machine, self.state, event)
-        old_state = self.state
-        self.write({**values, "state": new_state})
-        if new_state != old_state and values.get("error_message"):
-            self.message_post(body=values["error_message"])
+        targets, changed, new_state = {}, self.browse(), None
+        for document in self:
+            new_state = next_state(machine_for(document.kind, document.direction), document.state, event)
+            targets[new_state] = targets.get(new_state, self.browse()) | document
+            if new_state != document.state:
+                changed |= document
+        for state, documents in targets.items():
+            documents.write({**values, "state": state})
+        if values.get("error_message"):
+            for document in changed:
+                document.message_post(body=values["error_message"])
         return new_state
 
     def _l10n_tr_edoc_log_exchanges(self, operation, exchanges, *, error=None, account=None):
@@ -697,22 +702,25 @@ class L10nTrEdocDocument(models.Model):
                     errors[document.move_id] = text
             return errors
         self[:1]._l10n_tr_edoc_log_exchanges("send", result.exchanges, account=account)
-        for document in self:
-            document._l10n_tr_edoc_mark_accepted()
+        self._l10n_tr_edoc_mark_accepted()
         return errors
 
     def _l10n_tr_edoc_mark_accepted(self):
-        """The integrator took the document: record it, and deliver an e-Arşiv PDF ourselves if the
-        company does so instead of the integrator."""
-        self.ensure_one()
+        """The integrator took the documents: record it, and deliver an e-Arşiv PDF ourselves if the
+        company does so instead of the integrator. The moves are flagged sent in one write."""
         self._l10n_tr_edoc_apply_event("accepted", error_code=False, error_message=False)
-        self.move_id.is_move_sent = True
-        if (
-            self.kind == "earchive"
-            and self.company_id.l10n_tr_edoc_earchive_delivery == "odoo"
-            and self.move_id._l10n_tr_edoc_emails_earchive()
-        ):
-            self._l10n_tr_edoc_mail_earchive_pdf()
+        # a flag, not an accounting change: the invoice lines need no re-synchronisation (which would cost
+        # more than the rest of the send)
+        self.move_id.filtered(lambda move: not move.is_move_sent).with_context(
+            skip_invoice_sync=True
+        ).is_move_sent = True
+        for document in self:
+            if (
+                document.kind == "earchive"
+                and document.company_id.l10n_tr_edoc_earchive_delivery == "odoo"
+                and document.move_id._l10n_tr_edoc_emails_earchive()
+            ):
+                document._l10n_tr_edoc_mail_earchive_pdf()
 
     def _l10n_tr_edoc_statuses(self, provider, states):
         """``(kind, documents, statuses by ETTN)`` for the documents in ``states``, one query per kind.

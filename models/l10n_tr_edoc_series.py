@@ -2,6 +2,7 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..core.ubl.numbering import format_number
@@ -63,15 +64,25 @@ class L10nTrEdocSeries(models.Model):
     @api.model
     def _l10n_tr_edoc_find(self, company, kind, journal=None, picking_type=None):
         """The most specific active series: the one of this journal/operation type, else the company's."""
-        domain = [("company_id", "=", company.id), ("kind", "=", kind)]
-        for scope in (
-            [("journal_id", "=", journal.id)] if journal else None,
-            [("picking_type_id", "=", picking_type.id)] if picking_type else None,
-            [("journal_id", "=", False), ("picking_type_id", "=", False)],
-        ):
-            if scope is not None and (series := self.search(domain + scope, limit=1)):
+        scopes = [
+            ("journal_id", journal, lambda s: s.journal_id == journal),
+            ("picking_type_id", picking_type, lambda s: s.picking_type_id == picking_type),
+        ]
+        # one query for every scope, the most specific found first
+        found = self.search(
+            Domain("company_id", "=", company.id)
+            & Domain("kind", "=", kind)
+            & Domain.OR(
+                [
+                    *(Domain(name, "=", record.id) for name, record, _match in scopes if record),
+                    Domain("journal_id", "=", False) & Domain("picking_type_id", "=", False),
+                ]
+            )
+        )
+        for _name, record, match in scopes:
+            if record and (series := found.filtered(match)[:1]):
                 return series
-        return self
+        return found.filtered(lambda s: not s.journal_id and not s.picking_type_id)[:1]
 
     def _l10n_tr_edoc_peek_number(self, issue_date):
         """The number the next document dated ``issue_date`` would get, without drawing it (previews)."""

@@ -6,6 +6,7 @@ import io
 import shutil
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +113,17 @@ def test_child_process_reports_schematron_and_xsd_errors_per_file():
     results = validate_in_child([good, wrong_version], root)
     assert [r["ok"] for r in results] == [True, False]
     assert any("UBLVersionIDCheck" in m for m in package.result_messages(results[1]))
+
+
+def test_a_batch_split_over_several_children_keeps_each_result_with_its_document(monkeypatch):
+    monkeypatch.setattr(package, "_children_for", lambda count: 3)
+    good = (GIB / "UBLTR_1.2.1_Paketi" / "xml" / "TicariFaturaOrnegi.xml").read_bytes()
+    wrong_version = good.replace(b"<cbc:UBLVersionID>2.1<", b"<cbc:UBLVersionID>2.0<")
+    refused = {1, 5, 6}
+    xmls = [wrong_version if n in refused else good for n in range(8)]
+    results = validate_in_child(xmls, GIB)
+    assert [n for n, result in enumerate(results) if not result["ok"]] == sorted(refused)
+    assert len({Path(result["file"]).parent for result in results}) == 3  # three children, three folders
 
 
 def _package_copy(target, schematron):

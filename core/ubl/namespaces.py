@@ -1,5 +1,7 @@
 """UBL 2.1 namespaces and the small element helpers every builder shares."""
 
+from decimal import Decimal
+
 from lxml import etree
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -22,7 +24,12 @@ def nsmap(document_ns):
 
 def text(value):
     """UBL lexical form: plain decimals without exponent, ISO dates, HH:MM:SS times."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is Decimal:
+        return format(value, "f")
+    if kind is bool:
         return "true" if value else "false"
     if hasattr(value, "as_tuple"):
         return format(value, "f")
@@ -33,18 +40,44 @@ def text(value):
     return str(value)
 
 
+class _Tags(dict):
+    """``{namespace}name`` strings made once per name: the builders ask for the same few hundred tags."""
+
+    def __init__(self, namespace):
+        super().__init__()
+        self.namespace = namespace
+
+    def __missing__(self, name):
+        tag = self[name] = f"{{{self.namespace}}}{name}"
+        return tag
+
+
+_CBC_TAGS, _CAC_TAGS = _Tags(CBC), _Tags(CAC)
+_SubElement = etree.SubElement
+
+
 def cbc(parent, name, value, **attrs):
     """Append ``cbc:name`` unless the value is missing; attributes with ``None`` are dropped."""
-    if value is None or value == "":
+    if value is None or (value.__class__ is str and not value):
         return None
-    element = etree.SubElement(parent, f"{{{CBC}}}{name}", {k: v for k, v in attrs.items() if v is not None})
+    element = _SubElement(parent, _CBC_TAGS[name])
+    for key, attribute in attrs.items():
+        if attribute is not None:
+            element.set(key, attribute)  # set() is cheaper in lxml than an attribute dict
     element.text = text(value)
     return element
 
 
 def cac(parent, name):
-    return etree.SubElement(parent, f"{{{CAC}}}{name}")
+    return _SubElement(parent, _CAC_TAGS[name])
 
 
 def amount(parent, name, value, currency):
-    return cbc(parent, name, value, currencyID=currency)
+    """``cbc:name`` with its currencyID, written out: the builders' most frequent element."""
+    if value is None or (value.__class__ is str and not value):
+        return None
+    element = _SubElement(parent, _CBC_TAGS[name])
+    if currency is not None:
+        element.set("currencyID", currency)
+    element.text = text(value)
+    return element

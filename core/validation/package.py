@@ -3,7 +3,7 @@
 GİB publishes the package as two zips on ebelge.gib.gov.tr. They come from the network, so every member
 is checked before anything touches the disk: no absolute paths, no ``..``, no links, bounded sizes.
 Saxon's native runtime cannot start under the address-space limit an Odoo worker runs with, so the
-XSD + schematron check runs in a child Python without that limit, one child per batch of documents.
+XSD + schematron check runs in child Pythons without that limit, a batch split over the cores.
 """
 
 import datetime as dt
@@ -307,7 +307,8 @@ def _lift_address_space_limit():
 
 def validate_in_child(xmls, package_dir, *, rules=False, timeout=300):
     """XSD + schematron (and with ``rules`` our own rules) results for ``xmls``: the CLI's JSON dicts,
-    in order, one child process per GİB release that the documents' IssueDates select."""
+    in order. The documents are grouped by the GİB release their IssueDate selects, and each group is
+    split over the available cores, one child process per share, all running at once."""
     store = PackageStore.discover(package_dir) if is_package(package_dir) else None
     if not store:
         raise ConfigurationError(
@@ -316,47 +317,79 @@ def validate_in_child(xmls, package_dir, *, rules=False, timeout=300):
     groups = {}
     for index, xml in enumerate(xmls):
         groups.setdefault(store.for_date(_issue_date(xml)), []).append(index)
+    shares = [
+        (entry, indexes[start : start + size])
+        for entry, indexes in groups.items()
+        for size in [-(-len(indexes) // _children_for(len(indexes)))]
+        for start in range(0, len(indexes), size)
+    ]
     results = [None] * len(xmls)
-    for entry, indexes in groups.items():
-        found = _validate_batch([xmls[i] for i in indexes], entry.folder, rules=rules, timeout=timeout)
-        for index, result in zip(indexes, found, strict=True):
-            results[index] = {**result, "gib_release": entry.release}
+    with tempfile.TemporaryDirectory(prefix="l10n_tr_edoc-validate-") as tmp:
+        running = [
+            (entry, indexes, _start_child([xmls[i] for i in indexes], entry.folder, Path(tmp, str(n)), rules))
+            for n, (entry, indexes) in enumerate(shares)
+        ]
+        try:
+            for entry, indexes, child in running:
+                for index, result in zip(indexes, _child_results(child, timeout), strict=True):
+                    results[index] = {**result, "gib_release": entry.release}
+        finally:
+            for _entry, _indexes, child in running:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
     return results
 
 
-def _validate_batch(xmls, package_dir, *, rules, timeout):
-    with tempfile.TemporaryDirectory(prefix="l10n_tr_edoc-validate-") as tmp:
-        files = []
-        for index, xml in enumerate(xmls):
-            path = Path(tmp, f"{index:05d}.xml")
-            path.write_bytes(xml)
-            files.append(str(path))
-        command = [sys.executable, "-m", "core", "validate", "--json", *(() if rules else ("--no-rules",))]
-        command.append("--package")
-        try:
-            run = subprocess.run(
-                [*command, str(package_dir), *files],
-                cwd=CORE_PARENT,
-                capture_output=True,
-                check=False,
-                timeout=timeout,
-                preexec_fn=_lift_address_space_limit,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ConfigurationError(
-                f"The XSD and schematron check did not finish within {timeout} seconds.",
-                code="tr_edoc.package.timeout",
-                params={"timeout": timeout},
-            ) from exc
+MIN_SHARE = 20
+"""Fewer documents than this per child are not worth another child's start (about a second)."""
+
+
+def _children_for(count):
+    """How many children check ``count`` documents: one per core this process may run on, each with
+    at least :data:`MIN_SHARE` documents."""
     try:
-        results = json.loads(run.stdout)
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, count // MIN_SHARE))
+
+
+def _start_child(xmls, package_dir, folder, rules):
+    folder.mkdir()
+    files = []
+    for index, xml in enumerate(xmls):
+        path = folder / f"{index:05d}.xml"
+        path.write_bytes(xml)
+        files.append(str(path))
+    command = [sys.executable, "-m", "core", "validate", "--json", *(() if rules else ("--no-rules",))]
+    return subprocess.Popen(
+        [*command, "--package", str(package_dir), *files],
+        cwd=CORE_PARENT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # only setrlimit between fork and exec, as subprocess.run(preexec_fn=...) did here before
+        preexec_fn=_lift_address_space_limit,  # noqa: PLW1509
+    )
+
+
+def _child_results(child, timeout):
+    try:
+        stdout, stderr = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise ConfigurationError(
+            f"The XSD and schematron check did not finish within {timeout} seconds.",
+            code="tr_edoc.package.timeout",
+            params={"timeout": timeout},
+        ) from exc
+    try:
+        return json.loads(stdout)
     except ValueError as exc:
         raise ConfigurationError(
-            f"The XSD and schematron check failed: {run.stderr.decode(errors='replace')[-2000:]}",
+            f"The XSD and schematron check failed: {stderr.decode(errors='replace')[-2000:]}",
             code="tr_edoc.package.child",
             params={},
         ) from exc
-    return results
 
 
 def result_messages(result):

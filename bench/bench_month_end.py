@@ -1,0 +1,450 @@
+"""Month end: N posted invoices sent to GİB by the send cron, through the sandbox, GİB's package on.
+
+Runs inside ``odoo-bin shell`` on a database where l10n_tr_edoc is installed; it creates its own company,
+customers and N posted invoices (not timed: 1–50 lines, TEMELFATURA / TICARIFATURA / EARSIVFATURA, KDV 20 /
+10 / 1 %, TRY / USD / EUR), queues them as ready to send, then times one run of
+``_cron_l10n_tr_edoc_send_and_poll`` (send, then the status poll) against an in-process sandbox. It commits
+(the cron does): use a throwaway database. Options come from the environment: ``BENCH_N`` (default 5000),
+``BENCH_SAVE`` (write the figures as JSON), ``BENCH_BASELINE`` (a JSON saved by a run on main: each figure
+is printed beside its ratio to it), ``BENCH_PROFILE`` (a file for the cron's cProfile; the top is printed),
+``BENCH_SQL=1`` (queries counted by the addon's line that caused them). From the repository root, after
+scripts/setup.sh:
+
+    source scripts/common.sh; addons=$(addons_dir); clone_db bench_me
+    odoo_bin "$addons" -d bench_me -i l10n_tr_edoc --stop-after-init
+    BENCH_N=1000 odoo_bin "$addons" shell -d bench_me --no-http < bench/bench_month_end.py
+
+Stages are measured by wrapping the methods that do them (exclusive time: a nested stage's time is not
+counted twice); the XSD and schematron checks run in the validation child, so the child's wall time is
+shown, and XSD and schematron are also timed apart on the same XMLs in this process (one core).
+
+Where the time went (cProfile and ``BENCH_SQL=1`` of the cron on main, 100–500 invoices, 2 shared cores):
+- build, ~60 ms per invoice: almost all of it the Karekod PNG baked into the embedded stylesheet; qrcode
+  maps the data eight times and scores each mask module by module in Python (~35 ms), then PIL draws the
+  image one box at a time. Now one mapping, the eight masks scored on bit rows (same mask, same PNG,
+  byte for byte: core/tests/test_qr.py) and the image scaled from packed rows: 28 -> 14 ms.
+- ORM gathering, ~80 ms: every move was turned into a core invoice twice (once for the pre-flight check,
+  once numbered); now once, checked, then numbered. The lines' taxes and tags were read per invoice.
+- queries, 38 per invoice: a document write (~3 per invoice) makes the ORM look up the moves and
+  pickings of the document (2 queries each time), the "submit" and "accepted" events were written one
+  document at a time, the move's ``is_move_sent`` write re-read its lines' taxes, the series was searched
+  twice per invoice with up to two searches each, ``base.TRY`` was looked up per invoice. What remains is
+  mostly the chatter's state tracking (two messages with their tracking values per invoice, posted by
+  mail one record at a time), the counter's three statements per number and the attachment.
+- GİB's schematron in the validation child, ~5 ms per 20-line invoice in Saxon (~1 ms of it parsing the
+  document into Saxon, ~2 ms a fixed cost per transform; the most expensive rule is the
+  ``//@currencyID`` code-list check): one child for the whole batch used one core; now the batch is split
+  over the cores, each child compiling the schematron once for its share.
+- memory: the cron sent every queued document in one transaction, so all XMLs stayed in the ORM cache;
+  now batches of 500 per kind are committed (``_commit_progress``) and the cache dropped in between.
+- lxml: ``SubElement`` ~1 µs per element, an attribute dict ~1 µs more, the ``{ns}tag`` string made anew
+  each time, ``value == ""`` on a Decimal going through the ``numbers`` ABCs: tags are cached, attributes
+  set with ``set()``, text formatting dispatches on the exact type.
+
+Measured (500 invoices, 12,737 lines, 2 cores with a load average of 4–5 from other work, so every
+rate is noisy): main 3.4 invoices/s, 37.3 queries per invoice, worker peak 374 MB; this code 7.6
+invoices/s, 19.9 queries per invoice, worker peak 299 MB; 15 integrator requests both (one Login and
+Logout, SendInvoice/WriteToArchiveExtended and the status queries by 100).
+"""
+
+import collections
+import cProfile
+import datetime
+import json
+import os
+import pstats
+import random
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+from odoo import Command
+
+from odoo.addons.l10n_tr_edoc.core.providers import izibiz as izibiz_module
+from odoo.addons.l10n_tr_edoc.core.sandbox import Sandbox
+from odoo.addons.l10n_tr_edoc.core.sandbox.demo import DEMO_COMPANIES
+from odoo.addons.l10n_tr_edoc.core.validation import package as package_module
+from odoo.addons.l10n_tr_edoc.core.validation.schematron import SchematronValidator
+from odoo.addons.l10n_tr_edoc.core.validation.xsd import XsdValidator
+from odoo.addons.l10n_tr_edoc.models import account_move as account_move_module
+
+N = int(os.environ.get("BENCH_N", "5000"))
+REFERENCE = Path(os.environ.get("L10N_TR_EDOC_REFERENCE", "/work/shared/reference"))
+PACKAGE = REFERENCE / "gib-ubl-tr"
+UNREGISTERED_VKN = "9000068418"
+STAGES = (
+    "orm",
+    "numbering",
+    "build",
+    "serialise",
+    "validation child",
+    "integrator",
+    "state writes",
+    "other",
+)
+
+
+class StageClock:
+    """Exclusive time per stage: entering a stage pauses the one it was called from."""
+
+    def __init__(self):
+        self.seconds = dict.fromkeys(STAGES, 0.0)
+        self.stack = []
+        self.mark = None
+
+    def _switch(self, now):
+        if self.stack:
+            self.seconds[self.stack[-1]] += now - self.mark
+        self.mark = now
+
+    def wrap(self, owner, name, stage):
+        original = getattr(owner, name)
+        clock = self
+
+        def timed(*args, **kwargs):
+            clock._switch(time.perf_counter())
+            clock.stack.append(stage)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                clock._switch(time.perf_counter())
+                clock.stack.pop()
+
+        setattr(owner, name, timed)
+
+
+class PeakRss(threading.Thread):
+    """The worker's resident memory, sampled every 20 ms while the cron runs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.running = True
+
+    def run(self):
+        page = os.sysconf("SC_PAGE_SIZE")
+        while self.running:
+            with open("/proc/self/statm") as statm:
+                self.peak = max(self.peak, int(statm.read().split()[1]) * page)
+            time.sleep(0.02)
+
+
+def _setup(env, sandbox_url):
+    turkey = env.ref("base.tr")
+    company = env["res.company"].create(
+        {
+            "name": "Ay Sonu Ticaret A.Ş.",
+            "vat": DEMO_COMPANIES[0].vkn,
+            "country_id": turkey.id,
+            "currency_id": env.ref("base.TRY").id,
+            "street": "Atatürk Caddesi 1",
+            "city": "Kadıköy",
+            "state_id": env.ref("base.state_tr_34").id,
+            "l10n_tr_edoc_tax_office": "Kadıköy",
+        }
+    )
+    env["account.chart.template"].try_loading("tr", company=company, install_demo=False)
+    env = env(context={**env.context, "allowed_company_ids": [company.id]})
+    env.user.company_ids |= company
+    account = env["l10n_tr_edoc.account"].create(
+        {
+            "company_id": company.id,
+            "provider": "sandbox",
+            "sandbox_url": sandbox_url,
+            "username": DEMO_COMPANIES[0].username,
+            "password": DEMO_COMPANIES[0].password,
+            "sender_alias": DEMO_COMPANIES[0].gb_alias,
+            "receiver_alias": DEMO_COMPANIES[0].pk_alias,
+        }
+    )
+    account._l10n_tr_edoc_sync_gib_users(full=True)
+    env["l10n_tr_edoc.series"].create(
+        [
+            {"company_id": company.id, "prefix": prefix, "kind": kind}
+            for prefix, kind in (("ABC", "einvoice"), ("EAR", "earchive"))
+        ]
+    )
+    env["ir.config_parameter"].sudo().set_param("l10n_tr_edoc.gib_package_dir", str(PACKAGE))
+    today = datetime.date.today()
+    for code, rate in (("USD", 0.0243), ("EUR", 0.0211)):
+        currency = env.ref(f"base.{code}")
+        currency.active = True
+        env["res.currency.rate"].create(
+            {"currency_id": currency.id, "company_id": company.id, "name": today, "rate": rate}
+        )
+    common = {"is_company": True, "country_id": turkey.id, "street": "Cumhuriyet Bulvarı 5"}
+    ege = DEMO_COMPANIES[1]
+    Partner = env["res.partner"]
+    partners = Partner.create(
+        [
+            {
+                **common,
+                "name": ege.title,
+                "vat": ege.vkn,
+                "city": "Konak",
+                "state_id": env.ref("base.state_tr_35").id,
+                "l10n_tr_edoc_tax_office": "Konak",
+                "l10n_tr_edoc_einvoice_profile": profile,
+            }
+            for profile in ("TEMELFATURA", "TICARIFATURA")
+        ]
+    )
+    partners |= Partner.create(
+        {
+            **common,
+            "name": "Marmara Perakende A.Ş.",
+            "vat": UNREGISTERED_VKN,
+            "city": "Üsküdar",
+            "state_id": env.ref("base.state_tr_34").id,
+            "l10n_tr_edoc_tax_office": "Üsküdar",
+        }
+    )
+    account._l10n_tr_edoc_sync_gib_users(full=True)
+    products = env["product.product"].create(
+        [{"name": f"Ürün {n}", "default_code": f"P-{n:03d}"} for n in range(1, 21)]
+    )
+    chart = env["account.chart.template"].with_company(company)
+    taxes = [chart.ref(xmlid) for xmlid in ("tr_s_20", "tr_s_10", "tr_s_1")]
+    return env, company, account, partners, products, taxes
+
+
+def _create_invoices(env, company, partners, products, taxes):
+    rng = random.Random(25)
+    currencies = [env.ref("base.TRY")] * 8 + [env.ref("base.USD"), env.ref("base.EUR")]
+    moves = env["account.move"]
+    batch = []
+    for n in range(N):
+        batch.append(
+            {
+                "move_type": "out_invoice",
+                "company_id": company.id,
+                "partner_id": partners[n % len(partners)].id,
+                "currency_id": rng.choice(currencies).id,
+                "invoice_date": datetime.date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": rng.choice(products).id,
+                            "quantity": rng.randint(1, 9),
+                            "price_unit": rng.randint(100, 99999) / 100,
+                            "tax_ids": rng.choice(taxes).ids,
+                        }
+                    )
+                    for _line in range(rng.randint(1, 50))
+                ],
+            }
+        )
+        if len(batch) == 50 or n == N - 1:
+            created = env["account.move"].create(batch)
+            created.action_post()
+            moves |= created
+            batch = []
+            env.cr.commit()  # pylint: disable=invalid-commit
+            env.invalidate_all()
+    return moves
+
+
+def _queue(moves, account):
+    """What the cron finds at month end: each move's e-document created and ready to send."""
+    Document = moves.env["l10n_tr_edoc.document"]
+    for start in range(0, len(moves), 500):
+        for move in moves[start : start + 500]:
+            Document |= move._l10n_tr_edoc_ensure_document(account)
+    Document.write({"state": "ready"})
+    moves.env.cr.commit()  # pylint: disable=invalid-commit
+    return Document
+
+
+def _instrument(env, clock, captured):
+    Move = type(env["account.move"])
+    Series = type(env["l10n_tr_edoc.series"])
+    Document = type(env["l10n_tr_edoc.document"])
+    for name in (
+        "_l10n_tr_edoc_to_invoice",
+        "_l10n_tr_edoc_check",
+        "_l10n_tr_edoc_move_problems",
+        "_l10n_tr_edoc_needs_gib_check",
+        "_l10n_tr_edoc_document_values",
+    ):
+        clock.wrap(Move, name, "orm")
+    clock.wrap(Series, "_l10n_tr_edoc_take_number", "numbering")
+    for name in ("build_invoice", "xslt_attachment"):
+        clock.wrap(account_move_module, name, "build")
+    clock.wrap(account_move_module, "serialize", "serialise")
+    for name in ("_l10n_tr_edoc_apply_event", "_l10n_tr_edoc_log_exchanges", "write"):
+        clock.wrap(Document, name, "state writes")
+    original = package_module.validate_in_child
+
+    def validate_in_child(xmls, *args, **kwargs):
+        captured.extend(xmls)
+        return original(xmls, *args, **kwargs)
+
+    package_module.validate_in_child = validate_in_child
+    clock.wrap(package_module, "validate_in_child", "validation child")
+    for name in (
+        "send_invoices",
+        "send_earchive",
+        "get_invoice_statuses",
+        "earchive_status",
+        "login",
+        "logout",
+    ):
+        clock.wrap(izibiz_module.IzibizProvider, name, "integrator")
+
+
+def _count_query_sources(cr):
+    """Count each query under the innermost line of this addon that led to it (``BENCH_SQL=1``)."""
+    sources = collections.Counter()
+    execute = cr.execute
+
+    def counted(*args, **kwargs):
+        frame, callee = sys._getframe(1), None
+        while frame and "/l10n_tr_edoc/models/" not in frame.f_code.co_filename:
+            frame, callee = frame.f_back, frame
+        where = (
+            f"{frame.f_code.co_name}:{frame.f_lineno} -> {callee and callee.f_code.co_name}"
+            if frame
+            else "elsewhere"
+        )
+        query = args[0] if args else kwargs.get("query")
+        sources[f"{where}  {' '.join(str(getattr(query, 'code', query)).split())[:60]}"] += 1
+        return execute(*args, **kwargs)
+
+    cr.execute = counted
+    return sources
+
+
+def _check_apart(xmls):
+    """XSD and schematron on the same XMLs in this process, one core, compiled before the timing."""
+    # Saxon's runtime does not start under the address-space limit Odoo puts on its process
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    xsd, schematron = XsdValidator(PACKAGE), SchematronValidator(PACKAGE)
+    sample = xmls[: min(len(xmls), 300)]
+    xsd.validate(sample[0])
+    schematron.validate(sample[0])
+    started = time.perf_counter()
+    for xml in sample:
+        xsd.validate(xml)
+    xsd_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for xml in sample:
+        schematron.validate(xml, "earchive" if b">EARSIVFATURA<" in xml else "efatura")
+    return len(sample) / xsd_seconds, len(sample) / (time.perf_counter() - started)
+
+
+def _line(label, value, unit, key, baseline, *, higher_is_better=True):
+    old = baseline.get(key)
+    ratio = ""
+    if old:
+        factor = value / old if higher_is_better else old / value if value else float("inf")
+        ratio = f"   x{factor:5.2f} vs main ({old:,.1f})"
+    print(f"[month-end] {label:<34} {value:12,.1f} {unit}{ratio}")
+
+
+def main(env):
+    baseline_path = os.environ.get("BENCH_BASELINE")
+    baseline = json.loads(Path(baseline_path).read_text()) if baseline_path else {}
+    sandbox = Sandbox(wsdl_dir=REFERENCE / "wsdl" / "izibiz")
+    sandbox.seed_demo()
+    with sandbox.serve(host="127.0.0.1", port=0) as server:
+        started = time.perf_counter()
+        env, company, account, partners, products, taxes = _setup(env, server.url)
+        moves = _create_invoices(env, company, partners, products, taxes)
+        documents = _queue(moves, account)
+        lines = sum(len(move.invoice_line_ids) for move in moves)
+        print(
+            f"[month-end] fixture: {N} posted invoices, {lines} lines, "
+            f"{len(documents.filtered(lambda d: d.kind == 'earchive'))} e-Arşiv, "
+            f"in {time.perf_counter() - started:.0f} s (not timed)"
+        )
+        env.invalidate_all()
+        clock, captured = StageClock(), []
+        _instrument(env, clock, captured)
+        requests_before = dict(sandbox._counts)
+        peak = PeakRss()
+        peak.start()
+        queries = env.cr.sql_log_count
+        load = os.getloadavg()
+        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+        sources = _count_query_sources(env.cr) if os.environ.get("BENCH_SQL") else None
+        started = time.perf_counter()
+        clock._switch(started)
+        clock.stack.append("other")
+        if profile:
+            profile.enable()
+        env["account.move"]._cron_l10n_tr_edoc_send_and_poll(force=True)
+        if profile:
+            profile.disable()
+        total = time.perf_counter() - started
+        clock._switch(time.perf_counter())
+        peak.running = False
+        peak.join()
+        queries = env.cr.sql_log_count - queries
+    env.invalidate_all()
+    states = {}
+    for document in env["l10n_tr_edoc.document"].browse(documents.ids):
+        states[document.state] = states.get(document.state, 0) + 1
+    requests = {
+        op: count - requests_before.get(op, 0)
+        for op, count in dict(sandbox._counts).items()
+        if count - requests_before.get(op, 0)
+    }
+    xsd_rate, schematron_rate = _check_apart(captured)
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    figures = {
+        "invoices/s": N / total,
+        "queries/invoice": queries / N,
+        "worker MB": peak.peak / 1e6,
+        "child MB": child_peak / 1e6,
+        "xsd/s": xsd_rate,
+        "schematron/s": schematron_rate,
+        "requests": sum(requests.values()),
+        **{f"{stage}/s": N / seconds for stage, seconds in clock.seconds.items() if seconds},
+    }
+    print(
+        f"[month-end] load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"cpus {os.cpu_count()}"
+    )
+    print(f"[month-end] cron: {N} invoices in {total:.1f} s; documents now {states}")
+    _line("posted -> sent (whole cron)", figures["invoices/s"], "invoices/s", "invoices/s", baseline)
+    for stage in STAGES:
+        if clock.seconds[stage]:
+            _line(
+                f"  {stage} ({clock.seconds[stage]:.1f} s)",
+                figures[f"{stage}/s"],
+                "invoices/s",
+                f"{stage}/s",
+                baseline,
+            )
+    _line("  XSD apart, 1 core", xsd_rate, "invoices/s", "xsd/s", baseline)
+    _line("  schematron apart, 1 core", schematron_rate, "invoices/s", "schematron/s", baseline)
+    _line(
+        "SQL queries per invoice",
+        figures["queries/invoice"],
+        "",
+        "queries/invoice",
+        baseline,
+        higher_is_better=False,
+    )
+    _line("integrator requests", figures["requests"], "", "requests", baseline, higher_is_better=False)
+    print(f"[month-end]   by operation: {requests}")
+    _line("worker peak RSS (cron)", figures["worker MB"], "MB", "worker MB", baseline, higher_is_better=False)
+    _line(
+        "validation child peak RSS", figures["child MB"], "MB", "child MB", baseline, higher_is_better=False
+    )
+    print(f"[month-end] load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if profile:
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+    if sources is not None:
+        print("[month-end] SQL queries by the addon's calling line:")
+        for where, count in sources.most_common(40):
+            print(f"[month-end] {count / N:6.2f}/invoice  {where}")
+    if save := os.environ.get("BENCH_SAVE"):
+        Path(save).write_text(json.dumps(figures, indent=1))
+
+
+main(env)  # noqa: F821 (env comes from odoo-bin shell)
