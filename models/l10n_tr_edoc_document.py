@@ -650,42 +650,11 @@ class L10nTrEdocDocument(models.Model):
         errors = {}
         by_uuid = {document.uuid: document for document in self}
         try:
+            payloads = [document._l10n_tr_edoc_payload(account) for document in self]
             if self[:1].kind == "earchive":
-                result = provider.send_earchive(
-                    [
-                        EarchiveDocument(
-                            uuid=document.uuid,
-                            xml=document.xml_attachment_id.raw,
-                            number=document.name,
-                            internet_sale=document.move_id.l10n_tr_edoc_internet_sale,
-                            # EARSIV_EMAIL_FLAG=N when Odoo mails the PDF itself: the integrator
-                            # must not mail it too (nor need its e-mail service)
-                            email=tuple(
-                                email
-                                for email in [document.move_id.partner_id.email]
-                                if email
-                                and document.move_id._l10n_tr_edoc_emails_earchive()
-                                and document.company_id.l10n_tr_edoc_earchive_delivery != "odoo"
-                            ),
-                        )
-                        for document in self
-                    ]
-                )
+                result = provider.send_earchive(payloads)
             else:
-                result = provider.send_invoices(
-                    [
-                        OutgoingDocument(
-                            uuid=document.uuid,
-                            xml=document.xml_attachment_id.raw,
-                            number=document.name,
-                            receiver_vkn=document.receiver_vat or "",
-                            receiver_alias=document.receiver_alias or "",
-                            sender_vkn=document.sender_vat or "",
-                            sender_alias=account.sender_alias or "",
-                        )
-                        for document in self
-                    ]
-                )
+                result = provider.send_invoices(payloads)
         except EdocError as error:
             accepted = set(error.params.get("accepted", ()))
             exchanges = error.params.get("exchanges", ())
@@ -1844,24 +1813,39 @@ class L10nTrEdocDocument(models.Model):
     def _l10n_tr_edoc_load_draft(self, provider):
         """Upload the generated XML as a draft on the integrator's portal; uploading again updates it."""
         self.ensure_one()
+        payload = self._l10n_tr_edoc_payload(self.account_id, draft=True)
         if self.kind == "earchive":
-            return provider.send_earchive(
-                [
-                    EarchiveDocument(
-                        uuid=self.uuid, xml=self.xml_attachment_id.raw, number=self.name, draft=True
-                    )
-                ]
+            return provider.send_earchive([payload])
+        return provider.load_invoices([payload])
+
+    def _l10n_tr_edoc_payload(self, account, draft=False):
+        """What the provider sends for this outgoing invoice: its XML with the routing of its kind."""
+        self.ensure_one()
+        if self.kind == "earchive":
+            move = self.move_id
+            return EarchiveDocument(
+                uuid=self.uuid,
+                xml=self.xml_attachment_id.raw,
+                number=self.name,
+                internet_sale=move.l10n_tr_edoc_internet_sale,
+                # EARSIV_EMAIL_FLAG=N when Odoo mails the PDF itself: the integrator must not mail it too
+                # (nor need its e-mail service); nobody mails a draft
+                email=tuple(
+                    email
+                    for email in [move.partner_id.email]
+                    if email
+                    and not draft
+                    and move._l10n_tr_edoc_emails_earchive()
+                    and self.company_id.l10n_tr_edoc_earchive_delivery != "odoo"
+                ),
+                draft=draft,
             )
-        return provider.load_invoices(
-            [
-                OutgoingDocument(
-                    uuid=self.uuid,
-                    xml=self.xml_attachment_id.raw,
-                    number=self.name,
-                    receiver_vkn=self.receiver_vat or "",
-                    receiver_alias=self.receiver_alias or "",
-                    sender_vkn=self.sender_vat or "",
-                    sender_alias=self.account_id.sender_alias or "",
-                )
-            ]
+        return OutgoingDocument(
+            uuid=self.uuid,
+            xml=self.xml_attachment_id.raw,
+            number=self.name,
+            receiver_vkn=self.receiver_vat or "",
+            receiver_alias=self.receiver_alias or "",
+            sender_vkn=self.sender_vat or "",
+            sender_alias=account.sender_alias or "",
         )
