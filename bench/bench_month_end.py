@@ -62,6 +62,7 @@ from pathlib import Path
 
 from odoo import Command
 
+import odoo.addons.l10n_tr_edoc as addon
 from odoo.addons.l10n_tr_edoc.core.providers import izibiz as izibiz_module
 from odoo.addons.l10n_tr_edoc.core.sandbox import Sandbox
 from odoo.addons.l10n_tr_edoc.core.sandbox.demo import DEMO_COMPANIES
@@ -71,7 +72,9 @@ from odoo.addons.l10n_tr_edoc.core.validation.xsd import XsdValidator
 from odoo.addons.l10n_tr_edoc.models import account_move as account_move_module
 
 N = int(os.environ.get("BENCH_N", "5000"))
-REFERENCE = Path(os.environ.get("L10N_TR_EDOC_REFERENCE", "/work/shared/reference"))
+# the shared reference folder beside the clone, as the tests find it (scripts/common.sh exports it)
+REPO = Path(addon.__file__).resolve().parent
+REFERENCE = Path(os.environ.get("L10N_TR_EDOC_REFERENCE") or REPO.parent / "shared" / "reference")
 PACKAGE = REFERENCE / "gib-ubl-tr"
 UNREGISTERED_VKN = "9000068418"
 STAGES = (
