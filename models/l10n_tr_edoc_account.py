@@ -694,6 +694,30 @@ class L10nTrEdocAccount(models.Model):
             "success",
         )
 
+    def action_l10n_tr_edoc_fetch_incoming_despatches(self):
+        """The e-İrsaliye sent to us now, without waiting for the despatch cron; says how many arrived."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.offers_despatch:
+            raise UserError(self.env._("%s does not exchange e-İrsaliye.", self.display_name))
+        self._l10n_tr_edoc_claim_manual_fetch()
+        Document = self.env["l10n_tr_edoc.document"]
+        received = [("account_id", "=", self.id), ("kind", "=", "despatch"), ("direction", "=", "in")]
+        before = Document.search_count(received)
+        try:
+            with self._l10n_tr_edoc_session():
+                self.env["stock.picking"].with_company(
+                    self.company_id
+                )._l10n_tr_edoc_fetch_incoming_despatches(self)
+        except EdocError as error:
+            raise UserError(Document._l10n_tr_edoc_error_text(error)) from error
+        return self._l10n_tr_edoc_notify(
+            self.env._("Incoming e-İrsaliye"),
+            self.env._("%s new incoming e-İrsaliye fetched.", Document.search_count(received) - before),
+            "success",
+            reload=True,
+        )
+
     @api.model
     def _cron_l10n_tr_edoc_fetch_incoming(self):
         """Fetch for every company whose account interval has elapsed; one company never blocks another."""
