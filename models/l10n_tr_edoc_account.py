@@ -96,7 +96,7 @@ BUCKETS = {
     "rejected_by_buyer": ("l10n_tr_edoc.document", [*_OUT_INVOICE, ("state", "=", "rejected")]),
     "awaiting_response": (
         "l10n_tr_edoc.document",
-        [("direction", "=", "in"), ("state", "=", "awaiting_response")],
+        [("direction", "=", "in"), ("kind", "!=", "despatch"), ("state", "=", "awaiting_response")],
     ),
     "import_failed": ("l10n_tr_edoc.document", [("direction", "=", "in"), ("state", "=", "import_failed")]),
     "despatch_awaiting_receiver": (
@@ -109,7 +109,8 @@ BUCKETS = {
         [
             ("kind", "=", "despatch"),
             ("direction", "=", "in"),
-            ("state", "=", "received"),
+            # imported ones wait for our answer too (matched to a receipt: awaiting_response)
+            ("state", "in", ("received", "awaiting_response")),
             ("child_ids", "=", False),
         ],
     ),
@@ -985,6 +986,7 @@ class L10nTrEdocAccount(models.Model):
             [
                 ("account_id", "in", accounts.ids),
                 ("direction", "=", "in"),
+                ("kind", "!=", "despatch"),
                 ("state", "=", "awaiting_response"),
             ],
             order="response_deadline, id",

@@ -36,3 +36,4 @@ from . import test_scenarios
 from . import test_scenario_tours
 from . import test_first_day_choices
 from . import test_demo_company
+from . import test_first_day_tours

@@ -1,4 +1,5 @@
 import datetime
+import json
 import runpy
 
 from odoo import Command
@@ -159,6 +160,10 @@ class TestDemoCompany(TransactionCase):
         self.assertIn("1", action["params"]["message"])
         received = self.env["l10n_tr_edoc.document"].search([("uuid", "=", self.waiting_despatch.uuid)])
         self.assertEqual(received.state, "awaiting_response", received.error_message)
+        self.account.invalidate_recordset(["dashboard_data"])
+        counts = json.loads(self.account.dashboard_data)["counts"]
+        # the overview counts it where the user answers it, not with the invoices awaiting KABUL/RED
+        self.assertEqual((counts["despatch_awaiting_us"], counts["awaiting_response"]), (1, 1))
         receipt = received.picking_id
         self.assertEqual(receipt.partner_id, self._partner(SUPPLIER.vkn))
         wizard = self.env["l10n_tr_edoc.receipt.advice.wizard"].with_context(active_id=receipt.id).create({})
@@ -166,4 +171,6 @@ class TestDemoCompany(TransactionCase):
             line.received_qty = line.delivered_qty
         wizard.action_send()
         self.assertEqual(received.state, "responded")
+        self.account.invalidate_recordset(["dashboard_data"])
+        self.assertEqual(json.loads(self.account.dashboard_data)["counts"]["despatch_awaiting_us"], 0)
         self.assertEqual(received.child_ids.state, "sent")
