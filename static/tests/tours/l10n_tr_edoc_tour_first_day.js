@@ -66,7 +66,7 @@ function newRegisteredCustomerSteps(params) {
             trigger: ".o_form_view button[name=action_l10n_tr_edoc_check_gib_user]",
             run: "click",
         },
-        notified(params.partner_vkn),
+        notified(params.partner_name),
         {
             content: "The form shows what GİB answered",
             trigger: `.o_field_widget[name=l10n_tr_edoc_einvoice_status]:contains("${params.registered}")`,
