@@ -52,3 +52,9 @@ class L10nTrEdocBrowserMixin:
         self.assertFalse(
             [errors.format(record) for record in errors.records], f"errors in the server log during {tour}"
         )
+
+    def _receive_commercial_invoice(self):
+        """A supplier (another sandbox company) sends us a TICARIFATURA; once fetched, a bill to answer."""
+        document = self._l10n_tr_edoc_receive_invoice()
+        self.assertEqual(document.state, "awaiting_response")
+        return document

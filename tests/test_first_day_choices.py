@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common_outgoing import L10nTrEdocOutgoingCase
@@ -73,3 +74,25 @@ class TestFirstDayChoices(L10nTrEdocOutgoingCase):
         self.assertFalse(
             [problem for problem in move._l10n_tr_edoc_move_problems() if "GTİP" in problem],
         )
+
+    def test_despatch_fetch_is_offered_where_the_integrator_has_despatches(self):
+        """Fetch Incoming e-İrsaliye shows on the form and the overview only for an e-İrsaliye integrator."""
+        account = self.edoc_account
+        self.assertTrue(account.offers_despatch)
+        form = etree.fromstring(account.get_views([(False, "form")])["views"]["form"]["arch"])
+        (button,) = form.xpath("//button[@name='action_l10n_tr_edoc_fetch_incoming_despatches']")
+        self.assertEqual(button.get("invisible"), "not offers_despatch")
+        dashboard = etree.fromstring(
+            account.get_views(
+                [(self.env.ref("l10n_tr_edoc.view_l10n_tr_edoc_account_dashboard").id, "kanban")]
+            )["views"]["kanban"]["arch"]
+        )
+        (card_button,) = dashboard.xpath("//button[@name='action_l10n_tr_edoc_fetch_incoming_despatches']")
+        self.assertEqual(card_button.get("t-if"), "record.offers_despatch.raw_value")
+        action = account.action_l10n_tr_edoc_fetch_incoming_despatches()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("0", action["params"]["message"])
+        account.write({"provider": "sandbox_kolaysoft", "last_manual_fetch_at": False})
+        self.assertFalse(account.offers_despatch)
+        with self.assertRaisesRegex(UserError, "e-İrsaliye"):
+            account.action_l10n_tr_edoc_fetch_incoming_despatches()
