@@ -701,7 +701,7 @@ class L10nTrEdocAccount(models.Model):
         self.check_access("write")
         if not self.offers_despatch:
             raise UserError(self.env._("%s does not exchange e-İrsaliye.", self.display_name))
-        self._l10n_tr_edoc_claim_manual_fetch()
+        self._l10n_tr_edoc_claim_manual_fetch(despatch=True)
         Document = self.env["l10n_tr_edoc.document"]
         received = [("account_id", "=", self.id), ("kind", "=", "despatch"), ("direction", "=", "in")]
         before = Document.search_count(received)
@@ -1459,6 +1459,9 @@ class L10nTrEdocAccount(models.Model):
     )
     last_despatch_poll_at = fields.Datetime(string="e-İrsaliye Polled At", readonly=True, copy=False)
     last_manual_fetch_at = fields.Datetime(string="Last Manual Fetch", readonly=True, copy=False)
+    last_manual_despatch_fetch_at = fields.Datetime(
+        string="Last Manual e-İrsaliye Fetch", readonly=True, copy=False
+    )
 
     @api.constrains("incoming_interval", "status_interval", "despatch_status_interval")
     def _check_interval_floors(self):
@@ -1490,11 +1493,16 @@ class L10nTrEdocAccount(models.Model):
         minutes = max(self.despatch_status_interval, MIN_STATUS_INTERVAL)
         return not last or last + dt.timedelta(minutes=minutes) <= fields.Datetime.now()
 
-    def _l10n_tr_edoc_claim_manual_fetch(self):
-        """A fetch button runs at most once per 5 minutes per account, however often it is clicked."""
+    def _l10n_tr_edoc_claim_manual_fetch(self, despatch=False):
+        """A fetch button runs at most once per 5 minutes per account, however often it is clicked.
+
+        The integrator counts invoice and despatch listings apart, so fetching e-İrsaliye right after
+        e-Fatura (or the other way round) is not refused.
+        """
         self.ensure_one()
+        field = "last_manual_despatch_fetch_at" if despatch else "last_manual_fetch_at"
         now = fields.Datetime.now()
-        last = self.sudo().last_manual_fetch_at
+        last = self.sudo()[field]
         if last and last + MANUAL_FETCH_GAP > now:
             seconds = int((last + MANUAL_FETCH_GAP - now).total_seconds())
             raise UserError(
@@ -1505,7 +1513,7 @@ class L10nTrEdocAccount(models.Model):
                     seconds=seconds % 60,
                 )
             )
-        self.sudo().last_manual_fetch_at = now
+        self.sudo()[field] = now
 
     # e-Arşiv reports for integrators that build them on request (Kolaysoft's EAReportWS). Such an integrator
     # sends the month's report to GİB on a day of the month it is told (1-15) and only for invoices it was

@@ -89,10 +89,14 @@ class TestFirstDayChoices(L10nTrEdocOutgoingCase):
         )
         (card_button,) = dashboard.xpath("//button[@name='action_l10n_tr_edoc_fetch_incoming_despatches']")
         self.assertEqual(card_button.get("t-if"), "record.offers_despatch.raw_value")
+        # right after the invoices, as the overview's two buttons invite: the integrator counts them apart
+        account.action_l10n_tr_edoc_fetch_incoming()
         action = account.action_l10n_tr_edoc_fetch_incoming_despatches()
         self.assertEqual(action["tag"], "display_notification")
         self.assertIn("0", action["params"]["message"])
-        account.write({"provider": "sandbox_kolaysoft", "last_manual_fetch_at": False})
+        with self.assertRaisesRegex(UserError, "less than 5 minutes ago"):
+            account.action_l10n_tr_edoc_fetch_incoming_despatches()
+        account.provider = "sandbox_kolaysoft"
         self.assertFalse(account.offers_despatch)
         with self.assertRaisesRegex(UserError, "e-İrsaliye"):
             account.action_l10n_tr_edoc_fetch_incoming_despatches()
