@@ -457,10 +457,13 @@ class L10nTrEdocAccount(models.Model):
         )
         return self._l10n_tr_edoc_notify(self.env._("Connection successful"), message, "success", reload=True)
 
-    def _l10n_tr_edoc_notify(self, title, message, kind, reload=False):
-        """A toast; ``reload`` also refreshes the form it was called from, whose record just changed."""
+    def _l10n_tr_edoc_notify(self, title, message, kind, reload=False, refresh_view=False):
+        """A toast; ``reload`` also refreshes the form it was called from, whose record just changed;
+        ``refresh_view`` reloads the whole view (the overview's counts change with a fetch)."""
         params = {"title": title, "message": message, "type": kind, "sticky": kind == "danger"}
-        if reload:
+        if refresh_view:
+            params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        elif reload:
             params["next"] = {"type": "ir.actions.act_window_close"}
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
@@ -693,6 +696,7 @@ class L10nTrEdocAccount(models.Model):
             self.env._("Incoming invoices"),
             self.env._("%s new incoming e-Fatura fetched.", created),
             "success",
+            refresh_view=True,
         )
 
     def action_l10n_tr_edoc_fetch_incoming_despatches(self):
@@ -716,7 +720,7 @@ class L10nTrEdocAccount(models.Model):
             self.env._("Incoming e-İrsaliye"),
             self.env._("%s new incoming e-İrsaliye fetched.", Document.search_count(received) - before),
             "success",
-            reload=True,
+            refresh_view=True,
         )
 
     @api.model

@@ -94,6 +94,7 @@ class TestFirstDayChoices(L10nTrEdocOutgoingCase):
         action = account.action_l10n_tr_edoc_fetch_incoming_despatches()
         self.assertEqual(action["tag"], "display_notification")
         self.assertIn("0", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload", "the overview's counts follow")
         with self.assertRaisesRegex(UserError, "less than 5 minutes ago"):
             account.action_l10n_tr_edoc_fetch_incoming_despatches()
         account.provider = "sandbox_kolaysoft"

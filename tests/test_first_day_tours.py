@@ -6,6 +6,7 @@ from lxml import etree
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from ..core.sandbox.userlist import GibUser
+from .common import deliver_invoices, supplier_invoice
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .common_tours import LANGUAGES, L10nTrEdocBrowserMixin, _LogErrors
 from .test_despatch_common import L10nTrEdocDespatchCase
@@ -138,9 +139,12 @@ class TestFirstDayDespatchTours(L10nTrEdocFirstDayTourMixin, L10nTrEdocDespatchC
         unknown = self._supplier_sends_despatch(
             first_number + 1, [("Bilinmeyen parça", "XX-9", Decimal(1), "C62")]
         )
+        deliver_invoices(self.sandbox_server.url, self.demo, [supplier_invoice(self.demo)])
+        reader = self.env(context=dict(self.env.context, lang=lang))  # the toasts as the user reads them
         self._start(
             "l10n_tr_edoc_tour_first_day_despatch",
-            fetched="2",
+            invoices_fetched=reader._("%s new incoming e-Fatura fetched.", 1),
+            fetched=reader._("%s new incoming e-İrsaliye fetched.", 2),
             failed=unknown.id,
             unknown_code="XX-9",
             supplier=self.customer.name,

@@ -265,6 +265,16 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_first_day_despatch", 
         return [
             ...openMenu("account.menu_finance", "l10n_tr_edoc.menu_l10n_tr_edoc_root", "l10n_tr_edoc.menu_l10n_tr_edoc_dashboard"),
             {
+                content: "Fetch Incoming e-Fatura on the account's card",
+                trigger: ".o_kanban_record button[name=action_l10n_tr_edoc_fetch_incoming]",
+                run: "click",
+            },
+            notified(params.invoices_fetched),
+            {
+                content: "The card counts the supplier's invoice awaiting our KABUL/RED",
+                trigger: '.o_kanban_record div[name=awaiting_response] span:contains("1")',
+            },
+            {
                 content: "Fetch Incoming e-İrsaliye on the account's card",
                 trigger: ".o_kanban_record button[name=action_l10n_tr_edoc_fetch_incoming_despatches]",
                 run: "click",
