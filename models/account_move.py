@@ -599,7 +599,11 @@ class AccountMove(models.Model):
     # -- posting and the draft guard -----------------------------------------------------------
 
     def _post(self, soft=True):
-        posted = super()._post(soft=soft)
+        # Odoo dates an undated invoice while posting it; that date must not recompute away the
+        # scenario (KAMU, TICARIFATURA...) the user chose on the draft.
+        undated = self.filtered(lambda m: m.l10n_tr_edoc_applicable and not m.invoice_date)
+        with self.env.protecting([self._fields["l10n_tr_edoc_profile"]], undated):
+            posted = super()._post(soft=soft)
         for move in posted.filtered(
             lambda m: (m.l10n_tr_edoc_applicable or m.l10n_tr_edoc_receipt_kind) and not m.l10n_tr_edoc_uuid
         ):

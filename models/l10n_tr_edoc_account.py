@@ -96,7 +96,7 @@ BUCKETS = {
     "rejected_by_buyer": ("l10n_tr_edoc.document", [*_OUT_INVOICE, ("state", "=", "rejected")]),
     "awaiting_response": (
         "l10n_tr_edoc.document",
-        [("direction", "=", "in"), ("state", "=", "awaiting_response")],
+        [("direction", "=", "in"), ("kind", "!=", "despatch"), ("state", "=", "awaiting_response")],
     ),
     "import_failed": ("l10n_tr_edoc.document", [("direction", "=", "in"), ("state", "=", "import_failed")]),
     "despatch_awaiting_receiver": (
@@ -109,7 +109,8 @@ BUCKETS = {
         [
             ("kind", "=", "despatch"),
             ("direction", "=", "in"),
-            ("state", "=", "received"),
+            # imported ones wait for our answer too (matched to a receipt: awaiting_response)
+            ("state", "in", ("received", "awaiting_response")),
             ("child_ids", "=", False),
         ],
     ),
@@ -456,10 +457,13 @@ class L10nTrEdocAccount(models.Model):
         )
         return self._l10n_tr_edoc_notify(self.env._("Connection successful"), message, "success", reload=True)
 
-    def _l10n_tr_edoc_notify(self, title, message, kind, reload=False):
-        """A toast; ``reload`` also refreshes the form it was called from, whose record just changed."""
+    def _l10n_tr_edoc_notify(self, title, message, kind, reload=False, refresh_view=False):
+        """A toast; ``reload`` also refreshes the form it was called from, whose record just changed;
+        ``refresh_view`` reloads the whole view (the overview's counts change with a fetch)."""
         params = {"title": title, "message": message, "type": kind, "sticky": kind == "danger"}
-        if reload:
+        if refresh_view:
+            params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        elif reload:
             params["next"] = {"type": "ir.actions.act_window_close"}
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
@@ -692,6 +696,31 @@ class L10nTrEdocAccount(models.Model):
             self.env._("Incoming invoices"),
             self.env._("%s new incoming e-Fatura fetched.", created),
             "success",
+            refresh_view=True,
+        )
+
+    def action_l10n_tr_edoc_fetch_incoming_despatches(self):
+        """The e-İrsaliye sent to us now, without waiting for the despatch cron; says how many arrived."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.offers_despatch:
+            raise UserError(self.env._("%s does not exchange e-İrsaliye.", self.display_name))
+        self._l10n_tr_edoc_claim_manual_fetch(despatch=True)
+        Document = self.env["l10n_tr_edoc.document"]
+        received = [("account_id", "=", self.id), ("kind", "=", "despatch"), ("direction", "=", "in")]
+        before = Document.search_count(received)
+        try:
+            with self._l10n_tr_edoc_session():
+                self.env["stock.picking"].with_company(
+                    self.company_id
+                )._l10n_tr_edoc_fetch_incoming_despatches(self)
+        except EdocError as error:
+            raise UserError(Document._l10n_tr_edoc_error_text(error)) from error
+        return self._l10n_tr_edoc_notify(
+            self.env._("Incoming e-İrsaliye"),
+            self.env._("%s new incoming e-İrsaliye fetched.", Document.search_count(received) - before),
+            "success",
+            refresh_view=True,
         )
 
     @api.model
@@ -961,6 +990,7 @@ class L10nTrEdocAccount(models.Model):
             [
                 ("account_id", "in", accounts.ids),
                 ("direction", "=", "in"),
+                ("kind", "!=", "despatch"),
                 ("state", "=", "awaiting_response"),
             ],
             order="response_deadline, id",
@@ -1433,6 +1463,9 @@ class L10nTrEdocAccount(models.Model):
     )
     last_despatch_poll_at = fields.Datetime(string="e-İrsaliye Polled At", readonly=True, copy=False)
     last_manual_fetch_at = fields.Datetime(string="Last Manual Fetch", readonly=True, copy=False)
+    last_manual_despatch_fetch_at = fields.Datetime(
+        string="Last Manual e-İrsaliye Fetch", readonly=True, copy=False
+    )
 
     @api.constrains("incoming_interval", "status_interval", "despatch_status_interval")
     def _check_interval_floors(self):
@@ -1464,11 +1497,16 @@ class L10nTrEdocAccount(models.Model):
         minutes = max(self.despatch_status_interval, MIN_STATUS_INTERVAL)
         return not last or last + dt.timedelta(minutes=minutes) <= fields.Datetime.now()
 
-    def _l10n_tr_edoc_claim_manual_fetch(self):
-        """A fetch button runs at most once per 5 minutes per account, however often it is clicked."""
+    def _l10n_tr_edoc_claim_manual_fetch(self, despatch=False):
+        """A fetch button runs at most once per 5 minutes per account, however often it is clicked.
+
+        The integrator counts invoice and despatch listings apart, so fetching e-İrsaliye right after
+        e-Fatura (or the other way round) is not refused.
+        """
         self.ensure_one()
+        field = "last_manual_despatch_fetch_at" if despatch else "last_manual_fetch_at"
         now = fields.Datetime.now()
-        last = self.sudo().last_manual_fetch_at
+        last = self.sudo()[field]
         if last and last + MANUAL_FETCH_GAP > now:
             seconds = int((last + MANUAL_FETCH_GAP - now).total_seconds())
             raise UserError(
@@ -1479,7 +1517,7 @@ class L10nTrEdocAccount(models.Model):
                     seconds=seconds % 60,
                 )
             )
-        self.sudo().last_manual_fetch_at = now
+        self.sudo()[field] = now
 
     # e-Arşiv reports for integrators that build them on request (Kolaysoft's EAReportWS). Such an integrator
     # sends the month's report to GİB on a day of the month it is told (1-15) and only for invoices it was

@@ -422,7 +422,7 @@ class StockPicking(models.Model):
     def action_l10n_tr_edoc_refresh_despatch(self):
         """Ask the integrator now instead of waiting for the cron."""
         for account in self.company_id.l10n_tr_edoc_account_id:
-            account._l10n_tr_edoc_claim_manual_fetch()
+            account._l10n_tr_edoc_claim_manual_fetch(despatch=True)
             self.with_company(account.company_id)._l10n_tr_edoc_despatch_sync(account)
         return True
 

@@ -34,3 +34,6 @@ from . import test_earchive_report_request
 from . import test_invoice_content
 from . import test_scenarios
 from . import test_scenario_tours
+from . import test_first_day_choices
+from . import test_demo_company
+from . import test_first_day_tours

@@ -7,7 +7,7 @@ import threading
 
 from .. import contracts
 from ..errors import ConfigurationError
-from .demo import DEMO_COMPANIES
+from .demo import DEMO_COMPANIES, DEMO_RED_BUYER
 from .server import WSDL_DIR_ENV, Sandbox
 
 
@@ -44,8 +44,7 @@ def main(argv=None):
     except ConfigurationError as exc:
         print(f"sandbox not started: {exc}", file=sys.stderr)
         return 2
-    sandbox.seed_demo()
-    sandbox.seed_demo_gib_users()
+    sandbox.seed_run_demo()
     with sandbox.serve(port=args.port) as server:
         print("THIS IS A SANDBOX: a local imitation of İzibiz's SOAP services.")
         print("It is NOT İzibiz and NOT GİB; nothing sent here has any legal effect.")
@@ -59,6 +58,8 @@ def main(argv=None):
                 f"  {company.username} / {company.password}  VKN {company.vkn}  "
                 f"{company.title}  PK {company.pk_alias}"
             )
+        print(f"{DEMO_RED_BUYER.title} (VKN {DEMO_RED_BUYER.vkn}) answers RED to every TICARIFATURA.")
+        print(f"{DEMO_COMPANIES[1].title} sent an e-İrsaliye to {DEMO_COMPANIES[0].title}.")
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

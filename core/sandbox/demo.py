@@ -3,7 +3,12 @@
 The VKNs are made-up numbers with a valid check digit; none belongs to a real taxpayer.
 """
 
+import uuid as uuidlib
 from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import documents as d
+from ..ubl import build_despatch_advice, serialize
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,74 @@ DEMO_GIB_USERS = (
     ("3900892152", "T.C. SANDBOX VALİLİĞİ", "urn:mail:defaultpk@valilik.sandbox.example", "KAMU"),
 )
 """GİB users the run command's sandbox lists besides the demo companies (not seeded for tests)."""
+
+DEMO_RED_BUYER = DemoCompany(
+    vkn="4440003337",
+    title="SANDBOX KARADENİZ YAPI A.Ş. (RED)",
+    username="sandbox-karadeniz",
+    password="karadeniz-1234",
+    gb_alias="urn:mail:defaultgb@karadeniz.sandbox.example",
+    pk_alias="urn:mail:defaultpk@karadeniz.sandbox.example",
+)
+"""A buyer of the run command's sandbox that answers RED to every TICARIFATURA it receives."""
+
+DEMO_RED_REASON = "Fiyatlar sipariş ile uyuşmuyor"
+
+DEMO_DESPATCH_ITEMS = (
+    # (name, code, quantity, unit): what the demo despatch brings and the demo company stocks
+    ("Hidrolik pompa", "HP-1", Decimal(5), "C62"),
+    ("Gres yağı", "GR-2", Decimal("12.5"), "KGM"),
+)
+
+
+def demo_despatch_xml(supplier, receiver, now, number=1):
+    """A TEMELIRSALIYE from ``supplier`` to ``receiver`` (demo companies), for their receipt advice."""
+    address = d.Address(
+        street_name="Cumhuriyet Bulvarı 5",
+        city_subdivision_name="Konak",
+        city_name="İzmir",
+        postal_zone="35250",
+        country_code="TR",
+        country_name="Türkiye",
+    )
+
+    def party(company, tax_office):
+        return d.Party(
+            identifications=(d.Identifier(value=company.vkn, scheme_id="VKN"),),
+            name=company.title,
+            address=address,
+            tax_office=tax_office,
+        )
+
+    moment = now.time().replace(microsecond=0, tzinfo=None)
+    return serialize(
+        build_despatch_advice(
+            d.DespatchAdvice(
+                profile_id="TEMELIRSALIYE",
+                despatch_advice_type_code="SEVK",
+                id=f"EGE{now.year}{number:09d}",
+                uuid=str(uuidlib.uuid4()).upper(),
+                issue_date=now.date(),
+                issue_time=moment,
+                supplier=party(supplier, "Konak"),
+                delivery_customer=party(receiver, "Kadıköy"),
+                shipment=d.Shipment(
+                    id="1",
+                    delivery=d.Delivery(
+                        delivery_address=address,
+                        carrier_party=party(supplier, "Konak"),
+                        despatch=d.Despatch(actual_despatch_date=now.date(), actual_despatch_time=moment),
+                    ),
+                ),
+                lines=tuple(
+                    d.DespatchLine(
+                        id=str(index),
+                        delivered_quantity=quantity,
+                        unit_code=unit,
+                        item=d.Item(name=name, sellers_item_id=code),
+                    )
+                    for index, (name, code, quantity, unit) in enumerate(DEMO_DESPATCH_ITEMS, start=1)
+                ),
+            )
+        )
+    )

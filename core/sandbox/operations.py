@@ -204,7 +204,11 @@ def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_a
             )
         )
         if reject is None and platform_failure is None and to_vkn in store.companies:
-            store.put(Document(owner_vkn=to_vkn, direction="IN", list_id=store.new_list_id(), **common))
+            received = Document(owner_vkn=to_vkn, direction="IN", list_id=store.new_list_id(), **common)
+            store.put(received)
+            if kind == "INVOICE" and facts.profile == "TICARIFATURA" and to_vkn in store.auto_answers:
+                code, reason = store.auto_answers[to_vkn]
+                _record_answer(sb, received, Answer(code, reason, now, portal=True))
         store.charge(company.vkn)
         first_id = first_id or facts.id
     return first_id

@@ -23,14 +23,21 @@ from lxml import etree
 
 from ..errors import ConfigurationError
 from .clock import SandboxClock
-from .demo import DEMO_COMPANIES, DEMO_GIB_USERS, REJECTING_ALIAS
+from .demo import (
+    DEMO_COMPANIES,
+    DEMO_GIB_USERS,
+    DEMO_RED_BUYER,
+    DEMO_RED_REASON,
+    REJECTING_ALIAS,
+    demo_despatch_xml,
+)
 from .earsivbelge import desk as earsivbelge_desk
 from .frontends import integrator_frontends
 from .ledger import call_proxy
-from .operations import OPERATIONS, StreamedFile, _answerable, _record_answer, credit
+from .operations import OPERATIONS, StreamedFile, _answerable, _deliver, _record_answer, credit
 from .reconciliation import call_documented
 from .soap import SOAP_ENV, MalformedRequest, load_services, parse_envelope
-from .state import PLATFORM_FAILURES, Answer, Company, IzibizError, Store
+from .state import PLATFORM_FAILURES, Answer, Company, IzibizError, Store, read_facts
 from .streaming import StreamedBody
 from .userlist import GIB_DESPATCH_ALIAS, GIB_DESPATCH_VKN, GibUser, UserRegistry
 from .zreport import register as register_zreport
@@ -169,6 +176,50 @@ class Sandbox:
         for vkn, title, alias, kind in DEMO_GIB_USERS:
             if not self.registry.lookup(vkn, "INVOICE"):
                 self.registry.add(GibUser(vkn, title, alias, "PK", "INVOICE", now, now, type=kind))
+
+    def seed_run_demo(self):
+        """Everything the run command's sandbox holds at start (``python -m core.sandbox``)."""
+        self.seed_demo()
+        self.seed_demo_gib_users()
+        return self.seed_demo_journeys()
+
+    def seed_demo_journeys(self):
+        """What a new user of the run command meets without a script: a buyer answering RED to
+        TICARIFATURA, and an e-İrsaliye from the second demo company waiting for the first."""
+        buyer = self.add_company(**DEMO_RED_BUYER.__dict__)
+        self.answer_automatically(buyer.vkn, "RED", DEMO_RED_REASON)
+        own, supplier = DEMO_COMPANIES[0], DEMO_COMPANIES[1]
+        return self.deliver_despatch(
+            supplier.vkn, own.vkn, demo_despatch_xml(supplier, own, self.clock.now())
+        )
+
+    def answer_automatically(self, vkn, code, reason=""):
+        """``vkn`` answers ``code`` to every TICARIFATURA delivered to it from now on, as a buyer
+        answering on its portal the moment the invoice arrives."""
+        if code not in ("KABUL", "RED"):
+            raise ValueError(f"answer {code!r}: expected KABUL or RED")
+        with self.store.lock:
+            self.store.auto_answers[vkn] = (
+                code,
+                reason or ("Fatura kabul edildi" if code == "KABUL" else "Reddedildi"),
+            )
+
+    def deliver_despatch(self, sender_vkn, receiver_vkn, xml):
+        """An e-İrsaliye ``sender_vkn`` sent through its own integrator, now in ``receiver_vkn``'s inbox."""
+        facts = read_facts(xml)
+        with self.store.lock:
+            sender, receiver = self.store.companies[sender_vkn], self.store.companies[receiver_vkn]
+            _deliver(
+                self,
+                sender,
+                "DESPATCH",
+                [(facts, xml)],
+                sender_alias=sender.despatch_gb_alias,
+                receiver_vkn=receiver.vkn,
+                receiver_alias=receiver.despatch_pk_alias,
+                document_type="DESPATCHADVICE",
+            )
+        return facts
 
     def fail_on_platform(self, alias, status_code=136):
         """Documents sent to this alias fail on the integrator's own platform (packaging 105,

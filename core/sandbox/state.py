@@ -253,6 +253,8 @@ class Store:
         self.reports = {}
         # ETTNs whose next answer fails at GİB; VKNs without İzibiz's e-Arşiv e-mail service
         self.answer_failures = set()
+        # VKN -> (code, reason): buyers answering every TICARIFATURA (Sandbox.answer_automatically)
+        self.auto_answers = {}
         self.no_email_service = set()
         self.deleted = []  # (vkn, number, ETTN) of e-Arşiv invoices cancelled with DELETE_FLAG
         self.session_lifetime = timedelta(hours=8)

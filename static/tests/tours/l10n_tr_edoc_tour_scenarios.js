@@ -1,61 +1,5 @@
-import { showProductColumn } from "@account/js/tours/tour_utils";
 import { registry } from "@web/core/registry";
-import { clickHeaderButton, openMenu, tourParams } from "./l10n_tr_edoc_tour_utils";
-
-/** A new customer invoice with one line of `product` for `customer`, typed in as a user does. */
-function newInvoiceSteps(customer, product) {
-    // the first words find the customer: typing "İ" in a headless browser is not reliable
-    const search = customer.split(" ").slice(0, 2).join(" ");
-    return [
-        ...openMenu(
-            "account.menu_finance",
-            "account.menu_finance_receivables",
-            "account.menu_action_move_out_invoice_type"
-        ),
-        {
-            content: "New invoice",
-            trigger: ".o_control_panel_main_buttons .o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "Customer",
-            trigger: ".o_field_widget[name=partner_id] input",
-            run: `edit ${search}`,
-        },
-        {
-            content: "Pick the customer",
-            trigger: `.o-autocomplete--dropdown-item:contains("${search}")`,
-            run: "click",
-            timeout: 30000,
-        },
-        {
-            content: "Add a line",
-            trigger: "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:first",
-            run: "click",
-        },
-        ...showProductColumn(),
-        {
-            content: "Product cell",
-            trigger: "div[name=invoice_line_ids] div[name=product_id]",
-            run: "click",
-        },
-        {
-            content: "Product",
-            trigger: "div[name=invoice_line_ids] div[name=product_id] input",
-            run: `edit ${product}`,
-        },
-        {
-            content: "Pick the product: its taxes come with it",
-            trigger: `.o-autocomplete--dropdown-item:contains("${product}")`,
-            run: "click",
-            timeout: 30000,
-        },
-        {
-            content: "The product's taxes are on the line",
-            trigger: "div[name=invoice_line_ids] [name=tax_ids] .o_tag",
-        },
-    ];
-}
+import { confirmAndSendSteps, newInvoiceSteps, tourParams } from "./l10n_tr_edoc_tour_utils";
 
 /** The e-Documents tab shows the type the taxes or the customer chose. */
 function typeIsSteps(typeCode) {
@@ -78,24 +22,6 @@ function typeIsSteps(typeCode) {
     ];
 }
 
-function confirmAndSendSteps() {
-    return [
-        // Confirm saves the new invoice first, as for any user
-        clickHeaderButton("action_post"),
-        {
-            content: "Posted",
-            trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=posted]",
-        },
-        clickHeaderButton("action_l10n_tr_edoc_send"),
-        {
-            content: "The banner says the e-Document is sent (in Turkish)",
-            trigger:
-                '.o_form_view .alert-info:has(.o_field_widget[name=l10n_tr_edoc_state]:contains("Gönderildi"))',
-            timeout: 60000,
-        },
-    ];
-}
-
 function fill(name, value) {
     return {
         content: `Fill ${name}`,
@@ -111,7 +37,7 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_scenarios", {
             // a hotel: the accommodation tax on the room makes it a KONAKLAMAVERGISI invoice
             ...newInvoiceSteps(params.hotel_customer, params.room),
             ...typeIsSteps("KONAKLAMAVERGISI"),
-            ...confirmAndSendSteps(),
+            ...confirmAndSendSteps("Gönderildi"),
             // a pharmacy billing SGK: the customer makes it an SGK invoice, the SGK data is on its tab
             ...newInvoiceSteps(params.sgk_customer, params.medicine),
             ...typeIsSteps("SGK"),
@@ -135,7 +61,7 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_scenarios", {
             fill("l10n_tr_edoc_sgk_file_no", "D-2026-11"),
             fill("l10n_tr_edoc_period_start", params.period_start),
             fill("l10n_tr_edoc_period_end", params.period_end),
-            ...confirmAndSendSteps(),
+            ...confirmAndSendSteps("Gönderildi"),
         ];
     },
 });
