@@ -17,7 +17,9 @@ rows, a real delta), Kolaysoft's GetNewUserPKList/GBList or Nilvera's GlobalComp
 own format; their delta reads the full lists and keeps what changed).
 
 Prints wall time, rows per second and the peak RSS of this process (the sandbox's memory is
-its own process's); the download time includes the sandbox building its ZIP.
+its own process's); the download time includes the sandbox building its ZIP. The machine's load
+average and this process's CPU time are printed too: on a shared machine the wall time depends
+on what else runs, the CPU time much less.
 """
 
 import argparse
@@ -55,6 +57,10 @@ def serve_sandbox(count, pipe):
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load():
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def odoo_env(db):
@@ -126,15 +132,15 @@ def run_bench(args, url, sandbox):
             cr.commit()
             return float("inf")
 
-        started = time.perf_counter()
+        print(f"provider: {args.provider} ({account.provider}); {load()}")
+        started, cpu = time.perf_counter(), time.process_time()
         run = account._l10n_tr_edoc_sync_gib_users(full=True, commit=commit)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         rows = run.users_done + run.aliases_done
-        print(f"provider: {args.provider} ({account.provider})")
         print(
             f"full sync: {run.users_done:,} users + {run.aliases_done:,} aliases in {elapsed:.1f} s "
-            f"({rows / elapsed:,.0f} rows/s), state {run.state}; peak RSS {peak_rss_mb():.0f} MB "
-            f"(Odoo registry before the sync: {baseline:.0f} MB)"
+            f"({rows / elapsed:,.0f} rows/s, CPU {cpu:.1f} s in this process), state {run.state}; "
+            f"peak RSS {peak_rss_mb():.0f} MB (Odoo registry before the sync: {baseline:.0f} MB); {load()}"
         )
 
         sandbox.send(args.changes // 2)
@@ -147,12 +153,13 @@ def run_bench(args, url, sandbox):
             f"in {elapsed:.2f} s, "
             f"state {run.state}; peak RSS {peak_rss_mb():.0f} MB"
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run = account._l10n_tr_edoc_sync_gib_users(full=True, commit=commit)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
             f"full sync over the filled table: {run.users_done:,} users + {run.aliases_done:,} aliases "
-            f"in {elapsed:.1f} s, state {run.state}; peak RSS {peak_rss_mb():.0f} MB"
+            f"in {elapsed:.1f} s (CPU {cpu:.1f} s), state {run.state}; peak RSS {peak_rss_mb():.0f} MB; "
+            f"{load()}"
         )
         cr.execute(
             "SELECT count(*), count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM l10n_tr_edoc_gib_user_alias"

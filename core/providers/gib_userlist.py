@@ -13,6 +13,7 @@ a list of millions of aliases costs a few MB whatever its size. Two formats exis
 
 import base64
 import binascii
+import concurrent.futures
 import contextlib
 import datetime
 import heapq
@@ -103,7 +104,18 @@ def iter_gib_users(spool, unit, *, document_type="ALL", since=None):
 
     With ``since`` only aliases opened or closed after it are kept (users left without one are
     skipped): the integrators offer no delta of this list, so a delta is read from the full one.
-    The loop is written out flat: it runs for millions of elements and each call costs.
+    """
+    for record in iter_gib_records(spool, unit, document_type=document_type, since=since):
+        yield _user((record,))
+
+
+def iter_gib_records(spool, unit, *, document_type="ALL", since=None):
+    """What :func:`iter_gib_users` reads, as the plain records :func:`merge_records` spills.
+
+    Several lists are merged through a sort on disk, so their users are kept as tuples and
+    strings (times as ISO text) from the start: building objects only to take them apart again
+    cost a third of a million-user merge. The loop is written out flat: it runs for millions of
+    elements and each call costs.
     """
     since = local_since(since)
     names = {}
@@ -116,37 +128,40 @@ def iter_gib_users(spool, unit, *, document_type="ALL", since=None):
         except KeyError:
             if len(times) > 64:
                 times.clear()
-            value = times[text] = parse_time(text)
+            moment = parse_time(text)
+            value = times[text] = (moment, _stamp(moment))
             return value
 
     for element in iter_elements(spool, "User"):
         identifier = title = user_type = registered = ""
         aliases = []
         for child in element:
-            name = _local(child.tag, names)
+            tag = child.tag
+            name = names.get(tag) or _local(tag, names)
             if name == "Documents":
                 for document in child:
                     kind = DOCUMENT_TYPES.get(document.get("type") or "")
                     if kind is None or document_type not in ("ALL", kind):
                         continue
                     for alias in document:
-                        alias_names, created, deleted = [], None, None
+                        alias_names, created, deleted = [], _NO_TIME, _NO_TIME
                         for part in alias:
-                            part_name = _local(part.tag, names)
+                            tag = part.tag
+                            part_name = names.get(tag) or _local(tag, names)
                             if part_name == "Name":
                                 text = part.text
                                 if text and (text := text.strip()):
                                     alias_names.append(text)
                             elif part_name == "CreationTime":
-                                created = when(part.text)
+                                created = times.get(text := part.text) or when(text)
                             elif part_name == "DeletionTime":
-                                deleted = when(part.text)
+                                deleted = times.get(text := part.text) or when(text)
                         if since is not None and not (
-                            (created and created > since) or (deleted and deleted > since)
+                            (created[0] and created[0] > since) or (deleted[0] and deleted[0] > since)
                         ):
                             continue
                         aliases.extend(
-                            GibAlias(alias_name, unit, kind, created, deleted is not None, deleted)
+                            (alias_name, unit, kind, created[1], deleted[0] is not None, deleted[1])
                             for alias_name in alias_names
                         )
             elif name == "Identifier":
@@ -159,7 +174,10 @@ def iter_gib_users(spool, unit, *, document_type="ALL", since=None):
                 registered = child.text
         if since is not None and not aliases:
             continue
-        yield GibUser(identifier, title, user_type, when(registered), tuple(aliases))
+        yield (identifier, title, user_type, when(registered)[1], tuple(aliases))
+
+
+_NO_TIME = (None, None)
 
 
 SPILL_USERS = 50_000
@@ -169,22 +187,32 @@ _BLOCK = 256
 
 
 def merge_users(*streams, run_size=SPILL_USERS):
-    """:class:`GibUser` of several lists (PK and GB, or one per document type), one per taxpayer.
-
-    GİB's lists come in no order (its sample PK list is not sorted by identifier), so a
-    taxpayer met in several lists is only found by sorting: each list is cut into runs of
-    ``run_size`` taxpayers, sorted by identifier and spilled to a temporary file, then the runs
-    are merged. Every taxpayer comes out once, in identifier order, with the aliases of all
-    lists (in list order) and the earliest registration; memory holds one run while spilling
-    and one block per run while merging, whatever the lists' size.
-    """
+    """:class:`GibUser` of several lists of :class:`GibUser`, one per taxpayer (see :func:`merge_records`)."""
     if len(streams) == 1:
         yield from streams[0]
+        return
+    yield from merge_records(*(map(_record, stream) for stream in streams), run_size=run_size)
+
+
+def merge_records(*streams, run_size=SPILL_USERS):
+    """:class:`GibUser` of several lists (PK and GB, or one per document type), one per taxpayer.
+
+    The lists are streams of records (:func:`iter_gib_records`). GİB's lists come in no order
+    (its sample PK list is not sorted by identifier), so a taxpayer met in several lists is only
+    found by sorting: each list is cut into runs of ``run_size`` taxpayers, sorted by identifier
+    and spilled to a temporary file, then the runs are merged. Every taxpayer comes out once, in
+    identifier order, with the aliases of all lists (in list order) and the earliest
+    registration; memory holds one run while spilling and one block per run while merging,
+    whatever the lists' size.
+    """
+    if len(streams) == 1:
+        for record in streams[0]:
+            yield _user((record,))
         return
     with contextlib.ExitStack() as stack:
         runs = []
         for stream in streams:
-            while chunk := [_record(user) for user in itertools.islice(stream, run_size)]:
+            while chunk := list(itertools.islice(stream, run_size)):
                 chunk.sort(key=_IDENTIFIER)
                 spill = stack.enter_context(tempfile.TemporaryFile())
                 for start in range(0, len(chunk), _BLOCK):
@@ -196,6 +224,27 @@ def merge_users(*streams, run_size=SPILL_USERS):
         merged = heapq.merge(*runs, key=_IDENTIFIER)
         for _identifier, grouped in itertools.groupby(merged, key=_IDENTIFIER):
             yield _user(list(grouped))
+
+
+@contextlib.contextmanager
+def read_ahead(loaders):
+    """Record streams of ``loaders`` (callables that each fetch one list and return its stream).
+
+    The lists are fetched one after the other in a background thread, so the next list is
+    downloaded while the merge reads the previous one; a stream waits for its own list on its
+    first read and raises what the fetching raised. On exit nothing is left running.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="l10n_tr_edoc.gib_list") as pool:
+        futures = [pool.submit(loader) for loader in loaders]
+        try:
+            yield [_awaited(future) for future in futures]
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _awaited(future):
+    yield from future.result()
 
 
 _IDENTIFIER = operator.itemgetter(0)
@@ -237,25 +286,21 @@ def _time(text):
 
 
 def _user(group):
-    """One taxpayer from its records in every list: the first list's fields, the earliest registration."""
+    """One taxpayer from its records in every list: the first list's fields, the earliest registration.
+
+    Positional arguments: a million users and their aliases are built here, keywords cost.
+    """
     identifier, title, kind, registered, _aliases = group[0]
     registered = _time(registered)
     if len(group) > 1:
         registered = min((_time(record[3]) for record in group if record[3] is not None), default=None)
     return GibUser(
-        identifier=identifier,
-        title=title,
-        type=kind,
-        registered_at=registered,
-        aliases=tuple(
-            GibAlias(
-                name=name,
-                unit=unit,
-                document_type=document_type,
-                created_at=_time(created),
-                deleted=deleted,
-                deleted_at=_time(deleted_at),
-            )
+        identifier,
+        title,
+        kind,
+        registered,
+        tuple(
+            GibAlias(name, unit, document_type, _time(created), deleted, _time(deleted_at))
             for record in group
             for name, unit, document_type, created, deleted, deleted_at in record[4]
         ),

@@ -17,6 +17,7 @@ import base64
 import contextlib
 import copy
 import datetime
+import functools
 import tempfile
 import time
 from decimal import Decimal, InvalidOperation
@@ -61,7 +62,7 @@ from .base import (
     UserCheck,
     redact,
 )
-from .gib_userlist import iter_gib_users, merge_users
+from .gib_userlist import iter_gib_records, merge_records, read_ahead
 from .izibiz import plan_batches
 from .izibiz_zreport import ZREPORT, KolaysoftZReportMixin
 from .soap import SOAP12_ENV, RequestSchemaCheck, SoapProvider
@@ -662,18 +663,17 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
     def iter_user_list(self, since=None, *, document_type="ALL", alias_type="ALL"):
         """GetNewUserPKList then GetNewUserGBList: GİB's own lists (``NewUserList.xsd``), streamed.
 
-        Each Base64 ``fileContent`` is decoded to a temporary file while the answer arrives; the
-        ZIPs are then read side by side with ``iterparse`` and merged per taxpayer, so memory
-        stays flat. Neither call takes a date: a delta
-        (``since``) reads the full lists and keeps only the aliases opened or closed after it.
+        Each Base64 ``fileContent`` is decoded to a temporary file while the answer arrives (the
+        GB list while the PK list is read); the ZIPs are read with ``iterparse`` and merged per
+        taxpayer, so memory stays flat. Neither call takes a date: a delta (``since``) reads the
+        full lists and keeps only the aliases opened or closed after it.
         (GetUserPKList/GetUserGBList hand over GİB's older flat format, which has no published
         schema; they are not used.)
         """
         exchanges = []
         with contextlib.ExitStack() as stack:
-            streams = []
-            for unit in ("PK", "GB") if alias_type == "ALL" else (alias_type,):
-                spool = stack.enter_context(tempfile.TemporaryFile())
+
+            def fetch(unit, spool):
                 result, call_exchanges = self._checked(
                     "query",
                     f"GetNewUser{unit}List",
@@ -687,8 +687,14 @@ class KolaysoftProvider(KolaysoftZReportMixin, SoapProvider):
                     spool.write(result.fileContent)
                 del result
                 spool.seek(0)
-                streams.append(iter_gib_users(spool, unit, document_type=document_type, since=since))
-            yield from merge_users(*streams)
+                return iter_gib_records(spool, unit, document_type=document_type, since=since)
+
+            loaders = [
+                functools.partial(fetch, unit, stack.enter_context(tempfile.TemporaryFile()))
+                for unit in (("PK", "GB") if alias_type == "ALL" else (alias_type,))
+            ]
+            streams = stack.enter_context(read_ahead(loaders))
+            yield from merge_records(*streams)
 
     # -- e-Arşiv report service (no public WSDL) --------------------------------------------------
 

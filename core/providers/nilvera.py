@@ -11,6 +11,7 @@ receipt advice and draft upload are not offered.
 
 import contextlib
 import datetime
+import functools
 import tempfile
 import uuid as uuidlib
 from decimal import Decimal, InvalidOperation
@@ -49,7 +50,7 @@ from .base import (
     StatusResult,
     UserCheck,
 )
-from .gib_userlist import iter_gib_users, merge_users, spool_base64_string
+from .gib_userlist import iter_gib_records, merge_records, read_ahead, spool_base64_string
 from .rest import RestClient, json_of
 
 PAGE_SIZE = 100
@@ -595,34 +596,37 @@ class NilveraProvider(Provider):
         """``/general/GlobalCompany/{AliasType}/{GlobalUserType}``: GİB's zipped lists, streamed.
 
         One list per unit and document type; each answer (a Base64 string, or the raw ZIP) is
-        decoded to a temporary file as it arrives, then the lists are read side by side with
-        ``iterparse`` and merged per taxpayer. Nilvera offers no
+        decoded to a temporary file as it arrives (the next list while the previous one is read),
+        then the lists are read with ``iterparse`` and merged per taxpayer. Nilvera offers no
         changes-only list: a delta (``since``) keeps the aliases opened or closed after it.
         """
         exchanges = []
         units = ("PK", "GB") if alias_type == "ALL" else (alias_type,)
         kinds = tuple(USER_TYPES) if document_type == "ALL" else (document_type,)
         with contextlib.ExitStack() as stack:
-            streams = []
-            for unit in units:
-                for kind in kinds:
-                    spool = stack.enter_context(tempfile.TemporaryFile())
-                    response, exchange = self._call(
-                        "GlobalCompanyList",
-                        "GET",
-                        f"/general/GlobalCompany/{unit}/{USER_TYPES[kind]}",
-                        submit=False,
-                        stream=True,
-                        answer=False,  # a JSON string of Base64, read as a stream and checked there
-                    )
-                    with response:
-                        spool_base64_string(
-                            response.iter_content(LIST_CHUNK), spool, limit=MAX_USER_LIST_BYTES
-                        )
-                    exchanges.append(exchange)
-                    self.last_exchanges = tuple(exchanges)
-                    streams.append(iter_gib_users(spool, unit, document_type=kind, since=since))
-            yield from merge_users(*streams)
+
+            def fetch(unit, kind, spool):
+                response, exchange = self._call(
+                    "GlobalCompanyList",
+                    "GET",
+                    f"/general/GlobalCompany/{unit}/{USER_TYPES[kind]}",
+                    submit=False,
+                    stream=True,
+                    answer=False,  # a JSON string of Base64, read as a stream and checked there
+                )
+                with response:
+                    spool_base64_string(response.iter_content(LIST_CHUNK), spool, limit=MAX_USER_LIST_BYTES)
+                exchanges.append(exchange)
+                self.last_exchanges = tuple(exchanges)
+                return iter_gib_records(spool, unit, document_type=kind, since=since)
+
+            loaders = [
+                functools.partial(fetch, unit, kind, stack.enter_context(tempfile.TemporaryFile()))
+                for unit in units
+                for kind in kinds
+            ]
+            streams = stack.enter_context(read_ahead(loaders))
+            yield from merge_records(*streams)
 
 
 class NilveraSandboxProvider(NilveraProvider):

@@ -13,7 +13,14 @@ import pytest
 from core.errors import ParseError
 from core.providers.base import GibAlias as CoreAlias
 from core.providers.base import GibUser as CoreUser
-from core.providers.gib_userlist import iter_gib_users, merge_users, spool_base64_string
+from core.providers.gib_userlist import (
+    _record,
+    iter_gib_users,
+    merge_records,
+    merge_users,
+    read_ahead,
+    spool_base64_string,
+)
 from core.providers.izibiz import IzibizProvider
 from core.sandbox.clock import TR_TZ
 from core.sandbox.demo import DEMO_COMPANIES
@@ -189,6 +196,32 @@ def test_lists_of_one_taxpayer_merge_into_one_user():
     merged = list(merge_users(iter([one, two]), iter([one_despatch])))
     assert [(u.identifier, len(u.aliases)) for u in merged] == [("1", 2), ("2", 1)]
     assert merged[0].registered_at == datetime(2020, 1, 1)
+
+
+def test_lists_fetched_ahead_merge_in_list_order_and_a_failed_fetch_is_raised():
+    """The next list downloads while the previous one is read: the merge is the same, errors surface."""
+    pk = CoreAlias("urn:mail:pk@1", "PK", "INVOICE", datetime(2021, 1, 1))
+    one = CoreUser("1", "One", "OZEL", None, (pk,))
+    gb = CoreUser("1", "One", "OZEL", None, (CoreAlias("urn:mail:gb@1", "GB", "INVOICE", None, True),))
+    fetched = []
+
+    def loader(users):
+        def fetch():
+            fetched.append(users[0].aliases[0].unit)
+            return map(_record, users)
+
+        return fetch
+
+    with read_ahead([loader([one]), loader([gb])]) as streams:
+        merged = list(merge_records(*streams))
+    assert fetched == ["PK", "GB"]
+    assert merged == [CoreUser("1", "One", "OZEL", None, one.aliases + gb.aliases)]
+
+    def cut_short():
+        raise ParseError("The GİB user list answer was cut short.", code="tr_edoc.userlist.body")
+
+    with read_ahead([loader([one]), cut_short]) as streams, pytest.raises(ParseError, match="cut short"):
+        list(merge_records(*streams))
 
 
 def test_unsorted_lists_merge_each_taxpayer_once_whatever_their_order():
