@@ -35,7 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo-src"))
 PROVIDERS = {"izibiz": "sandbox", "kolaysoft": "sandbox_kolaysoft", "nilvera": "sandbox_nilvera"}
-WSDL = Path(os.environ.get("L10N_TR_EDOC_REFERENCE", "/work/shared/reference")) / "wsdl" / "izibiz"
+REFERENCE = Path(os.environ.get("L10N_TR_EDOC_REFERENCE") or REPO.parent / "shared" / "reference")
+WSDL = REFERENCE / "wsdl" / "izibiz"
 
 
 def serve_sandbox(count, pipe):
