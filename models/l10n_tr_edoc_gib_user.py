@@ -246,3 +246,9 @@ class L10nTrEdocGibUserAlias(models.Model):
 
     _alias_unique = models.UniqueIndex("(identifier, document_type, unit, name)")
     _user_index = models.Index("(user_id)")
+
+    def init(self):
+        # Every full sync stamps ``sync_run`` on each of the ~2M aliases. With room left in each page the
+        # new row version stays on its page and no index changes (none of the stamped columns is indexed):
+        # a heap-only update instead of three index inserts per alias.
+        self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table)))
