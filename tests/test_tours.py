@@ -60,8 +60,9 @@ class TestL10nTrEdocInvoiceTours(L10nTrEdocBrowserMixin, L10nTrEdocOutgoingCase,
         document = self._receive_commercial_invoice()
         reason = "Fiyat sipariştekinden yüksek"
         self._start(
-            "l10n_tr_edoc_tour_answer_red",
+            "l10n_tr_edoc_tour_answer",
             supplier=document.move_id.invoice_partner_display_name,
+            answer="RED",
             reason=reason,
         )
         self.assertEqual(document.state, "responding")
@@ -76,6 +77,16 @@ class TestL10nTrEdocInvoiceTours(L10nTrEdocBrowserMixin, L10nTrEdocOutgoingCase,
             if doc.uuid == document.uuid
         )
         self.assertEqual((received.answer.code, received.answer.description), ("RED", reason))
+
+    def test_answer_kabul(self):
+        """After KABUL the bill says so (first-day item 12), and the answer is final once confirmed."""
+        document = self._receive_commercial_invoice()
+        supplier = document.move_id.invoice_partner_display_name
+        self._start("l10n_tr_edoc_tour_answer", supplier=supplier, answer="KABUL")
+        self.assertEqual(document.state, "responding")
+        self._l10n_tr_edoc_settle_answers()
+        self.assertEqual((document.state, document.response_code), ("accepted", "KABUL"))
+        self.assertNotEqual(document.move_id.state, "cancel", "KABUL keeps the bill")
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")

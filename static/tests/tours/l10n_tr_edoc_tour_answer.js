@@ -1,9 +1,20 @@
 import { registry } from "@web/core/registry";
 import { clickHeaderButton, openMenu, openRow, tourParams } from "./l10n_tr_edoc_tour_utils";
 
-registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer_red", {
+/** KABUL or RED (params.answer) on a supplier's commercial e-Fatura, then the bill shows our answer. */
+registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer", {
     steps: () => {
         const params = tourParams();
+        const answer = params.answer;
+        const reasonSteps = params.reason
+            ? [
+                  {
+                      content: "Give the reason",
+                      trigger: ".modal .o_field_widget[name=reason] textarea",
+                      run: `edit ${params.reason}`,
+                  },
+              ]
+            : [];
         return [
             ...openMenu(
                 "account.menu_finance",
@@ -15,17 +26,13 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer_red", {
                 content: "The bill asks for a commercial answer",
                 trigger: '.o_form_view .alert-info:contains("KABUL or RED")',
             },
-            clickHeaderButton("action_l10n_tr_edoc_reject"),
+            clickHeaderButton(answer === "RED" ? "action_l10n_tr_edoc_reject" : "action_l10n_tr_edoc_accept"),
             {
-                content: "Choose RED",
-                trigger: ".modal .o_field_widget[name=answer] input[data-value=RED]",
+                content: `Choose ${answer}`,
+                trigger: `.modal .o_field_widget[name=answer] input[data-value=${answer}]`,
                 run: "check",
             },
-            {
-                content: "Give the reason",
-                trigger: ".modal .o_field_widget[name=reason] textarea",
-                run: `edit ${params.reason}`,
-            },
+            ...reasonSteps,
             {
                 content: "Send the answer",
                 trigger: ".modal footer button[name=action_l10n_tr_edoc_send]",
@@ -36,6 +43,10 @@ registry.category("web_tour.tours").add("l10n_tr_edoc_tour_answer_red", {
                 trigger:
                     "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_l10n_tr_edoc_reject])) .o_statusbar_status",
                 timeout: 30000,
+            },
+            {
+                content: `The bill shows our answer, ${answer}`,
+                trigger: `.o_form_view [name=l10n_tr_edoc_answered] [name=l10n_tr_edoc_response_code]:contains("${answer}")`,
             },
         ];
     },
