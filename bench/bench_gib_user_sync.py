@@ -71,7 +71,13 @@ def odoo_env(db):
     from odoo.tools import config
 
     config.parse_config(
-        ["-d", db, f"--addons-path={ODOO_PATH}/addons,{ODOO_PATH}/odoo/addons,{addons}", "--log-level=warn"]
+        [
+            "-d",
+            db,
+            f"--addons-path={ODOO_PATH}/addons,{ODOO_PATH}/odoo/addons,{addons}",
+            "--http-interface=127.0.0.1",
+            "--log-level=warn",
+        ]
     )
     from odoo.modules.registry import Registry
 
