@@ -59,17 +59,7 @@ export function newInvoiceSteps(customer, product) {
             trigger: ".o_control_panel_main_buttons .o_list_button_add",
             run: "click",
         },
-        {
-            content: "Customer",
-            trigger: ".o_field_widget[name=partner_id] input",
-            run: `edit ${search}`,
-        },
-        {
-            content: "Pick the customer",
-            trigger: `.o-autocomplete--dropdown-item:contains("${search}")`,
-            run: "click",
-            timeout: 30000,
-        },
+        ...many2oneSteps("partner_id", search),
         {
             content: "Add a line",
             trigger: "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:first",
@@ -81,17 +71,8 @@ export function newInvoiceSteps(customer, product) {
             trigger: "div[name=invoice_line_ids] div[name=product_id]",
             run: "click",
         },
-        {
-            content: "Product",
-            trigger: "div[name=invoice_line_ids] div[name=product_id] input",
-            run: `edit ${product}`,
-        },
-        {
-            content: "Pick the product: its taxes come with it",
-            trigger: `.o-autocomplete--dropdown-item:contains("${product}")`,
-            run: "click",
-            timeout: 30000,
-        },
+        // the product brings its taxes
+        ...many2oneSteps("product_id", product, "div[name=invoice_line_ids]"),
         {
             content: "The product's taxes are on the line",
             trigger: "div[name=invoice_line_ids] [name=tax_ids] .o_tag",
