@@ -1006,6 +1006,19 @@ class AccountMove(models.Model):
                         codes=label,
                     )
                 )
+        products = self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        for number, line in enumerate(products, 1):
+            if not line.l10n_tr_edoc_special_base and any(
+                tax.l10n_tr_edoc_special_base_percent and _is_special_base(tax.l10n_tr_edoc_exemption_id.code)
+                for tax in line.tax_ids
+            ):
+                problems.append(
+                    self.env._(
+                        "Line %s: its tax computes KDV on a special base. Enter the base in the line's "
+                        "Special Base (Özel Matrah) column.",
+                        number,
+                    )
+                )
         if type_code == "ISTISNA" and self.l10n_tr_edoc_profile != "IHRACAT":
             if not exemptions:
                 problems.append(

@@ -481,12 +481,20 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
             self._line(tobacco, quantity=0.5, price_unit=49.87, l10n_tr_edoc_special_base=22.28),
             l10n_tr_edoc_type_code="OZELMATRAH",
         )
-        move.action_post()
-        errors = move._l10n_tr_edoc_send()
-        self.assertFalse(errors, errors)
+        without_base = self._draft(
+            self.registered,
+            self._line(tobacco, quantity=0.5, price_unit=49.87),
+            l10n_tr_edoc_type_code="OZELMATRAH",
+        )
+        (move | without_base).action_post()
+        errors = (move | without_base)._l10n_tr_edoc_send()
+        self.assertEqual(list(errors), [without_base], "a special-base tax without its base is never sent")
+        self.assertIn("Special Base", errors[without_base])
+        self.assertFalse(without_base.l10n_tr_edoc_number)
         xml = move.l10n_tr_edoc_document_id.xml_attachment_id.raw
-        [result] = self._validate_20260701([xml])
-        self.assertTrue(result["ok"], result)
+        for release in (codes.R20260312, codes.R20260701):
+            [result] = self._validate_release([xml], release)
+            self.assertTrue(result["ok"], result)
         root = etree.fromstring(xml)
         subtotal = "cac:TaxTotal/cac:TaxSubtotal"
         self.assertEqual(self._xpath(root, "cac:TaxTotal/cbc:TaxAmount"), ["4.01"])
@@ -514,16 +522,20 @@ class TestL10nTrEdocScenarios(L10nTrEdocScenarioCase):
         self.assertEqual((bill.amount_untaxed, bill.amount_tax, bill.amount_total), (24.94, 0.0, 24.94))
 
     def _validate_20260701(self, xmls):
+        return self._validate_release(xmls, codes.R20260701)
+
+    def _validate_release(self, xmls, release):
+        gib = reference_dir() / "gib-ubl-tr"
+        rules = gib / "schematron-20260701" if release == codes.R20260701 else gib
         with tempfile.TemporaryDirectory() as store:
-            # GİB's 20260701 schematron with the UBL-TR XSD, as a downloaded package of that release
-            package = Path(store, "20260701")
+            # GİB's schematron of ``release`` with the UBL-TR XSD, as a downloaded package of that release
+            package = Path(store, release)
             package.mkdir()
-            gib = reference_dir() / "gib-ubl-tr"
             (package / "UBLTR_1.2.1_Paketi").symlink_to(gib / "UBLTR_1.2.1_Paketi")
-            (package / "e-FaturaPaketi").symlink_to(gib / "schematron-20260701" / "e-FaturaPaketi")
+            (package / "e-FaturaPaketi").symlink_to(rules / "e-FaturaPaketi")
             results = validate_in_child(xmls, package, rules=True)
         for result in results:
-            self.assertEqual(result["gib_release"], codes.R20260701)
+            self.assertEqual(result["gib_release"], release)
         return results
 
     def _xpath(self, root, path):
