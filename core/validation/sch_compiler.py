@@ -9,7 +9,9 @@ with ``extends``, abstract patterns with ``is-a``/``param``, rules outside any p
 selected), as in the default ``#ALL`` phase.
 
 Within one pattern a node is checked by the first rule whose context matches it, as ISO requires; each
-pattern walks the whole document independently (one XSLT mode per pattern).
+pattern is one XSLT mode, run over the nodes its rule contexts can match (not a walk of every node), and
+GİB's code-list tests ``contains($List, concat(',', x, ','))`` are answered by a map lookup when ``x`` has
+no comma (see :func:`_code_list_lookups` and :func:`_candidates` for why the verdicts stay the same).
 
 A schema without ``queryBinding`` (GİB's) or with an XSLT 1.0 binding runs its expressions in XPath 1.0
 compatibility mode: ``string(a/b)`` takes the first of several nodes instead of failing, which is what
@@ -252,6 +254,169 @@ def _gib_clock(expression):
     )
 
 
+_CODE_LIST = re.compile(r"""\s*(?:'(,[^']*,)'|"(,[^"]*,)")\s*""")
+_CONTAINS_IN_LIST = re.compile(r"(?<![\w.:-])contains\s*\(\s*\$([\w.-]+)\s*,\s*(concat)\s*\(")
+_BINDING = re.compile(r"(?<![\w.:-])(?:for|let|some|every)\s*\$")
+_MAP_CONTAINS = "Q{http://www.w3.org/2005/xpath-functions/map}contains"
+
+
+def _code_lists(schema):
+    """GİB's code lists: pattern-level lets whose value is one string literal ``',A,B,...,'``, by name,
+    with the codes between the commas."""
+    names = [let.get("name") for let in schema.variables]
+    overridable = {let.get("name") for let in schema.params}
+    lists = {}
+    for let in schema.variables:
+        name, match = let.get("name"), _CODE_LIST.fullmatch(let.get("value") or "")
+        if match and names.count(name) == 1 and name not in overridable:
+            lists[name] = list(dict.fromkeys((match.group(1) or match.group(2))[1:-1].split(",")))
+    return lists
+
+
+def _code_list_set(name):
+    return f"{_OUT_PREFIX}:codes-{name}"
+
+
+def _blank_strings(expression):
+    """``expression`` with its string literals (quotes included) turned into spaces, positions kept."""
+    blank = [" "] * len(expression)
+    for position, char, _depth in _outside_strings(expression):
+        blank[position] = char
+    return "".join(blank)
+
+
+def _closing(expression, opened):
+    """Position of the parenthesis closing the one at ``opened``, or None."""
+    level = None
+    for position, char, depth in _outside_strings(expression):
+        if position == opened:
+            level = depth
+        elif level is not None and char == ")" and depth == level:
+            return position
+    return None
+
+
+def _code_list_lookups(expression, lists):
+    """``expression`` with each ``contains($List, concat(',', …, ','))`` on a code list answered by a map
+    lookup when the code between the commas has no comma, and by the same ``contains`` otherwise.
+
+    Same answer, always: with ``$List`` = ``',' + codes joined by ',' + ','``, a comma-free ``c`` gives
+    ``contains($List, ',c,')`` exactly when ``c`` is one of the codes. Saxon's ``contains`` scans the whole
+    list (GİB's unit codes are ~10 KB) for every attribute it checks; the lookup is constant time. An
+    expression that binds variables itself (``for $x``, ``let $x``…) is left as it is."""
+    blanked = _blank_strings(expression or "")
+    if not lists or not expression or _BINDING.search(blanked):
+        return expression
+    pieces, done = [], 0
+    for match in _CONTAINS_IN_LIST.finditer(blanked):
+        name = match.group(1)
+        if match.start() < done or name not in lists:
+            continue
+        concat_close = _closing(expression, match.end() - 1)
+        if concat_close is None:
+            continue
+        arguments = [a.strip() for a in _top_level_split(expression[match.end() : concat_close], ",")]
+        rest = expression[concat_close + 1 :]
+        contains_close = concat_close + 1 + len(rest) - len(rest.lstrip())
+        if (
+            len(arguments) < 2
+            or arguments[0] not in ("','", '","')
+            or arguments[-1] not in ("','", '","')
+            or expression[contains_close : contains_close + 1] != ")"
+        ):
+            continue
+        probe, code = f"${_OUT_PREFIX}:probe", f"${_OUT_PREFIX}:code"
+        pieces.append(expression[done : match.start()])
+        pieces.append(
+            f"(let {probe} := {expression[match.start(2) : concat_close + 1]}, "
+            f"{code} := substring({probe}, 2, string-length({probe}) - 2) "
+            f"return if (contains({code}, ',')) then contains(${name}, {probe}) "
+            f"else {_MAP_CONTAINS}(${_code_list_set(name)}, {code}))"
+        )
+        done = contains_close + 1
+    pieces.append(expression[done:])
+    return "".join(pieces)
+
+
+_ALL_NODES = "/descendant-or-self::node() | //@*"
+_NAME_STEP = re.compile(r"(@|attribute::|child::)?([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*")
+
+
+def _outside_strings(expression):
+    """``(position, character, depth)`` for each character outside string literals; depth counts the
+    brackets, parentheses and braces open before it."""
+    depth, quote = 0, None
+    for position, char in enumerate(expression):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        else:
+            if char in ")]}":
+                depth -= 1
+            yield position, char, depth
+            if char in "([{":
+                depth += 1
+
+
+def _top_level_split(expression, separator):
+    """``expression`` split at ``separator`` characters outside strings, predicates and parentheses."""
+    parts, start = [], 0
+    for position, char, depth in _outside_strings(expression):
+        if char == separator and depth == 0:
+            parts.append(expression[start:position])
+            start = position + 1
+    parts.append(expression[start:])
+    return parts
+
+
+def _step(text, last):
+    """True when ``text`` is a name test with predicates only (an attribute one only as the last step)."""
+    match = _NAME_STEP.match(text)
+    if not match or (match.group(1) in ("@", "attribute::") and not last):
+        return False
+    predicates = text[match.end() :]
+    if predicates and not (predicates.startswith("[") and predicates.endswith("]")):
+        return False
+    return all(depth != 0 or char in "[]" for _, char, depth in _outside_strings(predicates))
+
+
+def _plain_path(alternative):
+    """True when ``alternative`` is ``/``, or name steps with predicates joined by single slashes, maybe
+    after a leading ``/`` or ``//``."""
+    if alternative == "/":
+        return True
+    steps = _top_level_split(alternative.removeprefix("//").removeprefix("/"), "/")
+    return "current(" not in _blank_strings(alternative) and all(
+        _step(step.strip(), position == len(steps) - 1) for position, step in enumerate(steps)
+    )
+
+
+def _candidates(rules):
+    """One XPath expression selecting, in document order, every node some rule of a pattern can match.
+
+    A node matches a path pattern ``P`` exactly when it is in ``//P`` (``P`` itself when it starts with
+    ``/``), so a pattern runs over these instead of walking the whole document, with the same templates
+    (the first matching rule still wins). Relative contexts sharing a first step are selected under one
+    scan of it: ``//inv:Invoice/(. | cbc:UUID | cac:InvoiceLine)``. A context that is not a plain path of
+    name steps (a wildcard, ``text()``, ``a//b``, ``key()``, ``current()``…) makes the pattern visit every
+    node, as a full walk does."""
+    anchored, under = [], {}
+    alternatives = [a.strip() for rule in rules for a in _top_level_split(rule.context or "", "|")]
+    for alternative in alternatives:
+        if not _plain_path(alternative):
+            return _ALL_NODES
+        if alternative.startswith("/"):
+            anchored.append(alternative)
+        else:
+            first, *rest = _top_level_split(alternative, "/")
+            under.setdefault(first.strip(), {})["/".join(rest).strip() or "."] = None
+    selections = list(dict.fromkeys(anchored))
+    for first, rests in under.items():
+        selections.append(f"//{first}" if list(rests) == ["."] else f"//{first}/({' | '.join(rests)})")
+    return " | ".join(selections)
+
+
 def compile_schematron(path):
     """Return the XSLT 3.0 text that checks documents against the schematron at ``path``."""
     path = Path(path).resolve()
@@ -288,6 +453,13 @@ def compile_schematron(path):
             **compat,
         )
 
+    lists = _code_lists(schema)
+    for name, codes in lists.items():
+        entries = ", ".join(f"'{code.replace(chr(39), chr(39) * 2)}': true()" for code in codes)
+        etree.SubElement(
+            sheet, f"{{{XSL}}}variable", name=_code_list_set(name), static="yes", select=f"map{{{entries}}}"
+        )
+
     function = etree.SubElement(
         sheet, f"{{{XSL}}}function", name=f"{_OUT_PREFIX}:location", **{"as": "xs:string"}
     )
@@ -297,12 +469,11 @@ def compile_schematron(path):
     entry = etree.SubElement(sheet, f"{{{XSL}}}template", match="/")
     results = etree.SubElement(entry, f"{{{OUT}}}results")
     for index, (pattern_id, rules) in enumerate(schema.patterns):
+        if not rules:
+            continue
         mode = f"p{index}"
-        etree.SubElement(sheet, f"{{{XSL}}}mode", name=mode, **{"on-no-match": "shallow-skip"})
-        # The built-in shallow-skip does not visit attributes, and GİB has rules on @currencyID/@unitCode.
-        walk = etree.SubElement(sheet, f"{{{XSL}}}template", match="/|*", mode=mode, priority="-10")
-        etree.SubElement(walk, f"{{{XSL}}}apply-templates", select="@*|node()", mode=mode)
-        etree.SubElement(results, f"{{{XSL}}}apply-templates", select="/", mode=mode)
+        etree.SubElement(sheet, f"{{{XSL}}}mode", name=mode, **{"on-no-match": "deep-skip"})
+        etree.SubElement(results, f"{{{XSL}}}apply-templates", select=_candidates(rules), mode=mode, **compat)
         for position, rule in enumerate(rules):
             # Earlier rules get higher priority: the first matching rule of a pattern wins.
             template = etree.SubElement(
@@ -322,7 +493,10 @@ def compile_schematron(path):
                 )
             for check in rule.checks:
                 test = check.element.get("test")
-                condition_test = _gib_clock(test)
+                local = {let.get("name") for let in rule.lets}
+                condition_test = _code_list_lookups(
+                    _gib_clock(test), {n: c for n, c in lists.items() if n not in local}
+                )
                 condition = f"not({condition_test})" if check.kind == "assert" else f"({condition_test})"
                 when = etree.SubElement(template, f"{{{XSL}}}if", test=condition)
                 hit = etree.SubElement(when, f"{{{OUT}}}issue")
@@ -339,5 +513,4 @@ def compile_schematron(path):
                 location = etree.SubElement(hit, f"{{{XSL}}}attribute", name="location")
                 location.set("select", f"{_OUT_PREFIX}:location(.)")
                 _message(hit, check)
-            etree.SubElement(template, f"{{{XSL}}}apply-templates", select="@*|node()", mode=mode)
     return etree.tostring(sheet, encoding="unicode")
