@@ -6,7 +6,9 @@ import pytest
 from lxml import etree
 
 from core.errors import ConfigurationError, EdocError
+from core.tests import factories
 from core.tests.conftest import reference_path
+from core.ubl import build_invoice
 from core.validation.sch_compiler import compile_schematron
 from core.validation.schematron import CompiledSchematron, SchematronValidator
 
@@ -296,3 +298,138 @@ def test_broken_schemas_are_configuration_errors(tmp_path, body, detail):
     with pytest.raises(ConfigurationError) as caught:
         compile_schematron(_schema(tmp_path, body))
     assert detail in caught.value.message
+
+
+def test_rule_contexts_of_every_shape_fire_once_in_document_order(tmp_path):
+    """Each pattern runs over the nodes its contexts can match: paths sharing a first step, ``//`` and
+    ``/`` anchored paths, attributes, a predicate holding a slash, and (walking every node) ``text()``
+    and ``*``; nested elements of one name are each checked once, by the first matching rule."""
+    path = _schema(
+        tmp_path,
+        '<sch:pattern id="paths">'
+        '<sch:rule context="t:doc/t:item"><sch:assert test="false()">top <sch:value-of select="@code"/>'
+        "</sch:assert></sch:rule>"
+        '<sch:rule context="t:item[t:item/t:note]"><sch:assert test="false()">never</sch:assert></sch:rule>'
+        '<sch:rule context="t:item"><sch:assert test="false()">item <sch:value-of select="@code"/>'
+        "</sch:assert></sch:rule>"
+        '<sch:rule context="//@code"><sch:assert test="false()">code <sch:value-of select="."/>'
+        "</sch:assert></sch:rule>"
+        '<sch:rule context="/t:doc/t:box | t:doc/t:box"><sch:assert test="false()">box</sch:assert>'
+        "</sch:rule>"
+        "</sch:pattern>"
+        '<sch:pattern id="walk">'
+        '<sch:rule context="t:note/text()"><sch:assert test="false()">text <sch:value-of select="."/>'
+        "</sch:assert></sch:rule>"
+        '<sch:rule context="t:box/*"><sch:assert test="false()">in box <sch:name/></sch:assert></sch:rule>'
+        "</sch:pattern>"
+        '<sch:pattern id="grouped">'
+        '<sch:rule context="t:item[t:item/t:note]/t:item"><sch:assert test="false()">inner '
+        '<sch:value-of select="@code"/></sch:assert></sch:rule>'
+        '<sch:rule context="t:box[t:note = \'n2\']/t:note"><sch:assert test="false()">note '
+        '<sch:value-of select="."/></sch:assert></sch:rule>'
+        "</sch:pattern>",
+    )
+    xml = (
+        '<t:doc xmlns:t="urn:t"><t:item code="A"><t:item code="B"><t:note>n1</t:note></t:item></t:item>'
+        '<t:box><t:item code="C"/><t:note>n2</t:note></t:box></t:doc>'
+    )
+    issues = _run(path, xml)
+    assert [(i.params["pattern"], i.params["text"], i.path) for i in issues] == [
+        ("paths", "top A", "/t:doc[1]/t:item[1]"),
+        ("paths", "code A", "/t:doc[1]/t:item[1]/@code"),
+        ("paths", "item B", "/t:doc[1]/t:item[1]/t:item[1]"),
+        ("paths", "code B", "/t:doc[1]/t:item[1]/t:item[1]/@code"),
+        ("paths", "box", "/t:doc[1]/t:box[1]"),
+        ("paths", "item C", "/t:doc[1]/t:box[1]/t:item[1]"),
+        ("paths", "code C", "/t:doc[1]/t:box[1]/t:item[1]/@code"),
+        ("walk", "text n1", "/t:doc[1]/t:item[1]/t:item[1]/t:note[1]"),
+        ("walk", "in box t:item", "/t:doc[1]/t:box[1]/t:item[1]"),
+        ("walk", "in box t:note", "/t:doc[1]/t:box[1]/t:note[1]"),
+        ("walk", "text n2", "/t:doc[1]/t:box[1]/t:note[1]"),
+        ("grouped", "inner B", "/t:doc[1]/t:item[1]/t:item[1]"),
+        ("grouped", "note n2", "/t:doc[1]/t:box[1]/t:note[1]"),
+    ]
+    xslt = compile_schematron(path)
+    assert (
+        'select="//@code | /t:doc/t:box | //t:doc/(t:item | t:box) | //t:item[t:item/t:note] | //t:item"'
+        in xslt
+    )
+    assert "select=\"//t:item[t:item/t:note]/t:item | //t:box[t:note = 'n2']/t:note\"" in xslt
+    assert 'select="/descendant-or-self::node() | //@*"' in xslt
+
+
+def test_code_list_lookups_answer_as_contains_does(tmp_path):
+    """``contains($List, concat(',', x, ','))`` on a code list: a comma in ``x`` still asks ``contains``
+    (so two neighbouring codes pass, as in GİB's own run), an empty ``x`` fails, a rule's own ``let`` of
+    the same name and an expression binding that name are left to XPath."""
+    path = _schema(
+        tmp_path,
+        '<sch:pattern id="codes"><sch:let name="Codes" value="\',A,B,C D,\'"/></sch:pattern>'
+        '<sch:pattern id="global"><sch:rule context="t:i">'
+        "<sch:assert test=\"contains($Codes, concat(',', @c, ','))\">global "
+        '<sch:value-of select="@c"/></sch:assert></sch:rule></sch:pattern>'
+        '<sch:pattern id="local"><sch:rule context="t:i"><sch:let name="Codes" value="\',Z,\'"/>'
+        "<sch:assert test=\"contains($Codes, concat(',', @c, ','))\">local "
+        '<sch:value-of select="@c"/></sch:assert></sch:rule></sch:pattern>'
+        '<sch:pattern id="bound"><sch:rule context="t:i">'
+        "<sch:assert test=\"some $Codes in ',Q,' satisfies contains($Codes, concat(',', @c, ','))\">bound "
+        '<sch:value-of select="@c"/></sch:assert></sch:rule></sch:pattern>',
+    )
+    values = ["A", "Q", "A,B", "B,Q", "", "C D", "Z"]
+    xml = '<t:l xmlns:t="urn:t">' + "".join(f'<t:i c="{v}"/>' for v in values) + "<t:i/></t:l>"
+    texts = [i.params["text"] for i in _run(path, xml)]
+    assert texts == [
+        *("global Q", "global B,Q", "global", "global Z", "global"),
+        *("local A", "local Q", "local A,B", "local B,Q", "local", "local C D", "local"),
+        *("bound A", "bound A,B", "bound B,Q", "bound", "bound C D", "bound Z", "bound"),
+    ]
+    assert "trv:codes-Codes" in compile_schematron(path)
+
+
+def _broken_invoice():
+    """A factory invoice breaking GİB rules of two patterns, on elements and attributes."""
+    root = build_invoice(factories.invoice())
+    root.find(f"{{{CBC}}}ProfileID").text = "XYZFATURA"
+    lines = root.findall(f"{{{CAC}}}InvoiceLine")
+    lines[0].find(f"{{{CBC}}}InvoicedQuantity").set("unitCode", "XYZ")
+    lines[1].find(f"{{{CBC}}}InvoicedQuantity").set("unitCode", "C62,KGM")
+    lines[1].find(f"{{{CBC}}}LineExtensionAmount").set("currencyID", "EUR,TRY")
+    totals = root.find(f"{{{CAC}}}LegalMonetaryTotal")
+    totals.find(f"{{{CBC}}}PayableAmount").set("currencyID", "AED,AFN")  # neighbours in GİB's list: passes
+    totals.find(f"{{{CBC}}}TaxExclusiveAmount").set("currencyID", "")
+    scheme = f"{{{CAC}}}TaxTotal/{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory/{{{CAC}}}TaxScheme"
+    root.find(f"{scheme}/{{{CBC}}}TaxTypeCode").text = "9999"
+    return root
+
+
+@pytest.mark.parametrize("release", [(), ("schematron-20260701",)], ids=["20260312", "20260701"])
+@pytest.mark.parametrize("doc_type", ["efatura", "earchive"])
+def test_broken_invoice_gets_gibs_exact_issue_list(release, doc_type):
+    validator = SchematronValidator(reference_path("gib-ubl-tr", *release))
+    issues = validator.validate(_broken_invoice(), doc_type=doc_type, today=dt.date(2026, 7, 15))
+    line = "/Invoice[1]/cac:InvoiceLine[{}]"
+    assert [(i.params["rule"], i.params["number"], i.severity, i.path) for i in issues] == [
+        ("ProfileIDCheck", 1 if doc_type == "efatura" else 2, "error", "/Invoice[1]"),
+        (
+            "TaxTypeCheck",
+            1,
+            "error",
+            "/Invoice[1]/cac:TaxTotal[1]/cac:TaxSubtotal[1]/cac:TaxCategory[1]/cac:TaxScheme[1]"
+            "/cbc:TaxTypeCode[1]",
+        ),
+        (
+            "GeneralCurrencyIDCheck",
+            1,
+            "error",
+            "/Invoice[1]/cac:LegalMonetaryTotal[1]/cbc:TaxExclusiveAmount[1]/@currencyID",
+        ),
+        ("GeneralUnitCodeCheck", 1, "error", line.format(1) + "/cbc:InvoicedQuantity[1]/@unitCode"),
+        ("GeneralUnitCodeCheck", 1, "error", line.format(2) + "/cbc:InvoicedQuantity[1]/@unitCode"),
+        ("GeneralCurrencyIDCheck", 1, "error", line.format(2) + "/cbc:LineExtensionAmount[1]/@currencyID"),
+    ]
+    assert [i.params["text"] for i in issues[2:]] == [
+        "Geçersiz currencyID niteliği : ''. Geçerli değerler için kod listesine bakınız.",
+        "Geçersiz unitCode niteliği : 'XYZ'. Geçerli değerler için kod listesine bakınız.",
+        "Geçersiz unitCode niteliği : 'C62,KGM'. Geçerli değerler için kod listesine bakınız.",
+        "Geçersiz currencyID niteliği : 'EUR,TRY'. Geçerli değerler için kod listesine bakınız.",
+    ]

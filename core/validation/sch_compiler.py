@@ -413,7 +413,10 @@ def _candidates(rules):
             under.setdefault(first.strip(), {})["/".join(rest).strip() or "."] = None
     selections = list(dict.fromkeys(anchored))
     for first, rests in under.items():
-        selections.append(f"//{first}" if list(rests) == ["."] else f"//{first}/({' | '.join(rests)})")
+        rest = " | ".join(rests)
+        if len(rests) > 1:
+            rest = f"({rest})"
+        selections.append(f"//{first}" if rest == "." else f"//{first}/{rest}")
     return " | ".join(selections)
 
 
