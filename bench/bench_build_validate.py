@@ -1,6 +1,12 @@
 """Build, serialise, XSD-validate and schematron-validate N invoices of 20 lines; print throughput.
 
 Usage: python bench/bench_build_validate.py [--n 200] [--reference DIR]
+
+Schematron profile, one 20-line invoice (CPU ms, 2 shared cores). Before issue 25: Saxon parse ~1,
+transform ~5-7: every pattern (12) walked every node, and GİB's code-list ``contains`` scanned the whole
+list per attribute (~12 µs per @currencyID, ~50 µs per @unitCode). After: each pattern visits only the
+nodes its contexts can match and code lists are map lookups; transform ~1, Saxon parse ~0.9 (now the
+largest part), hardened lxml parse + serialisation ~0.3.
 """
 
 import argparse
