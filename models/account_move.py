@@ -328,11 +328,10 @@ class AccountMove(models.Model):
         """Deliveries of this invoice's goods: those linked by hand, and through sale orders when
         sale_stock is installed."""
         self.ensure_one()
-        lines = self.invoice_line_ids
         linked = self.l10n_tr_edoc_picking_ids
-        if "sale_line_ids" not in lines._fields:
+        if "sale_line_ids" not in self.env["account.move.line"]._fields:
             return linked
-        moves = lines.sale_line_ids.move_ids
+        moves = self.line_ids.filtered(lambda line: line.display_type == "product").sale_line_ids.move_ids
         return linked | moves.picking_id.filtered(lambda picking: picking.picking_type_code == "outgoing")
 
     def _l10n_tr_edoc_despatch_references(self, pickings=None):
@@ -701,23 +700,78 @@ class AccountMove(models.Model):
             tax_office="Ulus",
         )
 
+    def _l10n_tr_edoc_rounded_lines(self):
+        """``(product line, tax details)`` pairs as Odoo's ``_get_rounded_base_and_tax_lines`` gives them.
+
+        A posted move rounded per line whose product lines carry at most one plain percent tax already
+        holds Odoo's answer: each line's ``price_subtotal``/``price_total`` is that computation for the
+        line alone, which per-line rounding makes the move's too, as long as the tax journal items still
+        add up to it (a manual tax amount, an early-payment or cash-rounding line would be spread over the
+        lines by Odoo). Reading them is a third of the cost of sending; anything else asks Odoo.
+        """
+        self.ensure_one()
+        fast = self._l10n_tr_edoc_stored_tax_details()
+        if fast is not None:
+            return fast
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        return [
+            (base_line["record"], base_line["tax_details"])
+            for base_line in base_lines
+            if base_line["record"]._name == "account.move.line"
+            and base_line["record"].display_type == "product"
+        ]
+
+    def _l10n_tr_edoc_stored_tax_details(self):
+        """The stored per-line amounts in Odoo's tax-details shape, or None when they may differ from it."""
+        if (
+            not self.id
+            or self.state != "posted"
+            or self.company_id.tax_calculation_rounding_method != "round_per_line"
+        ):
+            return None
+        currency = self.currency_id
+        products, tax_journal_items = [], []
+        for aml in self.line_ids:
+            kind = aml.display_type
+            if kind == "product":
+                products.append(aml)
+            elif kind == "tax":
+                tax_journal_items.append(aml)
+            elif kind not in ("payment_term", "line_section", "line_subsection", "line_note"):
+                return None
+        expected = {}
+        pairs = []
+        for aml in products:
+            taxes = aml.tax_ids
+            if len(taxes) > 1 or aml.extra_tax_data:
+                return None
+            subtotal = aml.price_subtotal
+            details = {"total_excluded_currency": subtotal, "taxes_data": []}
+            if taxes:
+                if taxes.amount_type != "percent" or taxes.children_tax_ids:
+                    return None
+                tax_amount = currency.round(aml.price_total - subtotal)
+                details["taxes_data"].append(
+                    {"tax": taxes, "tax_amount_currency": tax_amount, "base_amount_currency": subtotal}
+                )
+                expected[taxes.id] = expected.get(taxes.id, 0.0) + tax_amount
+            pairs.append((aml, details))
+        booked = {}
+        for aml in tax_journal_items:
+            tax_id = aml.tax_line_id.id
+            booked[tax_id] = booked.get(tax_id, 0.0) + aml.amount_currency * self.direction_sign
+        for tax_id in expected.keys() | booked.keys():
+            if not currency.is_zero(expected.get(tax_id, 0.0) - booked.get(tax_id, 0.0)):
+                return None
+        return pairs
+
     def _l10n_tr_edoc_lines(self):
         """Invoice lines with their taxes as GİB codes, from Odoo's own rounded tax computation."""
         self.ensure_one()
         currency = self.currency_id
-        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         is_return = self.l10n_tr_edoc_type_code in codes.RETURN_TYPES
         lines = []
-        for number, base_line in enumerate(
-            (
-                bl
-                for bl in base_lines
-                if bl["record"]._name == "account.move.line" and bl["record"].display_type == "product"
-            ),
-            start=1,
-        ):
-            aml = base_line["record"]
-            details = base_line["tax_details"]
+        for number, (aml, details) in enumerate(self._l10n_tr_edoc_rounded_lines(), start=1):
             subtotal = _amount(details["total_excluded_currency"], currency)
             quantity = Decimal(float_repr(aml.quantity, 6)).normalize() or Decimal(1)
             subtotals, withheld = [], []
@@ -2798,16 +2852,8 @@ class AccountMove(models.Model):
         """Lines with their taxes as GİB codes, from Odoo's own rounded tax computation."""
         self.ensure_one()
         currency = self.currency_id
-        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         lines = []
-        products = [
-            bl
-            for bl in base_lines
-            if bl["record"]._name == "account.move.line" and bl["record"].display_type == "product"
-        ]
-        for number, base_line in enumerate(products, start=1):
-            aml = base_line["record"]
-            details = base_line["tax_details"]
+        for number, (aml, details) in enumerate(self._l10n_tr_edoc_rounded_lines(), start=1):
             gross = _amount(details["total_excluded_currency"], currency)
             quantity = Decimal(float_repr(aml.quantity, 6)).normalize() or Decimal(1)
             taxes, withheld = [], []

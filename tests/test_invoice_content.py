@@ -1,11 +1,13 @@
 import base64
 import datetime
+import random
 from decimal import Decimal
 
 from lxml import etree
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import float_repr
 
 from ..core.sandbox.demo import DEMO_COMPANIES
 from ..core.states import gib_today
@@ -303,3 +305,103 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
         self.assertEqual(self._texts(root, f"{rate}/cbc:TargetCurrencyCode"), ["TRY"])
         # 1 USD = 0.9 EUR = 34.2 TRY, so 1 EUR = 38 TRY (not the 1.111111 USD of the company's own rate)
         self.assertEqual(Decimal(self._texts(root, f"{rate}/cbc:CalculationRate")[0]), Decimal(38))
+
+    def _odoo_rounded_lines(self, move):
+        """Odoo's own per-line rounding as the XML sees it: amounts at the currency's decimals."""
+        places = move.currency_id.decimal_places
+        base_lines, _tax_lines = move._get_rounded_base_and_tax_lines()
+        return [
+            (base_line["record"], self._as_text(base_line["tax_details"], places))
+            for base_line in base_lines
+            if base_line["record"].display_type == "product"
+        ]
+
+    def _as_text(self, details, places):
+        return (
+            float_repr(details["total_excluded_currency"], places),
+            [
+                (
+                    data["tax"],
+                    float_repr(data["tax_amount_currency"], places),
+                    float_repr(data["base_amount_currency"], places),
+                )
+                for data in details["taxes_data"]
+            ],
+        )
+
+    def test_stored_line_amounts_are_odoos_own_rounded_tax_details(self):
+        """The send path reads posted lines' amounts instead of recomputing the taxes: same figures."""
+        rng = random.Random(25)
+        usd = self.setup_other_currency("USD", rates=[("2020-01-01", 0.0243)])
+        included = self.kdv20.copy({"name": "KDV %20 dahil", "price_include_override": "tax_included"})
+        taxes = [self.kdv20, self.kdv10, self.export_exempt, included, self.env["account.tax"]]
+        for _round in range(15):
+            lines = [
+                Command.create(
+                    {
+                        "product_id": self.product.id,
+                        "quantity": rng.choice([1, 3, 0.5, 7.25, 1000, 0.003]),
+                        "price_unit": (
+                            -rng.randint(1, 9999)
+                            if number and rng.random() < 0.15
+                            else rng.randint(1, 9999999)
+                        )
+                        / rng.choice([100, 1000]),
+                        "discount": rng.choice([0, 0, 0, 2.5, 10, 33.33]),
+                        "tax_ids": rng.choice(taxes).ids,
+                    }
+                )
+                for number in range(rng.randint(1, 25))
+            ]
+            move = self.env["account.move"].create(
+                {
+                    "move_type": rng.choice(["out_invoice", "out_invoice", "out_refund"]),
+                    "partner_id": self.registered.id,
+                    "invoice_date": datetime.date.today(),
+                    "currency_id": rng.choice([usd, self.company.currency_id]).id,
+                    "invoice_line_ids": lines,
+                }
+            )
+            if move.amount_total < 0:
+                continue
+            move.action_post()
+            places = move.currency_id.decimal_places
+            stored = move._l10n_tr_edoc_stored_tax_details()
+            self.assertIsNotNone(stored, "a move rounded per line with one percent tax per line")
+            self.assertEqual(
+                [(aml, self._as_text(details, places)) for aml, details in stored],
+                self._odoo_rounded_lines(move),
+            )
+
+    def test_moves_the_stored_amounts_cannot_answer_ask_odoo(self):
+        """Two taxes on a line, or a tax amount changed by hand: Odoo's computation, not the lines'."""
+        withheld = self._post(self.registered, lines=[(3, 1000.0, self.kdv20 | self.withholding_5_10)])
+        self.assertIsNone(withheld._l10n_tr_edoc_stored_tax_details())
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.registered.id,
+                "invoice_date": datetime.date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 1,
+                            "price_unit": price,
+                            "tax_ids": self.kdv20.ids,
+                        }
+                    )
+                    for price in (10.03, 10.03, 10.03)
+                ],
+            }
+        )
+        tax_line = move.line_ids.filtered(lambda line: line.display_type == "tax")
+        tax_line.amount_currency += 0.01  # a credit: the accountant lowers the KDV by a kuruş
+        move.action_post()
+        self.assertAlmostEqual(move.amount_tax, 6.02)
+        self.assertIsNone(move._l10n_tr_edoc_stored_tax_details())
+        places = move.currency_id.decimal_places
+        self.assertEqual(
+            [(aml, self._as_text(details, places)) for aml, details in move._l10n_tr_edoc_rounded_lines()],
+            self._odoo_rounded_lines(move),
+        )

@@ -75,14 +75,28 @@ def embedded_xslt(document, *, logo_png=None, with_qr=True):
     integrator then print the real QR image. Without ``with_qr`` the viewer prints the payload text.
     """
     kind = "despatch" if isinstance(document, DespatchAdvice) else "invoice"
-    root = etree.fromstring(our_xslt(kind))
     defaults = {
         QR_PARAM: _b64(make_qr_png(qr_payload(document))) if with_qr else "",
         LOGO_PARAM: _b64(logo_png),
     }
+    stylesheet = _template_with_slots(kind)
+    for name, value in defaults.items():
+        stylesheet = stylesheet.replace(_slot(name), value.encode("ascii"))
+    return stylesheet
+
+
+def _slot(name):
+    return f"@@{name}@@".encode("ascii")
+
+
+@functools.cache
+def _template_with_slots(kind):
+    """Our template serialised once, with a slot where each baked-in default goes (base64 needs no
+    escaping in an attribute, so filling the slots gives the bytes serialising the filled tree would)."""
+    root = etree.fromstring(our_xslt(kind))
     for param in root.iterchildren(f"{{{XSL}}}param"):
-        if param.get("name") in defaults:
-            param.set("select", f"'{defaults[param.get('name')]}'")
+        if param.get("name") in (QR_PARAM, LOGO_PARAM):
+            param.set("select", f"'{_slot(param.get('name')).decode('ascii')}'")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

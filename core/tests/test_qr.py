@@ -139,3 +139,18 @@ def test_png_is_byte_for_byte_the_one_qrcode_draws(length, box_size, border):
     rng = random.Random(length)
     text = "".join(rng.choice('{}":,0123456789abcçdefgğıöşüABC()') for _ in range(length))
     assert qr_png(text, box_size=box_size, border=border) == _qrcode_png(text, box_size, border)
+
+
+@pytest.mark.parametrize("size", [21, 25, 45, 57, 101, 177])
+def test_mask_score_is_qrcodes_lost_point(size):
+    """The mask chosen depends only on this score: it must be qrcode's own on any matrix."""
+    from qrcode import util
+
+    from core.qr import _bits, _lost_point
+
+    rng = random.Random(size)
+    for density in (0.1, 0.5, 0.9):
+        modules = [[rng.random() < density for _ in range(size)] for _ in range(size)]
+        rows = [_bits(row) for row in modules]
+        columns = [_bits(column) for column in zip(*modules, strict=True)]
+        assert _lost_point(rows, columns, size) == util.lost_point(modules)

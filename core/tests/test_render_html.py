@@ -1,6 +1,7 @@
 """Our XSLT renders every profile of the builders' matrix and despatches; the Karekod in the page
 decodes to ``core.qr``'s payload, whether passed as an image or printed from the XML by the XSLT."""
 
+import base64
 from dataclasses import replace
 
 import pytest
@@ -123,3 +124,25 @@ def test_builders_embed_our_xslt_and_stay_valid(validators, build, doc, doc_type
     rendering = render_html(xml)
     assert rendering.template == EMBEDDED
     assert qr_from_html(rendering.html) == qr_text(qr_payload(doc))
+
+
+@pytest.mark.parametrize("doc", [f.invoice(), f.despatch_advice()], ids=["invoice", "despatch"])
+def test_baked_in_defaults_are_the_template_with_those_parameters_set(doc):
+    """The stylesheet is filled from a template serialised once: the same bytes as setting the
+    Karekod and logo parameters in the parsed template and serialising it."""
+    from lxml import etree
+
+    from core.qr import qr_png
+    from core.render.render import LOGO_PARAM, QR_PARAM, XSL
+
+    logo = qr_png("logo")
+    root = etree.fromstring(our_xslt("despatch" if isinstance(doc, DespatchAdvice) else "invoice"))
+    values = {
+        QR_PARAM: base64.b64encode(qr_png(qr_payload(doc))).decode(),
+        LOGO_PARAM: base64.b64encode(logo).decode(),
+    }
+    for param in root.iterchildren(f"{{{XSL}}}param"):
+        if param.get("name") in values:
+            param.set("select", f"'{values.pop(param.get('name'))}'")
+    assert not values, "both parameters are in the template"
+    assert embedded_xslt(doc, logo_png=logo) == etree.tostring(root, xml_declaration=True, encoding="UTF-8")
