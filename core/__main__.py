@@ -2,6 +2,7 @@
 
     python -m core validate FILE... [--package DIR] [--type efatura|earchive] [--json] [--no-rules]
                                     [--incoming]
+    python -m core validate --stream [--package DIR] ...   (paths on stdin, JSON lines on stdout)
     python -m core parse FILE [--package DIR]
 
 Exit status: 0 when every file passed, 1 when any file failed (unreadable, hostile, invalid),
@@ -87,7 +88,8 @@ def _validate_one(path, args):
     if package_dir:
         from .validation.package import PackageStore
 
-        in_force = PackageStore.discover(package_dir).for_date(summary["issue_date"])
+        store = getattr(args, "store", None) or PackageStore.discover(package_dir)
+        in_force = store.for_date(summary["issue_date"])
         if in_force is not None:
             package_dir = in_force.folder
             result["gib_release"] = in_force.release
@@ -129,6 +131,11 @@ def _print_human(result, out):
 
 
 def cmd_validate(args, out):
+    if args.stream:
+        return _validate_stream(args, sys.stdin, out)
+    if not args.files:
+        print("usage: python -m core validate FILE... (or --stream): no file to check", file=sys.stderr)
+        return EXIT_USAGE
     results = [_validate_one(path, args) for path in args.files]
     if args.json:
         json.dump(results, out, ensure_ascii=False, indent=2)
@@ -139,6 +146,21 @@ def cmd_validate(args, out):
         failed = sum(1 for r in results if not r["ok"])
         print(f"{len(results) - failed} passed, {failed} failed", file=out)
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_FAILED
+
+
+def _validate_stream(args, lines, out):
+    """One file path per input line, one JSON result per output line, until the input closes: the
+    validators compile once and check documents as the caller produces them."""
+    if args.package:
+        from .validation.package import PackageStore
+
+        args.store = PackageStore.discover(args.package)
+    for line in lines:
+        path = line.rstrip("\n")
+        if path:
+            out.write(json.dumps(_validate_one(path, args), ensure_ascii=False) + "\n")
+            out.flush()
+    return EXIT_OK
 
 
 def cmd_parse(args, out):
@@ -175,7 +197,10 @@ def build_parser():
         sub.add_argument("--max-bytes", type=int, default=DEFAULT_MAX, help=argparse.SUPPRESS)
 
     validate = commands.add_parser("validate", help="XSD, schematron and own rules for each file")
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="*", metavar="FILE")
+    validate.add_argument(
+        "--stream", action="store_true", help="read file paths from standard input, one JSON line each"
+    )
     common(validate)
     validate.add_argument(
         "--type", choices=("efatura", "earchive"), help="schematron mode (default: from ProfileID)"

@@ -2120,7 +2120,9 @@ class AccountMove(models.Model):
                 errors.update(moves._l10n_tr_edoc_send_with(account))
         return errors
 
-    def _l10n_tr_edoc_send_with(self, account):
+    def _l10n_tr_edoc_send_with(self, account, stream=None):
+        """Generate, check and submit the moves' e-documents; GİB's checks run on ``stream``'s children
+        (the cron's, one for the whole run) while the next invoices are built, when given."""
         errors = {}
         documents = self.env["l10n_tr_edoc.document"]
         # one query for the whole batch; only moves to these customers can need the check
@@ -2153,12 +2155,15 @@ class AccountMove(models.Model):
         # the lines' taxes and tags for the whole batch in a few queries, not a few per invoice
         generated.move_id.line_ids.fetch(["tax_ids", "tax_tag_ids", "product_id", "product_uom_id"])
         generated.move_id.line_ids.tax_ids.fetch(["repartition_line_ids"])
+        tickets = {}
         for document in generated:
             if error := document.move_id._l10n_tr_edoc_generate(document):
                 errors[document.move_id] = error
             else:
                 ready |= document
-        for document, error in ready._l10n_tr_edoc_gib_validate().items():
+                if stream is not None:
+                    tickets[document] = stream.submit(document.xml_attachment_id.raw)
+        for document, error in ready._l10n_tr_edoc_gib_validate(stream, tickets).items():
             errors[document.move_id] = error
             ready -= document
         ready._l10n_tr_edoc_apply_event("submit")
@@ -2285,14 +2290,19 @@ class AccountMove(models.Model):
         )
         # One kind at a time, in batches whose size is a multiple of the integrators' 100 documents per
         # request: each batch is committed, and its XMLs leave the worker's memory before the next.
-        for kind in ("einvoice", "earchive"):
-            documents = queued.filtered(lambda d, k=kind: d.kind == k)
-            for start in range(0, len(documents), SEND_BATCH):
-                batch = documents[start : start + SEND_BATCH]
-                batch.move_id._l10n_tr_edoc_send_with(account)
-                if not self._l10n_tr_edoc_commit_progress(len(batch)):
-                    return False
-                self.env.invalidate_all()
+        stream = Document._l10n_tr_edoc_validation_stream(len(queued)) if queued else None
+        try:
+            for kind in ("einvoice", "earchive"):
+                documents = queued.filtered(lambda d, k=kind: d.kind == k)
+                for start in range(0, len(documents), SEND_BATCH):
+                    batch = documents[start : start + SEND_BATCH]
+                    batch.move_id._l10n_tr_edoc_send_with(account, stream)
+                    if not self._l10n_tr_edoc_commit_progress(len(batch)):
+                        return False
+                    self.env.invalidate_all()
+        finally:
+            if stream is not None:
+                stream.close()
         interval = datetime.timedelta(minutes=account.status_interval)
         if not force and account.last_status_poll_at and account.last_status_poll_at + interval > now:
             return True

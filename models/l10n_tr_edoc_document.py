@@ -1503,6 +1503,28 @@ class L10nTrEdocDocument(models.Model):
             return [[text]] * len(xmls)
         return [[] if result.get("ok") else package.result_messages(result) for result in results]
 
+    def _l10n_tr_edoc_stream_messages(self, stream, tickets):
+        """GİB's XSD and schematron errors per document, as ``_l10n_tr_edoc_gib_messages`` gives them."""
+        try:
+            results = [stream.result(tickets[document]) for document in self]
+        except EdocError as error:
+            text = self.env._("The XSD and schematron check could not run: %(error)s", error=error.message)
+            return [[text]] * len(self)
+        return [[] if result.get("ok") else package.result_messages(result) for result in results]
+
+    @api.model
+    def _l10n_tr_edoc_validation_stream(self, expected):
+        """Checking children for a cron run of ``expected`` documents (close it with the run); None
+        when the checks are off or cannot start, so each batch falls back to its own check, which
+        reports why."""
+        folder = self.env["account.move"]._l10n_tr_edoc_gib_package_dir()
+        if not folder:
+            return None
+        try:
+            return package.ValidationStream(folder, expected=expected)
+        except EdocError:
+            return None
+
     @api.model
     def _l10n_tr_edoc_gib_check_before_send(self, xml, what):
         """Raise before a despatch or an answer leaves when GİB's XSD or schematron refuses it."""
@@ -1516,13 +1538,17 @@ class L10nTrEdocDocument(models.Model):
                 )
             )
 
-    def _l10n_tr_edoc_gib_validate(self):
-        """GİB's XSD and schematron on the generated XML, one child process for the batch.
+    def _l10n_tr_edoc_gib_validate(self, stream=None, tickets=None):
+        """GİB's XSD and schematron on the generated XML: the results of ``stream`` for documents
+        already queued there (``tickets``), else one check of the batch.
 
         Returns ``{document: error text}``; the refused documents keep their state, number and XML,
         so fixing the invoice and sending again loses nothing.
         """
-        found = self._l10n_tr_edoc_gib_messages([document.xml_attachment_id.raw for document in self])
+        if stream is not None:
+            found = self._l10n_tr_edoc_stream_messages(stream, tickets)
+        else:
+            found = self._l10n_tr_edoc_gib_messages([document.xml_attachment_id.raw for document in self])
         errors = {}
         for document, messages in zip(self, found or [], strict=False):
             if not messages:

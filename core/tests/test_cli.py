@@ -173,3 +173,38 @@ def test_forced_efatura_mode_rejects_an_earchive_invoice(package):
     assert result.returncode == 1
     assert "    xsd         ok" in result.stdout
     assert "    schematron  ok" not in result.stdout
+
+
+def test_stream_reads_paths_until_its_input_closes(tmp_path):
+    """One JSON line per path, as each is checked: what the month-end send feeds while it builds."""
+    from core.tests import factories as f
+    from core.ubl import build_invoice, serialize
+
+    good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
+    good.write_bytes(serialize(build_invoice(f.invoice())))
+    bad.write_bytes(b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>')
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "validate",
+            "--stream",
+            "--no-rules",
+            "--package",
+            str(reference_path("gib-ubl-tr")),
+        ],
+        input=f"{good}\n{bad}\n\n{good}\n",
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["file"], line["ok"]) for line in lines] == [
+        (str(good), True),
+        (str(bad), False),
+        (str(good), True),
+    ]
+    assert lines[1]["error"]["code"] == "tr_edoc.xml.doctype" and "root:" not in result.stdout

@@ -166,3 +166,45 @@ def test_child_checks_each_document_with_the_release_of_its_issue_date(store):
     messages = [" ".join(package.result_messages(r)) for r in results]
     assert "InvoiceTypeCodeCheck" in messages[0]
     assert "InvoiceTypeCodeCheck" not in messages[1]
+
+
+def test_stream_gives_each_document_the_result_a_batch_child_gives(store):
+    """Documents streamed to the children as they are built: same verdicts, releases and order as
+    the batch check, whichever child took each one."""
+    reference = DocumentReference(id="ANM2026000000009", document_type_code="IADE", issue_date=f.ISSUE_DATE)
+    before = f.invoice(profile="KAMU", type_code="IADE", billing_references=(reference,))
+    after = dataclasses.replace(before, issue_date=dt.date(2026, 9, 20), id="ANM2026000000002")
+    good = serialize(build_invoice(f.invoice()))
+    xmls = [serialize(build_invoice(d)) for d in (before, after)] + [good, b"<Invoice>broken", good]
+    batch = validate_in_child(xmls, store / "20260401-aaaa")
+    with package.ValidationStream(store / "20260401-aaaa", children=2) as stream:
+        tickets = [stream.submit(xml) for xml in xmls]
+        streamed = [stream.result(ticket) for ticket in tickets]
+    assert [r["gib_release"] for r in streamed[:2]] == ["20260312", "20260701"]
+    assert [r["ok"] for r in streamed[2:]] == [True, False, True]
+
+    def verdict(result):
+        # an unreadable document has no IssueDate: the stream names no release for it
+        ignored = {"file", "gib_release"} if "error" in result else {"file"}
+        return {k: v for k, v in result.items() if k not in ignored}
+
+    assert [verdict(r) for r in streamed] == [verdict(r) for r in batch]
+
+
+def test_a_stream_child_that_dies_fails_its_documents_with_its_error(monkeypatch):
+    with package.ValidationStream(GIB, children=1) as stream:
+        ticket = stream.submit(serialize(build_invoice(f.invoice())))
+        assert stream.result(ticket)["ok"]
+        stream._children[0].process.kill()
+        stream._children[0].process.wait()
+        with pytest.raises(package.ConfigurationError, match="check failed"):
+            stream.result(stream.submit(serialize(build_invoice(f.invoice()))))
+
+
+def test_a_stream_that_is_not_answered_in_time_stops_waiting():
+    xml = serialize(build_invoice(f.invoice()))
+    with (
+        package.ValidationStream(GIB, children=1, timeout=0.001) as stream,
+        pytest.raises(package.ConfigurationError, match="did not finish within"),
+    ):
+        stream.result(stream.submit(xml))

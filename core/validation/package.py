@@ -6,6 +6,7 @@ Saxon's native runtime cannot start under the address-space limit an Odoo worker
 XSD + schematron check runs in child Pythons without that limit, a batch split over the cores.
 """
 
+import collections
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -390,6 +392,149 @@ def _child_results(child, timeout):
             code="tr_edoc.package.child",
             params={},
         ) from exc
+
+
+class ValidationStream:
+    """Children checking documents while the caller builds the next ones (``python -m core validate
+    --stream``): each XML goes to the least busy child as soon as it exists.
+
+    At month end the worker builds invoice after invoice on one core; GİB's checks then run on the
+    other cores meanwhile instead of after the batch, and the children (Saxon, GİB's compiled
+    schematron) start once per run, not once per batch. Results come back in submission order per child.
+    """
+
+    def __init__(self, package_dir, *, expected=None, rules=False, children=None, timeout=300):
+        """``expected`` documents (unknown: many) decide how many children start, as for a batch."""
+        if not (is_package(package_dir) and PackageStore.discover(package_dir)):
+            raise ConfigurationError(
+                f"{package_dir} is not a GİB package folder.", params={"package_dir": str(package_dir)}
+            )
+        self.timeout = timeout
+        self._folder = tempfile.TemporaryDirectory(prefix="l10n_tr_edoc-validate-")
+        self._count = 0
+        command = [
+            sys.executable,
+            "-m",
+            "core",
+            "validate",
+            "--stream",
+            "--json",
+            "--package",
+            str(package_dir),
+        ]
+        if not rules:
+            command.append("--no-rules")
+        self._children = [
+            _StreamChild(command, Path(self._folder.name, f"child{n}.err"))
+            for n in range(children or _children_for(expected or MIN_SHARE * os.cpu_count()))
+        ]
+
+    def submit(self, xml):
+        """Queue ``xml`` for checking; returns the ticket :meth:`result` takes."""
+        self._count += 1
+        path = Path(self._folder.name, f"{self._count:06d}.xml")
+        path.write_bytes(xml)
+        child = min(self._children, key=lambda candidate: len(candidate.waiting))
+        return child.send(path)
+
+    def result(self, ticket):
+        """The CLI's JSON dict for the ticket's document, waiting for it at most ``timeout`` seconds."""
+        if not ticket.done.wait(self.timeout):
+            raise ConfigurationError(
+                f"The XSD and schematron check did not finish within {self.timeout} seconds.",
+                code="tr_edoc.package.timeout",
+                params={"timeout": self.timeout},
+            )
+        ticket.path.unlink(missing_ok=True)
+        if ticket.value is None:
+            raise ConfigurationError(
+                f"The XSD and schematron check failed: {ticket.failure}",
+                code="tr_edoc.package.child",
+                params={},
+            )
+        return ticket.value
+
+    def close(self):
+        for child in self._children:
+            child.close()
+        self._folder.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
+
+
+class _Ticket:
+    def __init__(self, path):
+        self.path = path
+        self.done = threading.Event()
+        self.value = self.failure = None
+
+
+class _StreamChild:
+    """One ``validate --stream`` process, and the thread that hands its output lines to the tickets."""
+
+    def __init__(self, command, stderr_path):
+        self._stderr_path = stderr_path
+        with open(stderr_path, "wb") as stderr:
+            self.process = subprocess.Popen(
+                command,
+                cwd=CORE_PARENT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                preexec_fn=_lift_address_space_limit,  # noqa: PLW1509
+            )
+        self.waiting = collections.deque()
+        self._lock = threading.Lock()
+        self._failure = None
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def send(self, path):
+        ticket = _Ticket(path)
+        with self._lock:
+            if self._failure is None:
+                self.waiting.append(ticket)
+        if self._failure is not None:
+            ticket.failure = self._failure
+            ticket.done.set()
+            return ticket
+        try:
+            self.process.stdin.write(f"{path}\n".encode())
+            self.process.stdin.flush()
+        except OSError:
+            pass  # the child is gone: the reader fails the waiting tickets
+        return ticket
+
+    def _read(self):
+        for line in self.process.stdout:
+            with self._lock:
+                ticket = self.waiting.popleft()
+            try:
+                ticket.value = json.loads(line)
+            except ValueError:
+                ticket.failure = line[-2000:].decode(errors="replace")
+            ticket.done.set()
+        self.process.wait()
+        failure = self._stderr_path.read_bytes()[-2000:].decode(errors="replace") or "the child stopped"
+        with self._lock:
+            self._failure = failure
+            stranded, self.waiting = list(self.waiting), collections.deque()
+        for ticket in stranded:
+            ticket.failure = failure
+            ticket.done.set()
+
+    def close(self):
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=30)
 
 
 def result_messages(result):
