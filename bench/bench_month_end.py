@@ -26,7 +26,8 @@ copied too. Anything else that points at the originals (payments, reconciliation
 followers, a hash chain) stops the fixture rather than be left out; no stored field of another model
 depends on moves or their lines in this database. Checked: at N=300 the copies and 300 ORM invoices end
 the same way (states, GİB status codes, the same integrator requests, no errors), and
-``_l10n_tr_edoc_to_invoice`` gives a copy the same invoice as its original apart from the ETTN.
+``_l10n_tr_edoc_to_invoice`` gives a copy the same invoice as its original apart from the ETTN. The fixture
+of 5,000 (128,885 lines) took 179 s, 70 s of it queueing, with a load average of 3.
 
 Stages are measured by wrapping the methods that do them (exclusive time: a nested stage's time is not
 counted twice); the XSD and schematron checks run in the validation child, so the child's wall time is
