@@ -4,6 +4,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -120,6 +121,38 @@ class TestL10nTrEdocGibPackage(L10nTrEdocOutgoingCase):
         settings.l10n_tr_edoc_gib_package_dir = str(self.root)
         with self.assertRaisesRegex(UserError, "is not a GİB package folder"):
             settings.action_l10n_tr_edoc_gib_package_impact()
+
+    def test_the_cron_checks_each_invoice_while_building_the_next(self):
+        """The cron hands each XML to checking children started once for its run: the invoice GİB's
+        schematron refuses stays ready with its reasons and its XML, the others are sent."""
+        action = self._download()
+        self.assertEqual(action["params"]["type"], "success", action["params"]["message"])
+        zig = self.setup_other_currency("ZIG")
+        lira = self.company.currency_id
+        moves = [self._post(self.registered, currency_id=(zig if n == 1 else lira).id) for n in range(3)]
+        documents = [move._l10n_tr_edoc_ensure_document(self.edoc_account) for move in moves]
+        for move, document in zip(moves, documents, strict=True):
+            self.assertIsNone(move._l10n_tr_edoc_generate(document))
+        started = []
+        stream_class = type(self.env["l10n_tr_edoc.document"])
+        original = stream_class._l10n_tr_edoc_validation_stream
+
+        def counted(records, expected):
+            started.append(expected)
+            return original(records, expected)
+
+        sends = self.sandbox.request_count("SendInvoice")
+        with patch.object(stream_class, "_l10n_tr_edoc_validation_stream", counted):
+            self._run_cron()
+        self.assertEqual(started, [3], "one stream for the run, sized for its documents")
+        good, bad, other = documents
+        self.assertEqual((bad.state, bad.error_code), ("ready", "tr_edoc.package.invalid"))
+        self.assertIn("ZIG", bad.error_message)
+        self.assertTrue(bad.xml_attachment_id.raw, "the generated XML is kept for the retry")
+        self.assertEqual({good.state, other.state} - {"sent", "delivered"}, set())
+        self.assertEqual(
+            self.sandbox.request_count("SendInvoice"), sends + 1, "both good ones in one request"
+        )
 
     def test_zip_slip_is_refused_and_nothing_changes(self):
         self._download()
