@@ -49,14 +49,14 @@ def _xml_compatible(value):
 
 
 def escape_text(value):
-    if _TEXT_SPECIAL.search(value) is None:
+    if value.isalnum() or _TEXT_SPECIAL.search(value) is None:  # letters and digits are all allowed
         return value
     _xml_compatible(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def escape_attribute(value):
-    if _ATTRIBUTE_SPECIAL.search(value) is None:
+    if value.isalnum() or _ATTRIBUTE_SPECIAL.search(value) is None:
         return value
     _xml_compatible(value)
     return (
@@ -120,46 +120,54 @@ def add_extensions(root):
 
 
 def _write(element, append):
-    start = element[0]
     if len(element) == 1:
-        append(start[:-1] + "/>")
+        append(element[0][:-1] + "/>")
         return
-    append(start)
-    for child in element[1:]:
+    for child in element:  # the start tag first, a string like the finished children
         if child.__class__ is str:
             append(child)
         else:
             _write(child, append)
-    append("</" + start[1:])
+    append("</" + element[0][1:])
 
 
 def finish(root):
     """The document's bytes: UTF-8 after lxml's XML declaration."""
-    start = root[0]
-    out = [_DECLARATION, start]
+    out = [_DECLARATION]
     append = out.append
-    for child in root[1:]:
+    for child in root:
         if child.__class__ is str:
             append(child)
         else:
             _write(child, append)
+    start = root[0]
     append(f"</{start[1 : start.index(' ')]}>")
     return "".join(out).encode("utf-8")
 
 
 def cbc(parent, name, value, **attrs):
     """Append ``cbc:name`` unless the value is missing; attributes with ``None`` are dropped."""
-    if value is None or (value.__class__ is str and not value):
+    if value is None:
         return
-    if attrs:
-        attributes = "".join(
-            f' {key}="{escape_attribute(attribute)}"'
-            for key, attribute in attrs.items()
-            if attribute is not None
-        )
-        parent.append(f"<cbc:{name}{attributes}>{_content(value)}</cbc:{name}>")
+    kind = value.__class__
+    if kind is Decimal:
+        content = str(value)
+        if "E" in content:
+            content = format(value, "f")
+    elif kind is str:
+        if not value:
+            return
+        content = escape_text(value)
     else:
-        parent.append(f"<cbc:{name}>{_content(value)}</cbc:{name}>")
+        content = escape_text(text(value))
+    if attrs:
+        attributes = ""
+        for key, attribute in attrs.items():
+            if attribute is not None:
+                attributes += f' {key}="{escape_attribute(attribute)}"'
+        parent.append(f"<cbc:{name}{attributes}>{content}</cbc:{name}>")
+    else:
+        parent.append(f"<cbc:{name}>{content}</cbc:{name}>")
 
 
 def cbc_required(parent, name, value):
@@ -177,10 +185,11 @@ def amount(parent, name, value, currency):
     """``cbc:name`` with its currencyID, written out: the builders' most frequent element."""
     if value is None or (value.__class__ is str and not value):
         return
+    content = _content(value)
     if currency is None:
-        parent.append(f"<cbc:{name}>{_content(value)}</cbc:{name}>")
+        parent.append(f"<cbc:{name}>{content}</cbc:{name}>")
     else:
-        parent.append(f'<cbc:{name} currencyID="{escape_attribute(currency)}">{_content(value)}</cbc:{name}>')
+        parent.append(f'<cbc:{name} currencyID="{escape_attribute(currency)}">{content}</cbc:{name}>')
 
 
 def as_tree(data):
