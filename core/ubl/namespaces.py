@@ -109,6 +109,22 @@ def add_extensions(root):
     root.append(_EXTENSIONS)
 
 
+class _Tags(dict):
+    """Tags made once per element name (``cac:x`` start tags, and the end tag of each start tag)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        tag = self[key] = self.make(key)
+        return tag
+
+
+_CAC_START = _Tags(lambda name: f"<cac:{name}>")
+_END = _Tags(lambda start: "</" + start[1:])
+
+
 def _write(element, append):
     if len(element) == 1:
         append(element[0][:-1] + "/>")
@@ -118,7 +134,7 @@ def _write(element, append):
             append(child)
         else:
             _write(child, append)
-    append("</" + element[0][1:])
+    append(_END[element[0]])
 
 
 def finish(root):
@@ -166,16 +182,23 @@ def cbc_required(parent, name, value):
 
 
 def cac(parent, name):
-    element = [f"<cac:{name}>"]
+    element = [_CAC_START[name]]
     parent.append(element)
     return element
 
 
 def amount(parent, name, value, currency):
     """``cbc:name`` with its currencyID."""
-    if value is None or (value.__class__ is str and not value):
+    if value is None:
         return
-    content = _content(value)
+    if value.__class__ is Decimal:  # _content, inlined as in cbc
+        content = str(value)
+        if "E" in content:
+            content = format(value, "f")
+    elif value.__class__ is str and not value:
+        return
+    else:
+        content = _content(value)
     if currency is None:
         parent.append(f"<cbc:{name}>{content}</cbc:{name}>")
     else:
