@@ -14,7 +14,7 @@ import time
 
 from odoo import Command
 
-from odoo.addons.l10n_tr_edoc.core.ubl import build_invoice, serialize
+from odoo.addons.l10n_tr_edoc.core.ubl import render_invoice
 
 ROUNDS = 50
 
@@ -86,7 +86,7 @@ def _time(function):
 
 
 move = _setup(env)  # noqa: F821 (env comes from odoo-bin shell)
-ours, xml = _time(lambda: serialize(build_invoice(move._l10n_tr_edoc_to_invoice("ABC2026000000001"))))
+ours, xml = _time(lambda: render_invoice(move._l10n_tr_edoc_to_invoice("ABC2026000000001")))
 odoo_ubl_tr = move.env["account.edi.xml.ubl.tr"]
 theirs, (odoo_xml, _errors) = _time(lambda: odoo_ubl_tr._export_invoice(move))
 print(f"[bench] one posted invoice of {len(move.invoice_line_ids)} lines, mean of {ROUNDS} rounds")

@@ -24,7 +24,7 @@ from core.providers.izibiz import IzibizProvider  # noqa: E402
 from core.sandbox import Sandbox  # noqa: E402
 from core.sandbox.demo import DEMO_COMPANIES  # noqa: E402
 from core.tests import factories  # noqa: E402
-from core.ubl import build_invoice, serialize  # noqa: E402
+from core.ubl import render_invoice  # noqa: E402
 
 
 def build(count, sender, receiver):
@@ -44,7 +44,7 @@ def build(count, sender, receiver):
             OutgoingDocument(
                 uuid=invoice.uuid,
                 number=invoice.id,
-                xml=serialize(build_invoice(invoice)),
+                xml=render_invoice(invoice),
                 receiver_vkn=receiver.vkn,
                 receiver_alias=receiver.pk_alias,
             )

@@ -14,7 +14,7 @@ sys.path.insert(0, str(REPO))
 from core.signing import load_pkcs12, sign_document, verify_document  # noqa: E402
 from core.tests import certificates  # noqa: E402
 from core.tests import factories as f  # noqa: E402
-from core.ubl import build_invoice, serialize  # noqa: E402
+from core.ubl import render_invoice  # noqa: E402
 
 
 def main():
@@ -25,7 +25,7 @@ def main():
         certificates.make_pkcs12(*certificates.make_certificate()), certificates.P12_PASSWORD
     )
     lines = [f.line(i, i % 7 + 1, f"{100 + i}.25") for i in range(1, 21)]
-    documents = [serialize(build_invoice(f.invoice(lines, number=n + 1))) for n in range(args.n)]
+    documents = [render_invoice(f.invoice(lines, number=n + 1)) for n in range(args.n)]
 
     start = time.perf_counter()
     signed = [sign_document(document, credential) for document in documents]

@@ -56,8 +56,8 @@ from ..core.render import xslt_attachment
 from ..core.states import (
     ISTANBUL,
 )
-from ..core.ubl import build_invoice, serialize
-from ..core.ubl.earsivbelge import build_receipt, parse_receipt
+from ..core.ubl import render_invoice
+from ..core.ubl.earsivbelge import parse_receipt, render_receipt
 from ..core.ubl.notes import amount_in_words
 from ..core.ubl.numbering import format_number
 from ..core.validation import package
@@ -1991,7 +1991,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         invoice = self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number())
         return self.env["l10n_tr_edoc.document"]._l10n_tr_edoc_preview_action(
-            serialize(build_invoice(invoice)), title=self.env._("Preview of %s", self.display_name)
+            render_invoice(invoice), title=self.env._("Preview of %s", self.display_name)
         )
 
     # -- sending ------------------------------------------------------------------------------
@@ -2078,7 +2078,7 @@ class AccountMove(models.Model):
                 return error.args[0]
         invoice = dataclasses.replace(invoice, id=number)
         # every outgoing document carries our display stylesheet, with its own QR baked in
-        xml = serialize(build_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice))))
+        xml = render_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice)))
         attachment_values = {
             "name": f"{number}.xml",
             "raw": xml,
@@ -3026,7 +3026,7 @@ class AccountMove(models.Model):
         receipt = self._l10n_tr_edoc_to_receipt(number)
         if problems := self._l10n_tr_edoc_receipt_problems(receipt):
             return "\n".join(problems)
-        xml = serialize(build_receipt(receipt))
+        xml = render_receipt(receipt)
         attachment_values = {
             "name": f"{number}.xml",
             "raw": xml,

@@ -39,7 +39,7 @@ from ..core.states import (
     next_state,
     resend_needs_new_ettn,
 )
-from ..core.ubl import build_application_response, serialize
+from ..core.ubl import render_application_response
 from ..core.ubl.parse import parse_despatch_advice, parse_document, parse_invoice
 from ..core.validation import package
 from .l10n_tr_edoc_account import SIGNATURE_STATES
@@ -1211,7 +1211,7 @@ class L10nTrEdocDocument(models.Model):
                 document_type="FATURA",
             ),
         )
-        return self.account_id._l10n_tr_edoc_sign_if_required(serialize(build_application_response(response)))
+        return self.account_id._l10n_tr_edoc_sign_if_required(render_application_response(response))
 
     def _l10n_tr_edoc_close_answer_activity(self):
         (self.move_id or self).activity_feedback(

@@ -18,7 +18,7 @@ from ..core.providers.base import (
 )
 from ..core.render import xslt_attachment
 from ..core.states import ISTANBUL, GibOutcome, classify_gib_status, gib_status_text
-from ..core.ubl import build_despatch_advice, serialize
+from ..core.ubl import render_despatch_advice
 from ..core.ubl.parse import parse_receipt_advice
 from ..core.validation import validate_document
 from .res_partner import normalize_tax_id
@@ -384,7 +384,7 @@ class StockPicking(models.Model):
             )
         vkn, alias = self._l10n_tr_edoc_despatch_route()
         advice = self._l10n_tr_edoc_despatch_advice(document)
-        xml = serialize(build_despatch_advice(dataclasses.replace(advice, xslt=xslt_attachment(advice))))
+        xml = render_despatch_advice(dataclasses.replace(advice, xslt=xslt_attachment(advice)))
         report = validate_document(xml, today=document.issue_date)
         if not report.ok:
             raise UserError(

@@ -12,7 +12,7 @@ from odoo.addons.l10n_tr_edoc.core.providers.base import OutgoingDocument
 from odoo.addons.l10n_tr_edoc.core.providers.izibiz import IzibizSandboxProvider
 from odoo.addons.l10n_tr_edoc.core.sandbox.demo import DEMO_COMPANIES, DEMO_DESPATCH_ITEMS, DEMO_RED_BUYER
 from odoo.addons.l10n_tr_edoc.core.tests import factories
-from odoo.addons.l10n_tr_edoc.core.ubl import build_invoice, serialize
+from odoo.addons.l10n_tr_edoc.core.ubl import render_invoice
 
 
 def build(env, sandbox_url, *, commit=None, gib_package=True, say=print):
@@ -211,7 +211,7 @@ def build(env, sandbox_url, *, commit=None, gib_package=True, say=print):
                 OutgoingDocument(
                     uuid=invoice.uuid,
                     number=invoice.id,
-                    xml=serialize(build_invoice(invoice)),
+                    xml=render_invoice(invoice),
                     receiver_vkn=own.vkn,
                     receiver_alias=own.pk_alias,
                 )

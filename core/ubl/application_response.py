@@ -1,10 +1,10 @@
 """ApplicationResponse builder: the buyer's KABUL, RED or IADE of a commercial invoice."""
 
-from .invoice import add_document_reference, add_extensions, add_party, add_signature, root_element
-from .namespaces import APPLICATION_RESPONSE, cac, cbc
+from .invoice import add_document_reference, add_party, add_signature
+from .namespaces import APPLICATION_RESPONSE, add_extensions, as_tree, cac, cbc, finish, root_element
 
 
-def build_application_response(response):
+def render_application_response(response):
     root = root_element("ApplicationResponse", APPLICATION_RESPONSE)
     add_extensions(root)
     cbc(root, "UBLVersionID", "2.1")
@@ -39,4 +39,8 @@ def build_application_response(response):
         cbc(line_answer, "ResponseCode", line.response_code)
         for description in line.description:
             cbc(line_answer, "Description", description)
-    return root
+    return finish(root)
+
+
+def build_application_response(response):
+    return as_tree(render_application_response(response))

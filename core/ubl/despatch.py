@@ -8,12 +8,11 @@ from .invoice import (
     add_shipment,
     add_signature,
     add_xslt,
-    root_element,
 )
-from .namespaces import DESPATCH_ADVICE, cac, cbc
+from .namespaces import DESPATCH_ADVICE, as_tree, cac, cbc, finish, root_element
 
 
-def build_despatch_advice(advice):
+def render_despatch_advice(advice):
     root = root_element("DespatchAdvice", DESPATCH_ADVICE)
     add_header(root, advice)
     cbc(root, "CopyIndicator", advice.copy_indicator)
@@ -59,4 +58,8 @@ def build_despatch_advice(advice):
         add_item(node, line.item)
         for shipment in line.shipments:
             add_shipment(node, shipment, "TRY")
-    return root
+    return finish(root)
+
+
+def build_despatch_advice(advice):
+    return as_tree(render_despatch_advice(advice))

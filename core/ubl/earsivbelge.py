@@ -18,8 +18,8 @@ from ..documents import Address, Attachment, Identifier, Party, Person
 from ..errors import ParseError
 from ..xmlsafe import DEFAULT_MAX, load_xml
 from . import parse as p
-from .invoice import add_extensions, add_party, add_signature, root_element
-from .namespaces import amount, cac, cbc
+from .invoice import add_party, add_signature
+from .namespaces import add_extensions, amount, as_tree, cac, cbc, finish, root_element
 
 CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -55,8 +55,8 @@ def _typed_reference(root, receipt, code, kind):
     cbc(node, "DocumentType", kind)
 
 
-def build_receipt(receipt):
-    """The UBL-TR tree of ``receipt`` (unsigned: the integrator signs EARSIVBELGE documents)."""
+def render_receipt(receipt):
+    """The UBL-TR bytes of ``receipt`` (unsigned: the integrator signs EARSIVBELGE documents)."""
     tag, namespace, type_tag, line_tag, quantity_tag = _SHAPE[receipt.kind]
     root = root_element(tag, namespace)
     add_extensions(root)
@@ -118,7 +118,11 @@ def build_receipt(receipt):
         if ln.seller_item_id:
             cbc(cac(item, "SellersItemIdentification"), "ID", ln.seller_item_id)
         amount(cac(node, "Price"), "PriceAmount", ln.price, currency)
-    return root
+    return finish(root)
+
+
+def build_receipt(receipt):
+    return as_tree(render_receipt(receipt))
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -6,38 +6,24 @@ value that is ``None`` or empty is left out, so the dataclass alone decides what
 
 import base64
 
-from lxml import etree
-
 from .. import codes
 from ..documents import Address, DocumentReference
 from ..errors import ValidationFailed
 from .namespaces import (
-    CBC,
-    EXT,
     INVOICE,
-    SIGNATURE_PLACEHOLDER,
+    add_extensions,
     amount,
+    as_tree,
     cac,
     cbc,
-    nsmap,
+    cbc_required,
+    finish,
+    root_element,
 )
 
 UBL_VERSION = "2.1"
 _EMPTY_ADDRESS = Address()
 CUSTOMIZATION = "TR1.2"
-
-
-def root_element(tag, document_ns):
-    return etree.Element(f"{{{document_ns}}}{tag}", nsmap=nsmap(document_ns))
-
-
-def add_extensions(root):
-    """The XSD requires ``ext:UBLExtensions``; the signer swaps the placeholder for ``ds:Signature``."""
-    content = etree.SubElement(
-        etree.SubElement(etree.SubElement(root, f"{{{EXT}}}UBLExtensions"), f"{{{EXT}}}UBLExtension"),
-        f"{{{EXT}}}ExtensionContent",
-    )
-    etree.SubElement(content, SIGNATURE_PLACEHOLDER)
 
 
 def add_header(root, document):
@@ -62,14 +48,14 @@ def add_address(parent, name, address):
     cbc(node, "BlockName", address.block_name)
     cbc(node, "BuildingName", address.building_name)
     cbc(node, "BuildingNumber", address.building_number)
-    etree.SubElement(node, f"{{{CBC}}}CitySubdivisionName").text = address.city_subdivision_name or ""
-    etree.SubElement(node, f"{{{CBC}}}CityName").text = address.city_name or ""
+    cbc_required(node, "CitySubdivisionName", address.city_subdivision_name)
+    cbc_required(node, "CityName", address.city_name)
     cbc(node, "PostalZone", address.postal_zone)
     cbc(node, "Region", address.region)
     cbc(node, "District", address.district)
     country = cac(node, "Country")
     cbc(country, "IdentificationCode", address.country_code)
-    etree.SubElement(country, f"{{{CBC}}}Name").text = address.country_name or ""
+    cbc_required(country, "Name", address.country_name)
 
 
 def add_financial_account(parent, name, account):
@@ -314,7 +300,7 @@ def add_item(parent, item):
 
 def add_shipment(parent, shipment, currency):
     node = cac(parent, "Shipment")
-    etree.SubElement(node, f"{{{CBC}}}ID").text = shipment.id or ""
+    cbc_required(node, "ID", shipment.id)
     cbc(node, "HandlingCode", shipment.handling_code)
     _measure(node, "GrossWeightMeasure", shipment.gross_weight)
     _measure(node, "NetWeightMeasure", shipment.net_weight)
@@ -450,8 +436,8 @@ def earchive_references(invoice):
     )
 
 
-def build_invoice(invoice):
-    """Build the ``Invoice`` root of an e-Fatura or e-Arşiv invoice."""
+def render_invoice(invoice):
+    """The bytes of an e-Fatura or e-Arşiv invoice, as sent and as GİB's XSD and schematron check them."""
     currency = invoice.document_currency_code
     root = root_element("Invoice", INVOICE)
     add_header(root, invoice)
@@ -534,7 +520,12 @@ def build_invoice(invoice):
     amount(node, "PayableAmount", monetary.payable_amount, currency)
     for line in invoice.lines:
         add_invoice_line(root, line, currency)
-    return root
+    return finish(root)
+
+
+def build_invoice(invoice):
+    """The ``Invoice`` as an lxml tree, for callers that edit or sign one (``serialize`` gives the bytes)."""
+    return as_tree(render_invoice(invoice))
 
 
 def add_xslt(root, xslt, document_id, issue_date):

@@ -8,12 +8,11 @@ from .invoice import (
     add_shipment,
     add_signature,
     add_xslt,
-    root_element,
 )
-from .namespaces import RECEIPT_ADVICE, cac, cbc
+from .namespaces import RECEIPT_ADVICE, as_tree, cac, cbc, finish, root_element
 
 
-def build_receipt_advice(advice):
+def render_receipt_advice(advice):
     root = root_element("ReceiptAdvice", RECEIPT_ADVICE)
     add_header(root, advice)
     cbc(root, "CopyIndicator", advice.copy_indicator)
@@ -61,4 +60,8 @@ def build_receipt_advice(advice):
             cbc(cac(node, "OrderLineReference"), "LineID", line.order_line_reference)
         cbc(cac(node, "DespatchLineReference"), "LineID", line.despatch_line_reference or line.id)
         add_item(node, line.item)
-    return root
+    return finish(root)
+
+
+def build_receipt_advice(advice):
+    return as_tree(render_receipt_advice(advice))
