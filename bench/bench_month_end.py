@@ -1,14 +1,14 @@
 """Month end: N posted invoices sent to GİB by the send cron, through the sandbox, GİB's package on.
 
 Runs inside ``odoo-bin shell`` on a database where l10n_tr_edoc is installed; it creates its own company,
-customers and N posted invoices (not timed: 1–50 lines, TEMELFATURA / TICARIFATURA / EARSIVFATURA, KDV 20 /
-10 / 1 %, TRY / USD / EUR), queues them as ready to send, then times one run of
-``_cron_l10n_tr_edoc_send_and_poll`` (send, then the status poll) against an in-process sandbox. It commits
-(the cron does): use a throwaway database. Options come from the environment: ``BENCH_N`` (default 5000),
-``BENCH_SAVE`` (write the figures as JSON), ``BENCH_BASELINE`` (a JSON saved by a run on main: each figure
-is printed beside its ratio to it), ``BENCH_PROFILE`` (a file for the cron's cProfile; the top is printed),
-``BENCH_SQL=1`` (queries counted by the addon's line that caused them). From the repository root, after
-scripts/setup.sh:
+customers and N posted invoices (not timed: 1–50 lines, TEMELFATURA / TICARIFATURA / EARSIVFATURA, KDV 20 / 10
+/ 1 %, TRY / USD / EUR), queues them as ready to send, then times one run of
+``_cron_l10n_tr_edoc_send_and_poll`` (send, then the status poll) against the sandbox, run in its own process
+(what it keeps is not the worker's memory). It commits (the cron does): use a throwaway database. Options come
+from the environment: ``BENCH_N`` (default 5000), ``BENCH_SAVE`` (write the figures as JSON),
+``BENCH_BASELINE`` (a JSON saved by a run on main: each figure is printed beside its ratio to it),
+``BENCH_PROFILE`` (a file for the cron's cProfile; the top is printed), ``BENCH_SQL=1`` (queries counted by
+the addon's line that caused them). From the repository root, after scripts/setup.sh:
 
     source scripts/common.sh; addons=$(addons_dir); clone_db bench_me
     odoo_bin "$addons" -d bench_me -i l10n_tr_edoc --stop-after-init
@@ -71,6 +71,7 @@ import os
 import pstats
 import random
 import resource
+import subprocess
 import sys
 import threading
 import time
@@ -80,7 +81,6 @@ from odoo import Command
 
 import odoo.addons.l10n_tr_edoc as addon
 from odoo.addons.l10n_tr_edoc.core.providers import izibiz as izibiz_module
-from odoo.addons.l10n_tr_edoc.core.sandbox import Sandbox
 from odoo.addons.l10n_tr_edoc.core.sandbox.demo import DEMO_COMPANIES
 from odoo.addons.l10n_tr_edoc.core.validation import package as package_module
 from odoo.addons.l10n_tr_edoc.core.validation.schematron import SchematronValidator
@@ -168,6 +168,43 @@ def _children(pid):
         return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+SANDBOX = """
+import json, sys
+from pathlib import Path
+from core.sandbox import Sandbox
+sandbox = Sandbox(wsdl_dir=Path(sys.argv[1]))
+sandbox.seed_demo()
+with sandbox.serve(host="127.0.0.1", port=0) as server:
+    print(server.url, flush=True)
+    for _line in sys.stdin:  # each line asks for the requests counted so far
+        print(json.dumps(dict(sandbox._counts)), flush=True)
+"""
+
+
+class SandboxProcess:
+    """The sandbox in its own process: the documents it keeps must not count in the worker's memory."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SANDBOX, str(REFERENCE / "wsdl" / "izibiz")],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.url = self.process.stdout.readline().strip()
+        return self
+
+    def counts(self):
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def __exit__(self, *_exc):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def _setup(env, sandbox_url):
@@ -547,9 +584,7 @@ def _line(label, value, unit, key, baseline, *, higher_is_better=True):
 def main(env):
     baseline_path = os.environ.get("BENCH_BASELINE")
     baseline = json.loads(Path(baseline_path).read_text()) if baseline_path else {}
-    sandbox = Sandbox(wsdl_dir=REFERENCE / "wsdl" / "izibiz")
-    sandbox.seed_demo()
-    with sandbox.serve(host="127.0.0.1", port=0) as server:
+    with SandboxProcess() as server:
         started = time.perf_counter()
         env, company, account, partners, products, taxes = _setup(env, server.url)
         moves = _create_invoices(env, company, partners, products, taxes)
@@ -565,7 +600,7 @@ def main(env):
         env.invalidate_all()
         clock, captured = StageClock(), []
         _instrument(env, clock, captured)
-        requests_before = dict(sandbox._counts)
+        requests_before = server.counts()
         peak = PeakRss()
         peak.start()
         queries = env.cr.sql_log_count
@@ -585,13 +620,14 @@ def main(env):
         peak.running = False
         peak.join()
         queries = env.cr.sql_log_count - queries
+        requests_after = server.counts()
     env.invalidate_all()
     states = {}
     for document in env["l10n_tr_edoc.document"].browse(documents.ids):
         states[document.state] = states.get(document.state, 0) + 1
     requests = {
         op: count - requests_before.get(op, 0)
-        for op, count in dict(sandbox._counts).items()
+        for op, count in requests_after.items()
         if count - requests_before.get(op, 0)
     }
     xsd_rate, schematron_rate = _check_apart(captured)

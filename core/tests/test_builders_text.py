@@ -19,7 +19,7 @@ from core.documents import Attachment, Contact, DocumentReference, Identifier, I
 from core.tests import factories as f
 from core.tests.test_builders_matrix import CASES
 from core.ubl import application_response, despatch, earsivbelge, invoice, receipt_advice, serialize
-from core.ubl.namespaces import CAC, CBC, DS, EXT, SIGNATURE_PLACEHOLDER, XADES
+from core.ubl.namespaces import CAC, CBC, DS, EXT, SIGNATURE_PLACEHOLDER, XADES, text
 
 _MODULES = (invoice, despatch, receipt_advice, application_response, earsivbelge)
 _RENDER = {
@@ -28,21 +28,6 @@ _RENDER = {
     receipt_advice.build_receipt_advice: receipt_advice.render_receipt_advice,
     application_response.build_application_response: application_response.render_application_response,
 }
-
-
-def _old_text(value):
-    kind = type(value)
-    if kind is str:
-        return value
-    if kind is bool:
-        return "true" if value else "false"
-    if hasattr(value, "as_tuple"):
-        return format(value, "f")
-    if hasattr(value, "hour"):
-        return value.strftime("%H:%M:%S")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def _lxml_root(tag, document_ns):
@@ -67,7 +52,7 @@ def _lxml_cbc(parent, name, value, **attrs):
     for key, attribute in attrs.items():
         if attribute is not None:
             element.set(key, attribute)
-    element.text = _old_text(value)
+    element.text = value if value.__class__ is str else text(value)
 
 
 def _lxml_cbc_required(parent, name, value):
