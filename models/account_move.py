@@ -1529,7 +1529,10 @@ class AccountMove(models.Model):
         return result
 
     def _l10n_tr_edoc_product_lines(self):
-        return self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        """A saved move's product lines are among ``line_ids``, which the send path has read already;
+        a move being edited has them in ``invoice_line_ids``."""
+        lines = self.line_ids if isinstance(self.id, int) else self.invoice_line_ids
+        return lines.filtered(lambda line: line.display_type == "product")
 
     def _l10n_tr_edoc_is_ytb(self):
         return self.l10n_tr_edoc_profile == "YATIRIMTESVIK" or (
