@@ -208,3 +208,16 @@ def test_a_stream_that_is_not_answered_in_time_stops_waiting():
         pytest.raises(package.ConfigurationError, match="did not finish within"),
     ):
         stream.result(stream.submit(xml))
+
+
+def test_a_stream_child_hands_over_to_a_fresh_one_after_its_share(monkeypatch):
+    """Saxon's memory only grows: after its share of documents a child is replaced, and still answers
+    the documents it had."""
+    monkeypatch.setattr(package, "STREAM_CHILD_DOCUMENTS", 2)
+    good = serialize(build_invoice(f.invoice()))
+    xmls = [good, b"<Invoice>broken", good, good, b"<Invoice>broken"]
+    with package.ValidationStream(GIB, children=1) as stream:
+        tickets = [stream.submit(xml) for xml in xmls]
+        assert len(stream._retired) == 2 and all(child.sent == 2 for child in stream._retired)
+        assert [stream.result(ticket)["ok"] for ticket in tickets] == [True, False, True, True, False]
+    assert all(child.process.returncode == 0 for child in (*stream._retired, *stream._children))

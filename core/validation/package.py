@@ -7,8 +7,10 @@ XSD + schematron check runs in child Pythons without that limit, a batch split o
 """
 
 import collections
+import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -394,6 +396,12 @@ def _child_results(child, timeout):
         ) from exc
 
 
+STREAM_CHILD_DOCUMENTS = 400
+"""Documents one streaming child checks before a fresh one takes its place: Saxon's memory grows with
+every document it parses and is not given back (about 440 MB after 2,500), a restart costs about a
+second of the other core."""
+
+
 class ValidationStream:
     """Children checking documents while the caller builds the next ones (``python -m core validate
     --stream``): each XML goes to the least busy child as soon as it exists.
@@ -424,17 +432,26 @@ class ValidationStream:
         ]
         if not rules:
             command.append("--no-rules")
+        self._command = command
+        self._started = itertools.count()
         self._children = [
-            _StreamChild(command, Path(self._folder.name, f"child{n}.err"))
-            for n in range(children or _children_for(expected or MIN_SHARE * os.cpu_count()))
+            self._start() for _n in range(children or _children_for(expected or MIN_SHARE * os.cpu_count()))
         ]
+        self._retired = []
+
+    def _start(self):
+        return _StreamChild(self._command, Path(self._folder.name, f"child{next(self._started)}.err"))
 
     def submit(self, xml):
         """Queue ``xml`` for checking; returns the ticket :meth:`result` takes."""
         self._count += 1
         path = Path(self._folder.name, f"{self._count:06d}.xml")
         path.write_bytes(xml)
-        child = min(self._children, key=lambda candidate: len(candidate.waiting))
+        index, child = min(enumerate(self._children), key=lambda pair: len(pair[1].waiting))
+        if child.sent >= STREAM_CHILD_DOCUMENTS:
+            child.retire()  # it still answers what it was given
+            self._retired.append(child)
+            child = self._children[index] = self._start()
         return child.send(path)
 
     def result(self, ticket):
@@ -455,7 +472,7 @@ class ValidationStream:
         return ticket.value
 
     def close(self):
-        for child in self._children:
+        for child in (*self._retired, *self._children):
             child.close()
         self._folder.cleanup()
 
@@ -488,12 +505,14 @@ class _StreamChild:
                 preexec_fn=_lift_address_space_limit,  # noqa: PLW1509
             )
         self.waiting = collections.deque()
+        self.sent = 0
         self._lock = threading.Lock()
         self._failure = None
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def send(self, path):
+        self.sent += 1
         ticket = _Ticket(path)
         with self._lock:
             if self._failure is None:
@@ -527,11 +546,16 @@ class _StreamChild:
             ticket.failure = failure
             ticket.done.set()
 
-    def close(self):
-        try:
+    def retire(self):
+        """No more documents: the child answers those it has, then ends."""
+        with contextlib.suppress(OSError):  # already gone
             self.process.stdin.close()
+
+    def close(self):
+        self.retire()
+        try:
             self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         self._reader.join(timeout=30)
