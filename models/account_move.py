@@ -2057,13 +2057,21 @@ class AccountMove(models.Model):
             }
         )
 
-    def _l10n_tr_edoc_generate(self, document):
-        """Number (once), build and attach the XML; returns an error text or None. Nothing is sent."""
+    def _l10n_tr_edoc_generate(self, document, series=None):
+        """Number (once), build and attach the XML; returns an error text or None. Nothing is sent.
+
+        ``series`` is the move's series when the caller already looked it up (a batch).
+        """
         self.ensure_one()
-        # gathered from the ORM once: checked under the preview number, numbered after the checks pass
-        series = self.env["l10n_tr_edoc.series"] if document.name else self._l10n_tr_edoc_series()
+        if document.name:
+            series = self.env["l10n_tr_edoc.series"]
+        elif series is None:
+            series = self._l10n_tr_edoc_series()
+        # gathered from the ORM once: checked under a number of its series, numbered after the checks pass
+        # (the checks look at the number's form and year only, the same for every number of that year)
+        issue_date = self.invoice_date or fields.Date.context_today(self)
         preview = document.name or (
-            series._l10n_tr_edoc_peek_number(self.invoice_date or fields.Date.context_today(self))
+            format_number(series.prefix, issue_date.year, 1)
             if series
             else self._l10n_tr_edoc_preview_number()
         )
@@ -2169,9 +2177,13 @@ class AccountMove(models.Model):
         # the lines' taxes and tags for the whole batch in a few queries, not a few per invoice
         generated.move_id.line_ids.fetch(["tax_ids", "tax_tag_ids", "product_id", "product_uom_id"])
         generated.move_id.line_ids.tax_ids.fetch(["repartition_line_ids"])
-        tickets = {}
+        tickets, series = {}, {}
         for document in generated:
-            if error := document.move_id._l10n_tr_edoc_generate(document):
+            move = document.move_id
+            key = (move.company_id, move._l10n_tr_edoc_series_kind(), move.journal_id)
+            if key not in series:
+                series[key] = move._l10n_tr_edoc_series()
+            if error := move._l10n_tr_edoc_generate(document, series[key]):
                 errors[document.move_id] = error
             else:
                 ready |= document

@@ -243,7 +243,12 @@ class L10nTrEdocDocument(models.Model):
             if new_state != document.state:
                 changed |= document
         for state, documents in targets.items():
-            documents.write({**values, "state": state})
+            # the state is written only where it changes: writing it makes the ORM look up the moves and
+            # pickings that show it
+            if moved := documents & changed:
+                moved.write({**values, "state": state})
+            if (unmoved := documents - changed) and values:
+                unmoved.write(values)
         if values.get("error_message"):
             for document in changed:
                 document.message_post(body=values["error_message"])

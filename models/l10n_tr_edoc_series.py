@@ -110,49 +110,41 @@ class L10nTrEdocSeries(models.Model):
                 )
             )
         year = issue_date.year
+        # One statement draws the number: it creates the year's counter or moves it on, and keeps its row
+        # locked until the transaction ends; it draws nothing when the series already issued a later date.
         self.env.cr.execute(
             SQL(
-                """INSERT INTO l10n_tr_edoc_series_year
-                          (series_id, year, last_sequence, create_uid, create_date, write_uid, write_date)
-                   VALUES (%(series)s, %(year)s, 0, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                """INSERT INTO l10n_tr_edoc_series_year AS counter
+                          (series_id, year, last_sequence, last_date,
+                           create_uid, create_date, write_uid, write_date)
+                   VALUES (%(series)s, %(year)s, 1, %(date)s, %(uid)s, now() at time zone 'UTC', %(uid)s,
                            now() at time zone 'UTC')
-                   ON CONFLICT (series_id, year) DO NOTHING""",
+                   ON CONFLICT (series_id, year) DO UPDATE
+                      SET last_sequence = counter.last_sequence + 1, last_date = EXCLUDED.last_date,
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                    WHERE counter.last_date IS NULL OR counter.last_date <= EXCLUDED.last_date
+                   RETURNING counter.id, counter.last_sequence""",
                 series=self.id,
                 year=year,
+                date=issue_date,
                 uid=self.env.uid,
             )
         )
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, last_sequence, last_date FROM l10n_tr_edoc_series_year "
-                "WHERE series_id = %s AND year = %s FOR UPDATE",
-                self.id,
-                year,
-            )
-        )
-        counter_id, last_sequence, last_date = self.env.cr.fetchone()
-        if last_date and issue_date < last_date:
+        drawn = self.env.cr.fetchone()
+        if not drawn:
+            counter = self.year_ids.filtered(lambda c: c.year == year)
             raise UserError(
                 self.env._(
                     "Series %(series)s already issued a document dated %(last)s; "
                     "a later number cannot carry the earlier date %(date)s.",
                     series=self.prefix,
-                    last=last_date,
+                    last=counter.last_date,
                     date=issue_date,
                 )
             )
-        sequence = last_sequence + 1
-        self.env.cr.execute(
-            SQL(
-                "UPDATE l10n_tr_edoc_series_year SET last_sequence = %s, last_date = %s, "
-                "write_uid = %s, write_date = now() at time zone 'UTC' WHERE id = %s",
-                sequence,
-                issue_date,
-                self.env.uid,
-                counter_id,
-            )
-        )
+        counter_id, sequence = drawn
         self.env["l10n_tr_edoc.series.year"].browse(counter_id).invalidate_recordset()
+        self.invalidate_recordset(["year_ids"])
         return format_number(self.prefix, year, sequence)
 
 
