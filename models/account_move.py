@@ -1274,9 +1274,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         to_company = 1 / self.invoice_currency_rate if self.invoice_currency_rate else 0.0
         company_currency = self.company_id.currency_id
-        lira = self.env.ref("base.TRY")
-        if company_currency == lira:
+        if company_currency.name == "TRY":
             return to_company
+        lira = self.env.ref("base.TRY")
         return to_company * company_currency._get_conversion_rate(
             company_currency, lira, self.company_id, self._get_invoice_currency_rate_date()
         )

@@ -741,25 +741,38 @@ class L10nTrEdocDocument(models.Model):
         for kind, documents, statuses in self._l10n_tr_edoc_statuses(
             provider, ("sent", "delivered", "reported", "responding")
         ):
+            if kind == "earchive":
+                documents._l10n_tr_edoc_apply_earchive_statuses(statuses)
+                documents.filtered(lambda d: d.state == "reported")._l10n_tr_edoc_keep_signed_original(
+                    provider
+                )
+                continue
             for document in documents:
                 if status := statuses.get(document.uuid):
                     if document.direction == "in":
                         document._l10n_tr_edoc_apply_answer_status(status)
-                    elif kind == "earchive":
-                        document._l10n_tr_edoc_apply_earchive_status(status)
-                        if document.state == "reported":
-                            document._l10n_tr_edoc_keep_signed_original(provider)
                     else:
                         document._l10n_tr_edoc_apply_invoice_status(status)
 
-    def _l10n_tr_edoc_apply_earchive_status(self, status):
-        if not status.found:
-            return
-        values = {"gib_status_code": status.status_code, "gib_status_text": status.status_description}
-        if status.reported and self.state in ("sent", "delivered"):
-            self._l10n_tr_edoc_apply_event("reported", **values)
-        elif self.state == "sent":
-            self._l10n_tr_edoc_apply_event("gib_delivered", **values)
+    def _l10n_tr_edoc_apply_earchive_statuses(self, statuses):
+        """The e-Arşiv statuses of one query (by ETTN), applied with one event per outcome and status:
+        a month end's invoices mostly share both."""
+        outcomes = {}
+        for document in self:
+            status = statuses.get(document.uuid)
+            if not status or not status.found:
+                continue
+            if status.reported and document.state in ("sent", "delivered"):
+                event = "reported"
+            elif document.state == "sent":
+                event = "gib_delivered"
+            else:
+                continue
+            outcomes.setdefault((event, status.status_code, status.status_description), []).append(
+                document.id
+            )
+        for (event, code, text), ids in outcomes.items():
+            self.browse(ids)._l10n_tr_edoc_apply_event(event, gib_status_code=code, gib_status_text=text)
 
     def _l10n_tr_edoc_apply_invoice_status(self, status):
         values = {}
