@@ -158,18 +158,26 @@ def _check_sender(company, facts, root):
 
 
 def _refuse_duplicates(sb, company, kind, batch):
+    """İzibiz refuses an ETTN (or a number, 10017) it already holds that did not fail; the sent documents
+    are read once per batch, not once per document."""
+    uuids = {facts.uuid for facts, _xml in batch}
+    numbers = {facts.id for facts, _xml in batch if facts.id}
+    by_uuid, by_number = {}, {}
+    for doc in sb.store.find(company.vkn, kind=kind, direction="OUT"):
+        if (doc.uuid in uuids or doc.id in numbers) and not (
+            doc.draft or sb.store.status(doc).status in FAILED_STATUSES
+        ):
+            by_uuid.setdefault(doc.uuid, doc)
+            by_number.setdefault(doc.id, doc)
     seen = set()
     for facts, _xml in batch:
         if facts.uuid in seen:
             raise _duplicate(facts)
         seen.add(facts.uuid)
-        for doc in sb.store.find(company.vkn, kind=kind, direction="OUT"):
-            if doc.draft or sb.store.status(doc).status in FAILED_STATUSES:
-                continue
-            if doc.uuid == facts.uuid:
-                raise _duplicate(facts)
-            if facts.id and doc.id == facts.id:
-                raise _duplicate(facts, 10017)
+        held = [doc for doc in (by_uuid.get(facts.uuid), facts.id and by_number.get(facts.id)) if doc]
+        if held:
+            first = min(held, key=lambda doc: doc.list_id)
+            raise _duplicate(facts) if first.uuid == facts.uuid else _duplicate(facts, 10017)
 
 
 def _deliver(sb, company, kind, batch, *, sender_alias, receiver_vkn, receiver_alias, document_type):

@@ -325,10 +325,20 @@ class Store:
 
     def find(self, owner_vkn, *, kind=None, direction=None, doc_id=None, doc_uuid=None):
         with self.lock:
+            # an ETTN is part of the key: a status query for thousands must not scan them all each time
+            candidates = (
+                [
+                    self.docs.get((owner_vkn, way, doc_uuid))
+                    for way in ((direction,) if direction else ("OUT", "IN"))
+                ]
+                if doc_uuid
+                else self.docs.values()
+            )
             hits = [
                 d
-                for d in self.docs.values()
-                if d.owner_vkn == owner_vkn
+                for d in candidates
+                if d is not None
+                and d.owner_vkn == owner_vkn
                 and (kind is None or d.kind in (kind if isinstance(kind, tuple) else (kind,)))
                 and (direction is None or d.direction == direction)
                 and (not doc_id or d.id == doc_id)
