@@ -250,16 +250,28 @@ def _generator(degree):
 
 
 def _remainder(words, degree):
-    """The error-correction words: ``words`` times x^degree modulo the generator, in GF(256)."""
-    generator = _generator(degree)
-    remainder = [0] * degree
+    """The error-correction words: ``words`` times x^degree modulo the generator, in GF(256).
+
+    The remainder is kept as one int of ``degree`` bytes: each word shifts it by a byte and adds the
+    generator times the leading factor, looked up whole.
+    """
+    products = _products(degree)
+    shift, mask = 8 * (degree - 1), (1 << (8 * degree)) - 1
+    remainder = 0
     for word in words:
-        factor = word ^ remainder[0]
-        remainder = [*remainder[1:], 0]
-        if factor:
-            log = _LOG[factor]
-            remainder = [r ^ _EXP[log + g] for r, g in zip(remainder, generator, strict=True)]
-    return remainder
+        remainder = (remainder << 8 & mask) ^ products[word ^ remainder >> shift]
+    return list(remainder.to_bytes(degree, "big"))
+
+
+@functools.cache
+def _products(degree):
+    """The generator (its leading 1 left out) times each factor 0-255, each as one int of ``degree`` bytes."""
+    generator = _generator(degree)
+    products = [0]
+    for factor in range(1, 256):
+        log = _LOG[factor]
+        products.append(int.from_bytes(bytes(_EXP[log + g] for g in generator), "big"))
+    return products
 
 
 class _Layout:
