@@ -119,9 +119,11 @@ STAGES = (
     "orm",
     "numbering",
     "build",
+    "attachments",
     "waiting for checks",
     "integrator",
     "state writes",
+    "chatter",
     "other",
 )
 
@@ -526,8 +528,11 @@ def _instrument(env, clock, captured):
     clock.wrap(Series, "_l10n_tr_edoc_take_number", "numbering")
     for name in ("render_invoice", "xslt_attachment"):
         clock.wrap(account_move_module, name, "build")
+    clock.wrap(Move, "_l10n_tr_edoc_attach_built", "attachments")
     for name in ("_l10n_tr_edoc_apply_event", "_l10n_tr_edoc_log_exchanges", "write"):
         clock.wrap(Document, name, "state writes")
+    for model in (Move, Document):  # the state changes' tracking messages, written at each commit
+        clock.wrap(model, "_message_track", "chatter")
     original = package_module.ValidationStream.submit
 
     seen = itertools.count()

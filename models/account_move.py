@@ -2057,10 +2057,19 @@ class AccountMove(models.Model):
             }
         )
 
-    def _l10n_tr_edoc_generate(self, document, series=None):
-        """Number (once), build and attach the XML; returns an error text or None. Nothing is sent.
+    def _l10n_tr_edoc_generate(self, document):
+        """Number (once), build and attach the XML; returns an error text or None. Nothing is sent."""
+        built = self._l10n_tr_edoc_build(document)
+        if isinstance(built, str):
+            return built
+        self._l10n_tr_edoc_attach_built({document: built})
+        return None
 
-        ``series`` is the move's series when the caller already looked it up (a batch).
+    def _l10n_tr_edoc_build(self, document, series=None):
+        """Check, number (once) and build the move's XML: ``(number, xml)``, or an error text.
+
+        ``series`` is the move's series when the caller already looked it up (a batch); the XML is
+        attached by ``_l10n_tr_edoc_attach_built``, for a whole batch at once.
         """
         self.ensure_one()
         if document.name:
@@ -2100,23 +2109,39 @@ class AccountMove(models.Model):
                 return error.args[0]
         invoice = dataclasses.replace(invoice, id=number)
         # every outgoing document carries our display stylesheet, with its own QR baked in
-        xml = render_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice)))
-        attachment_values = {
-            "name": f"{number}.xml",
-            "raw": xml,
-            "mimetype": "application/xml",
-            "res_model": "account.move",
-            "res_id": self.id,
+        return number, render_invoice(dataclasses.replace(invoice, xslt=xslt_attachment(invoice)))
+
+    @api.model
+    def _l10n_tr_edoc_attach_built(self, built):
+        """Attach the built XMLs (``{document: (number, xml)}``) to their invoices and record the numbers.
+
+        The new attachments are made with one create for the whole batch (one at a time, the ORM's work
+        per attachment weighed as much as the numbering); a resent document's attachment is rewritten.
+        """
+        values = {
+            document: {
+                "name": f"{number}.xml",
+                "raw": xml,
+                "mimetype": "application/xml",
+                "res_model": "account.move",
+                "res_id": document.move_id.id,
+            }
+            for document, (number, xml) in built.items()
         }
-        if document.xml_attachment_id:
-            document.xml_attachment_id.sudo().write(attachment_values)
-            attachment = document.xml_attachment_id
-        else:
-            attachment = self.env["ir.attachment"].sudo().create(attachment_values)
-        document._l10n_tr_edoc_apply_event(
-            "generate", name=number, xml_attachment_id=attachment.id, error_code=False, error_message=False
-        )
-        return None
+        for document, attachment_values in values.items():
+            if document.xml_attachment_id:
+                document.xml_attachment_id.sudo().write(attachment_values)
+        new = [document for document in built if not document.xml_attachment_id]
+        attachments = self.env["ir.attachment"].sudo().create([values[document] for document in new])
+        attachment_of = dict(zip(new, attachments, strict=True))
+        for document, (number, _xml) in built.items():
+            document._l10n_tr_edoc_apply_event(
+                "generate",
+                name=number,
+                xml_attachment_id=(attachment_of.get(document) or document.xml_attachment_id).id,
+                error_code=False,
+                error_message=False,
+            )
 
     @api.model
     def _l10n_tr_edoc_can_commit(self):
@@ -2172,23 +2197,25 @@ class AccountMove(models.Model):
             )
         provider = account._l10n_tr_edoc_get_provider()
         locked._l10n_tr_edoc_resolve_unknown(provider)
-        ready = locked.browse()
         generated = locked.filtered(lambda d: d.state in SENDABLE_STATES)
         # the lines' taxes and tags for the whole batch in a few queries, not a few per invoice
         generated.move_id.line_ids.fetch(["tax_ids", "tax_tag_ids", "product_id", "product_uom_id"])
         generated.move_id.line_ids.tax_ids.fetch(["repartition_line_ids"])
-        tickets, series = {}, {}
+        tickets, series, built = {}, {}, {}
         for document in generated:
             move = document.move_id
             key = (move.company_id, move._l10n_tr_edoc_series_kind(), move.journal_id)
             if key not in series:
                 series[key] = move._l10n_tr_edoc_series()
-            if error := move._l10n_tr_edoc_generate(document, series[key]):
-                errors[document.move_id] = error
-            else:
-                ready |= document
-                if stream is not None:
-                    tickets[document] = stream.submit(document.xml_attachment_id.raw)
+            result = move._l10n_tr_edoc_build(document, series[key])
+            if isinstance(result, str):
+                errors[move] = result
+                continue
+            built[document] = result
+            if stream is not None:
+                tickets[document] = stream.submit(result[1])
+        self._l10n_tr_edoc_attach_built(built)
+        ready = generated.filtered(lambda d: d in built)
         for document, error in ready._l10n_tr_edoc_gib_validate(stream, tickets).items():
             errors[document.move_id] = error
             ready -= document
