@@ -121,9 +121,13 @@ def _endpoints(auth_host, invoice_host, archive_host):
 
 
 def zip_document(name, content):
-    """One-entry ZIP as İzibiz expects for ``COMPRESSED=Y`` uploads."""
+    """One-entry ZIP as İzibiz expects for ``COMPRESSED=Y`` uploads.
+
+    Deflate's fastest level: on an invoice with its stylesheet, half the time of the default for a ZIP
+    a sixth larger (a month end zips thousands; a request holds at most 100 documents or 5 MB).
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr(name, content)
     return buffer.getvalue()
 
