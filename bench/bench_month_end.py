@@ -185,11 +185,20 @@ def _rss(pid, page):
 
 
 def _children(pid):
-    """The worker's main thread starts the checking children."""
+    """The checking children the worker's main thread started. Only once they run the checker: between
+    fork and exec a child still shows the worker's own memory (that was counted as the child's before)."""
     try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+    return [child for child in children if b"validate" in _cmdline(child)]
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone meanwhile
+        return b""
 
 
 SANDBOX = """
