@@ -1,5 +1,6 @@
 # Order matters: a model must be defined before the models that inherit from it.
 from . import l10n_tr_edoc_code
+from . import l10n_tr_edoc_tracking
 from . import l10n_tr_edoc_account
 from . import l10n_tr_edoc_document
 from . import l10n_tr_edoc_event

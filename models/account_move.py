@@ -63,7 +63,6 @@ from ..core.ubl.numbering import format_number
 from ..core.validation import package
 from ..core.validation.rules import ISTISNA_CODES, PLACEHOLDER_TCKN, PLACEHOLDER_VKN, check_invoice
 from .l10n_tr_edoc_document import POLLED_STATES, RECEIPT_TYPE_CODES
-from .l10n_tr_edoc_mixin import gather_tracking_log, gathered_tracking_logs
 from .res_config_settings import PARAM_DIR
 from .res_partner import normalize_tax_id
 
@@ -321,7 +320,8 @@ LEDGER_KINDS = [
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "l10n_tr_edoc.mixin"]
+    # the batched tracking first: its methods must come before mail.thread's
+    _inherit = ["l10n_tr_edoc.tracking", "account.move", "l10n_tr_edoc.mixin"]
 
     l10n_tr_edoc_document_ids = fields.One2many("l10n_tr_edoc.document", "move_id", string="e-Documents")
 
@@ -595,16 +595,6 @@ class AccountMove(models.Model):
             move.l10n_tr_edoc_receiver_alias = (
                 move.partner_id.commercial_partner_id.l10n_tr_edoc_einvoice_alias
             )
-
-    # -- chatter: the state changes of a batch are logged together (see gathered_tracking_logs) --
-    def _message_track(self, fields_iter, initial_values_dict):
-        with gathered_tracking_logs(self):
-            return super()._message_track(fields_iter, initial_values_dict)
-
-    def _message_log(self, **kwargs):
-        return (
-            self.env["mail.message"] if gather_tracking_log(self, kwargs) else super()._message_log(**kwargs)
-        )
 
     # -- posting and the draft guard -----------------------------------------------------------
 

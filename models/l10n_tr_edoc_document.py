@@ -43,7 +43,6 @@ from ..core.ubl import render_application_response
 from ..core.ubl.parse import parse_despatch_advice, parse_document, parse_invoice
 from ..core.validation import package
 from .l10n_tr_edoc_account import SIGNATURE_STATES
-from .l10n_tr_edoc_mixin import gather_tracking_log, gathered_tracking_logs
 from .res_partner import normalize_tax_id
 
 POLLED_STATES = ("sent", "unknown", "delivered")
@@ -124,7 +123,7 @@ class L10nTrEdocDocument(models.Model):
 
     _name = "l10n_tr_edoc.document"
     _description = "e-Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["l10n_tr_edoc.tracking", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "uuid"]
@@ -329,15 +328,6 @@ class L10nTrEdocDocument(models.Model):
         if vals.get("xml_attachment_id"):
             self.filtered(lambda d: d.direction == "in")._l10n_tr_edoc_verify_signature()
         return result
-
-    def _message_track(self, fields_iter, initial_values_dict):
-        with gathered_tracking_logs(self):
-            return super()._message_track(fields_iter, initial_values_dict)
-
-    def _message_log(self, **kwargs):
-        return (
-            self.env["mail.message"] if gather_tracking_log(self, kwargs) else super()._message_log(**kwargs)
-        )
 
     def _l10n_tr_edoc_verify_signature(self):
         """Check the XML attachment's signature, store the verdict, raise an activity when it is broken."""

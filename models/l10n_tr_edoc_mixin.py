@@ -1,62 +1,8 @@
-import contextlib
-
 from odoo import api, fields, models
 
 from ..core.states import EXCHANGED_STATES
 
 MAIN_KINDS = ("einvoice", "earchive", "despatch", "smm", "emm")
-# where the tracking messages of one ``_message_track`` call wait to be written together (per model)
-TRACKING_LOGS = "l10n_tr_edoc.tracking_logs"
-
-
-@contextlib.contextmanager
-def gathered_tracking_logs(records):
-    """Write the tracking messages logged meanwhile on ``records``' model with one insert, not one each.
-
-    mail.thread decides what changed and logs each record's message with a create of its own (a few
-    milliseconds); the send cron moves thousands of documents and their invoices from state to state at
-    once, and those inserts were a third of its time. The messages and their tracking values stay what
-    mail.thread would write; a message with a subtype (one that notifies followers) is posted as before.
-    Used by ``_message_track`` of the models whose state the cron moves, with ``gather_tracking_log``.
-    """
-    data, key = records.env.cr.precommit.data, f"{TRACKING_LOGS}.{records._name}"
-    if key in data:  # already gathering
-        yield
-        return
-    logs = data[key] = []
-    try:
-        yield
-    finally:
-        del data[key]
-    by_author = {}
-    for record, values in logs:
-        by_author.setdefault(values.get("author_id"), []).append((record, values))
-    tracking_values = []
-    for author_id, entries in by_author.items():
-        messages = records.browse([record.id for record, _values in entries])._message_log_batch(
-            {record.id: values.get("body", "") for record, values in entries}, author_id=author_id
-        )
-        for message, (_record, values) in zip(messages, entries, strict=True):
-            tracking_values += [
-                {**command[2], "mail_message_id": message.id}
-                for command in values.get("tracking_value_ids") or ()
-            ]
-    if tracking_values:
-        records.env["mail.tracking.value"].sudo().create(tracking_values)
-
-
-def gather_tracking_log(record, values):
-    """Keep a ``_message_log`` call for ``gathered_tracking_logs``; False when it must be logged now."""
-    logs = record.env.cr.precommit.data.get(f"{TRACKING_LOGS}.{record._name}")
-    commands = values.get("tracking_value_ids") or ()
-    if (
-        logs is None
-        or set(values) - {"body", "author_id", "tracking_value_ids"}
-        or not all(len(command) == 3 and command[0] == 0 for command in commands)
-    ):
-        return False
-    logs.append((record, values))
-    return True
 
 
 class L10nTrEdocMixin(models.AbstractModel):
