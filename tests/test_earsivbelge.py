@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -142,7 +142,9 @@ class TestL10nTrEdocEarsivbelge(L10nTrEdocCase):
         self.sandbox.clock.advance(timedelta(minutes=5))
         move.action_l10n_tr_edoc_update_status()
         self.assertEqual(document.state, "delivered")
-        self.sandbox.clock.advance(timedelta(days=1))
+        # just after İzibiz's daily report run (02:00) that takes it: a day later is not enough after midnight
+        tomorrow = self.sandbox.clock.now() + timedelta(days=1)
+        self.sandbox.clock.set(datetime.combine(tomorrow.date(), time(2, 1), tzinfo=tomorrow.tzinfo))
         self.env["account.move"]._cron_l10n_tr_edoc_poll_receipts()
         self.assertEqual((document.state, document.gib_status_code), ("reported", "201"))
         action = move.action_l10n_tr_edoc_receipt_pdf()
