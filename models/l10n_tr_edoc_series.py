@@ -132,13 +132,20 @@ class L10nTrEdocSeries(models.Model):
         )
         drawn = self.env.cr.fetchone()
         if not drawn:
-            counter = self.year_ids.filtered(lambda c: c.year == year)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT last_date FROM l10n_tr_edoc_series_year WHERE series_id = %s AND year = %s",
+                    self.id,
+                    year,
+                )
+            )
+            (last_date,) = self.env.cr.fetchone()
             raise UserError(
                 self.env._(
                     "Series %(series)s already issued a document dated %(last)s; "
                     "a later number cannot carry the earlier date %(date)s.",
                     series=self.prefix,
-                    last=counter.last_date,
+                    last=last_date,
                     date=issue_date,
                 )
             )

@@ -35,7 +35,7 @@ class TestL10nTrEdocSeries(L10nTrEdocCase):
     def test_dates_gib_would_refuse_are_refused_before_a_number_is_spent(self):
         series = self._series()
         series._l10n_tr_edoc_take_number(TODAY, today=TODAY)
-        with self.assertRaisesRegex(UserError, "earlier date"):
+        with self.assertRaisesRegex(UserError, f"dated {TODAY}; .* earlier date"):
             series._l10n_tr_edoc_take_number(TODAY - datetime.timedelta(days=1), today=TODAY)
         with self.assertRaisesRegex(UserError, "7 days back"):
             series._l10n_tr_edoc_take_number(TODAY - datetime.timedelta(days=8), today=TODAY)
