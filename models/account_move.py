@@ -55,6 +55,7 @@ from ..core.qr import qr_payload, qr_png
 from ..core.render import xslt_attachment
 from ..core.states import (
     ISTANBUL,
+    gib_today,
 )
 from ..core.ubl import render_invoice
 from ..core.ubl.earsivbelge import parse_receipt, render_receipt
@@ -986,14 +987,14 @@ class AccountMove(models.Model):
     def _l10n_tr_edoc_check(self):
         """Pre-flight problems of a posted move as core issues, before any number is spent."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = gib_today()
         return check_invoice(self._l10n_tr_edoc_to_invoice(self._l10n_tr_edoc_preview_number()), today=today)
 
     def _l10n_tr_edoc_preview_number(self):
         """The number the document has, or the next one of its series, without spending any."""
         if self.l10n_tr_edoc_number:
             return self.l10n_tr_edoc_number
-        issue_date = self.invoice_date or fields.Date.context_today(self)
+        issue_date = self.invoice_date or gib_today()
         if series := self._l10n_tr_edoc_series():
             return series._l10n_tr_edoc_peek_number(issue_date)
         return format_number("AAA", issue_date.year, 1)
@@ -1504,7 +1505,7 @@ class AccountMove(models.Model):
     # -- scenario and type data (issue 18): defaults, pre-flight and the document ----------------
 
     def _l10n_tr_edoc_release(self):
-        return codes.release_for(self.invoice_date or fields.Date.context_today(self))
+        return codes.release_for(self.invoice_date or gib_today())
 
     def _l10n_tr_edoc_default_type(self, computed):
         """The type the taxes, the customer and the scenario suggest, always one GİB allows."""
@@ -2068,16 +2069,14 @@ class AccountMove(models.Model):
             series = self._l10n_tr_edoc_series()
         # gathered from the ORM once: checked under a number of its series, numbered after the checks pass
         # (the checks look at the number's form and year only, the same for every number of that year)
-        issue_date = self.invoice_date or fields.Date.context_today(self)
+        issue_date = self.invoice_date or gib_today()
         preview = document.name or (
             format_number(series.prefix, issue_date.year, 1)
             if series
             else self._l10n_tr_edoc_preview_number()
         )
         invoice = self._l10n_tr_edoc_to_invoice(preview)
-        problems = [
-            issue for issue in check_invoice(invoice, today=fields.Date.context_today(self)) if issue.is_error
-        ]
+        problems = [issue for issue in check_invoice(invoice, today=gib_today()) if issue.is_error]
         texts = self._l10n_tr_edoc_move_problems() + [issue.message for issue in problems]
         if texts:
             text = "\n".join(texts)

@@ -35,6 +35,7 @@ from ..core.states import (
     allowed_events,
     commercial_response_deadline,
     gib_status_text,
+    gib_today,
     machine_for,
     next_state,
     resend_needs_new_ettn,
@@ -1053,7 +1054,7 @@ class L10nTrEdocDocument(models.Model):
                 "parent_id": self.id,
                 "profile": ANSWERABLE_PROFILE,
                 "type_code": answer,
-                "issue_date": fields.Date.context_today(self),
+                "issue_date": gib_today(),
                 "receiver_vat": self.sender_vat,
             }
         )

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..core.states import gib_today
 from ..core.ubl.numbering import format_number
 
 SERIES_KINDS = [
@@ -97,7 +98,7 @@ class L10nTrEdocSeries(models.Model):
         back, the counter rolls back with it, so a number is spent only together with its document.
         """
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
+        today = today or gib_today()
         if issue_date > today:
             raise UserError(self.env._("The invoice date %s is in the future.", issue_date))
         if issue_date < today - datetime.timedelta(days=MAX_DAYS_BACK):

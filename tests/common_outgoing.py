@@ -4,6 +4,7 @@ from odoo import Command
 
 from ..core.sandbox.demo import DEMO_COMPANIES, REJECTING_ALIAS
 from ..core.sandbox.userlist import GibUser
+from ..core.states import gib_today
 from ..models.account_move import GTB_ALIAS, GTB_NAME, GTB_VKN
 from .common import L10nTrEdocCase
 
@@ -128,7 +129,7 @@ class L10nTrEdocOutgoingCase(L10nTrEdocCase):
         super().setUp()
         # The sandbox outlives each test's rollback: start every test's numbers where no other test's are.
         type(self).tests_started += 1
-        today = datetime.date.today()
+        today = gib_today()
         self.env["l10n_tr_edoc.series.year"].sudo().create(
             [
                 {"series_id": series.id, "year": today.year, "last_sequence": self.tests_started * 1000}
@@ -142,7 +143,7 @@ class L10nTrEdocOutgoingCase(L10nTrEdocCase):
             {
                 "move_type": move_type,
                 "partner_id": partner.id,
-                "invoice_date": datetime.date.today(),
+                "invoice_date": gib_today(),
                 "invoice_line_ids": [
                     Command.create(
                         {

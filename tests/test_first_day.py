@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from ..core.sandbox.userlist import GibUser
+from ..core.states import gib_today
 from ..models.res_config_settings import PARAM_URLS
 from .common_outgoing import L10nTrEdocOutgoingCase
 from .test_despatch_common import L10nTrEdocDespatchCase
@@ -270,7 +271,7 @@ class TestFirstDayMail(L10nTrEdocOutgoingCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": self.registered.id,
-                "invoice_date": datetime.date.today(),
+                "invoice_date": gib_today(),
                 "invoice_line_ids": [
                     Command.create(
                         {

@@ -357,7 +357,7 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
                 {
                     "move_type": rng.choice(["out_invoice", "out_invoice", "out_refund"]),
                     "partner_id": self.registered.id,
-                    "invoice_date": datetime.date.today(),
+                    "invoice_date": gib_today(),
                     "currency_id": rng.choice([usd, self.company.currency_id]).id,
                     "invoice_line_ids": lines,
                 }
@@ -381,7 +381,7 @@ class TestL10nTrEdocInvoiceContent(L10nTrEdocOutgoingCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": self.registered.id,
-                "invoice_date": datetime.date.today(),
+                "invoice_date": gib_today(),
                 "invoice_line_ids": [
                     Command.create(
                         {

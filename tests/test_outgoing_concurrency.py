@@ -14,6 +14,7 @@ from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from ..core.sandbox.demo import DEMO_COMPANIES
+from ..core.states import gib_today
 from .common import L10nTrEdocCase
 
 _logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ class TestL10nTrEdocOutgoingConcurrency(L10nTrEdocCase):
                         "move_type": "out_invoice",
                         "company_id": company.id,
                         "partner_id": customer.id,
-                        "invoice_date": datetime.date.today(),
+                        "invoice_date": gib_today(),
                         "invoice_line_ids": [
                             Command.create(
                                 {
@@ -236,7 +237,7 @@ class TestL10nTrEdocOutgoingConcurrency(L10nTrEdocCase):
                 for move in moves
             }
         self.assertEqual({state for _number, _uuid, state in final.values()} - set(SENT), set())
-        year = datetime.date.today().year
+        year = gib_today().year
         self.assertEqual(
             sorted(number for number, _uuid, _state in final.values()),
             [f"{PREFIX}{year}{n:09d}" for n in range(1, INVOICES + 1)],

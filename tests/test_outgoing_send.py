@@ -5,6 +5,7 @@ from odoo.tests import tagged
 
 from ..core.providers.izibiz import IzibizSandboxProvider
 from ..core.sandbox.demo import DEMO_COMPANIES, REJECTING_ALIAS
+from ..core.states import gib_today
 from ..core.ubl.parse import document_summary
 from .common_outgoing import L10nTrEdocOutgoingCase
 
@@ -74,7 +75,7 @@ class TestL10nTrEdocOutgoingSend(L10nTrEdocOutgoingCase):
             [m.l10n_tr_edoc_type_code for m in (tevkifat, istisna, iade)], ["TEVKIFAT", "ISTISNA", "IADE"]
         )
         self.assertTrue(all(m.l10n_tr_edoc_state == "sent" for m in moves))
-        self.assertEqual(temel.l10n_tr_edoc_number[:7], f"ABC{datetime.date.today().year}")
+        self.assertEqual(temel.l10n_tr_edoc_number[:7], f"ABC{gib_today().year}")
         self.assertEqual(export.l10n_tr_edoc_number[:3], "IHR")
         self.assertEqual(internet.l10n_tr_edoc_number[:3], "EAI")
         summary = document_summary(iade.l10n_tr_edoc_document_id.xml_attachment_id.raw)
